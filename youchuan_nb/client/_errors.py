@@ -1,0 +1,140 @@
+"""The client's exceptions.
+
+    YouchuanError
+    ├── APIError                    the service answered with an error status
+    │   ├── BadRequestError         400 Invalid_Argument, Cancel_Job_Not_Runnig
+    │   │   ├── InvalidPromptError      400 Invalid_Prompt_Parameter
+    │   │   └── ReUpscaleNotSupportedError 400 Job_ReUpscale_Not_Support
+    │   ├── AuthenticationError     401 Invalid_App_Identifier
+    │   ├── InsufficientBalanceError 402 Account_Fee_Not_Enough, No_More_Relax_Credit
+    │   ├── PermissionDeniedError   403 Permission_Denied, Relax_Not_Allow, No_Avaliable_Plan,
+    │   │   │                           Upscale_Not_Support
+    │   │   └── SensitivePromptError    403 Msg_Sensitive
+    │   ├── NotFoundError           404
+    │   ├── NotSupportedError       405 Not_Support
+    │   ├── ConcurrencyLimitError   429 Max_Concurrent_Limited
+    │   ├── InternalServerError     500 and other 5xx
+    │   └── ServerBusyError         503 Server_Busy, Request_Timout
+    ├── APIConnectionError          no answer (refused, dropped, DNS)
+    │   └── APITimeoutError         no answer in time
+    ├── JobFailedError              the job ran and ended failed (status 3)
+    └── JobTimeoutError             wait() gave up before the job ended
+
+Bad arguments raise ``InvalidRequest`` / ``PromptError`` (ValueError subclasses from the contract)
+before anything is sent. No exception here ever holds request headers, so the secret cannot leak.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..contract.errors import REASONS, describe_comment
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._job import Job
+
+
+class YouchuanError(Exception):
+    """Base class of every error youchuan_nb raises about the service."""
+
+
+class APIError(YouchuanError):
+    """A non-2xx answer. ``code``, ``reason`` and ``message`` come from the body."""
+
+    def __init__(self, status: int, code: int | None, reason: str, message: str, *,
+                 method: str = "", path: str = "", body: Any = None) -> None:
+        self.status, self.code, self.reason, self.message = status, code, reason, message
+        self.method, self.path, self.body = method, path, body
+        info = REASONS.get(reason)
+        self.advice = info.advice if info else _generic_advice(status)
+        where = f" ({method} {path})" if method else ""
+        shown = message or (info.meaning if info else "")
+        super().__init__(f"{status} {reason or 'error'}{where}: {shown}. {self.advice}".strip())
+
+
+def _generic_advice(status: int) -> str:
+    if status >= 500:
+        return "The service had a problem; try again later."
+    return "Check the request."
+
+
+class BadRequestError(APIError): ...
+class InvalidPromptError(BadRequestError): ...
+class ReUpscaleNotSupportedError(BadRequestError): ...
+class AuthenticationError(APIError): ...
+class InsufficientBalanceError(APIError): ...
+class PermissionDeniedError(APIError): ...
+class SensitivePromptError(PermissionDeniedError): ...
+class NotFoundError(APIError): ...
+class NotSupportedError(APIError): ...
+class ConcurrencyLimitError(APIError): ...
+class InternalServerError(APIError): ...
+class ServerBusyError(APIError): ...
+
+
+_BY_REASON: dict[str, type[APIError]] = {
+    "Invalid_Prompt_Parameter": InvalidPromptError,
+    "Job_ReUpscale_Not_Support": ReUpscaleNotSupportedError,
+    "Msg_Sensitive": SensitivePromptError,
+    "Max_Concurrent_Limited": ConcurrencyLimitError,
+    "Server_Busy": ServerBusyError,
+    "Request_Timout": ServerBusyError,
+}
+_BY_STATUS: dict[int, type[APIError]] = {
+    400: BadRequestError, 401: AuthenticationError, 402: InsufficientBalanceError,
+    403: PermissionDeniedError, 404: NotFoundError, 405: NotSupportedError,
+    429: ConcurrencyLimitError, 500: InternalServerError, 503: ServerBusyError,
+}
+
+
+def error_for(status: int, body: Any, *, method: str = "", path: str = "") -> APIError:
+    """The exception for an error answer, chosen by reason first, then by HTTP status."""
+    code, reason, message = None, "", ""
+    if isinstance(body, dict):
+        code = body.get("code") if isinstance(body.get("code"), int) else None
+        reason = str(body.get("reason") or "")
+        message = str(body.get("message") or body.get("comment") or "")
+    elif isinstance(body, str):
+        message = body[:300]
+    cls = _BY_REASON.get(reason) or _BY_STATUS.get(status)
+    if cls is None:
+        cls = InternalServerError if status >= 500 else APIError
+    return cls(status, code, reason, message, method=method, path=path, body=body)
+
+
+class APIConnectionError(YouchuanError):
+    """The service gave no answer. ``maybe_created`` is True when a job-creating request may have
+    reached the service (so it was not retried: a blind retry could bill twice)."""
+
+    def __init__(self, message: str, *, method: str = "", path: str = "",
+                 maybe_created: bool = False) -> None:
+        self.method, self.path, self.maybe_created = method, path, maybe_created
+        hint = (" The request may have reached the service, so it was not retried (a retry could "
+                "create and bill a second job): check client.history() or %youchuan costs before "
+                "submitting again." if maybe_created else
+                " Check the network and YOUCHUAN_BASE_URL, then try again.")
+        super().__init__(f"{method} {path}: {message}.{hint}")
+
+
+class APITimeoutError(APIConnectionError):
+    """No answer within the timeout."""
+
+
+class JobFailedError(YouchuanError):
+    """The job ran and ended failed; ``job.comment`` says why."""
+
+    def __init__(self, job: Job) -> None:
+        self.job = job
+        self.comment = job.comment
+        words = describe_comment(job.comment) or "failed"
+        super().__init__(f"job {job.id} failed: {words} ({job.comment})")
+
+
+class JobTimeoutError(YouchuanError):
+    """``wait()`` stopped waiting; the job itself goes on and can be waited for again."""
+
+    def __init__(self, job: Job, timeout: float) -> None:
+        self.job = job
+        super().__init__(f"job {job.id} did not finish within {timeout:g} s (status "
+                         f"{job.status_name}); it is still tracked: call job.wait() again or "
+                         "look it up later with client.job(id)")

@@ -1,0 +1,154 @@
+"""Local cache of job results: downloaded once, because the service's URLs expire.
+
+Layout: ``<home>/media/<job id>/<n>.<ext>`` plus small JPEG thumbnails beside them. Only http(s)
+URLs are ever fetched; anything else a server might send is refused.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from urllib.parse import urlparse
+
+import requests
+
+MAX_DOWNLOAD = 512 * 1024 * 1024
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def is_http_url(url: object) -> bool:
+    if not isinstance(url, str):
+        return False
+    parsed = urlparse(url)
+    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
+
+
+def _ext(url: str, content_type: str = "") -> str:
+    if "video" in content_type:
+        return ".mp4"
+    if "png" in content_type:
+        return ".png"
+    if "jpeg" in content_type or "jpg" in content_type:
+        return ".jpg"
+    if "webp" in content_type:
+        return ".webp"
+    suffix = os.path.splitext(urlparse(url).path)[1].lower()
+    return suffix if suffix in (".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4", ".webm") else ".bin"
+
+
+def is_video_path(path: str | os.PathLike) -> bool:
+    return str(path).lower().endswith((".mp4", ".webm", ".mov"))
+
+
+class MediaCache:
+    def __init__(self, folder: str | os.PathLike) -> None:
+        self.folder = Path(folder)
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self._pool = ThreadPoolExecutor(4, thread_name_prefix="youchuan-media")
+
+    def __repr__(self) -> str:
+        return f"MediaCache({str(self.folder)!r})"
+
+    def job_folder(self, job_id: str) -> Path:
+        return self.folder / _SAFE.sub("_", job_id)
+
+    def cached(self, job_id: str, index: int) -> Path | None:
+        folder = self.job_folder(job_id)
+        if not folder.is_dir():
+            return None
+        for p in folder.glob(f"{index}.*"):
+            if ".thumb" not in p.name and not p.name.endswith(".part"):
+                return p
+        return None
+
+    def _lock(self, key: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(key, threading.Lock())
+
+    def fetch(self, job_id: str, index: int, url: str, *, timeout: float = 60.0) -> Path:
+        """The cached file for output ``index`` of a job, downloading it on first use."""
+        with self._lock(f"{job_id}/{index}"):
+            hit = self.cached(job_id, index)
+            if hit:
+                return hit
+            if not is_http_url(url):
+                raise ValueError(f"refusing to download {url!r}: only http(s) URLs are fetched")
+            with requests.get(url, timeout=(5, timeout), stream=True) as resp:
+                resp.raise_for_status()
+                folder = self.job_folder(job_id)
+                folder.mkdir(parents=True, exist_ok=True)
+                target = folder / f"{index}{_ext(url, resp.headers.get('Content-Type', ''))}"
+                fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+                size = 0
+                with os.fdopen(fd, "wb") as out:
+                    for chunk in resp.iter_content(256 * 1024):
+                        size += len(chunk)
+                        if size > MAX_DOWNLOAD:
+                            raise ValueError(f"{url} is larger than {MAX_DOWNLOAD} bytes")
+                        out.write(chunk)
+                os.replace(tmp, target)  # atomic: a reader never sees half a file
+                return target
+
+    def fetch_all(self, job_id: str, urls: list[str]) -> list[Path | None]:
+        """Download every output in parallel; an output that fails to download is None."""
+        def one(item: tuple[int, str]) -> Path | None:
+            try:
+                return self.fetch(job_id, item[0], item[1])
+            except Exception:
+                return self.cached(job_id, item[0])
+        return list(self._pool.map(one, list(enumerate(urls))))
+
+    def thumbnail(self, path: str | os.PathLike, size: int = 256, quality: int = 80) -> bytes:
+        """A small JPEG of an image (or of a video's first frame), cached beside it."""
+        path = Path(path)
+        thumb = path.with_name(f"{path.stem}.thumb{size}.jpg")
+        if thumb.exists():
+            return thumb.read_bytes()
+        from PIL import Image  # lazy: keeps `import youchuan_nb` light
+
+        if is_video_path(path):
+            im = _first_frame(path)
+        else:
+            im = Image.open(path)
+            im.load()
+        if im.mode in ("RGBA", "LA", "P"):
+            # Show transparency on a checkerboard so a removed background is visible.
+            im = im.convert("RGBA")
+            board = _checkerboard(im.size)
+            board.alpha_composite(im)
+            im = board
+        im = im.convert("RGB")
+        im.thumbnail((size, size))
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=quality, optimize=True)
+        data = buf.getvalue()
+        tmp = thumb.with_suffix(".part")
+        tmp.write_bytes(data)
+        os.replace(tmp, thumb)
+        return data
+
+
+def _first_frame(path: Path):
+    import av  # lazy: only needed for video posters
+
+    with av.open(str(path)) as c:
+        for frame in c.decode(video=0):
+            return frame.to_image()
+    raise ValueError(f"{path} has no video frames")
+
+
+def _checkerboard(size: tuple[int, int], cell: int = 16):
+    from PIL import Image, ImageDraw
+
+    board = Image.new("RGBA", size, (255, 255, 255, 255))
+    draw = ImageDraw.Draw(board)
+    for y in range(0, size[1], cell):
+        for x in range((y // cell) % 2 * cell, size[0], cell * 2):
+            draw.rectangle([x, y, x + cell - 1, y + cell - 1], fill=(210, 210, 210, 255))
+    return board

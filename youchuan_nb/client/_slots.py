@@ -1,0 +1,111 @@
+"""Keep no more jobs in flight than the plan allows.
+
+Instead of drawing 429 Max_Concurrent_Limited answers, a submit waits locally for a free slot.
+A waiting caller polls the jobs in flight itself (on their schedule), so a plain script with no
+background thread still makes progress; a notebook's poller refreshing the same Job objects
+frees slots just as well.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._client import Client
+    from ._job import Job
+
+DEFAULT_LIMIT = 3
+_LIMIT_KEYS = ("maxConcurrent", "max_concurrent", "maxConcurrency", "concurrency",
+               "concurrent", "maxConcurrentJobs")
+
+
+class Slots:
+    def __init__(self, client: Client, limit: int | None) -> None:
+        self._client = client
+        self._limit = limit
+        self._cond = threading.Condition()
+        self._active: dict[str, Job] = {}
+        self._reserved = 0
+        self.waiting = 0  # callers waiting for a slot right now (the card says so)
+
+    @property
+    def limit(self) -> int:
+        if self._limit is None:
+            self._limit = self._discover()
+        return self._limit
+
+    @limit.setter
+    def limit(self, value: int) -> None:
+        with self._cond:
+            self._limit = value
+            self._cond.notify_all()
+
+    def _discover(self) -> int:
+        """The plan's concurrency from subscribe, where the service says it; else the default."""
+        try:
+            info = self._client.subscribe()
+        except Exception:
+            return DEFAULT_LIMIT
+        if isinstance(info, dict):
+            for scope in (info, info.get("plan") if isinstance(info.get("plan"), dict) else {},
+                          info.get("data") if isinstance(info.get("data"), dict) else {}):
+                for key in _LIMIT_KEYS:
+                    value = scope.get(key)
+                    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                        return value
+        return DEFAULT_LIMIT
+
+    def active(self) -> list[Job]:
+        with self._cond:
+            return list(self._active.values())
+
+    def free(self) -> int:
+        with self._cond:
+            return self.limit - len(self._active) - self._reserved
+
+    def track(self, job: Job) -> None:
+        with self._cond:
+            if not job.done:
+                self._active[job.id] = job
+            self._cond.notify_all()
+
+    def changed(self, job: Job) -> None:
+        if job.done:
+            with self._cond:
+                if self._active.pop(job.id, None) is not None:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def slot(self) -> Iterator[None]:
+        limit = self.limit
+        with self._cond:
+            self.waiting += 1
+        try:
+            while True:
+                with self._cond:
+                    if len(self._active) + self._reserved < limit:
+                        self._reserved += 1
+                        break
+                    due = sorted(self._active.values(), key=lambda j: j._next_poll_at)
+                next_at = due[0]._next_poll_at if due else time.monotonic() + 0.1
+                if due and next_at <= time.monotonic():
+                    try:
+                        due[0].refresh()  # our own poll keeps a script moving
+                    except Exception:
+                        due[0]._next_poll_at = time.monotonic() + 1.0
+                    continue
+                with self._cond:
+                    self._cond.wait(max(0.01, min(1.0, next_at - time.monotonic())))
+                limit = self.limit
+        finally:
+            with self._cond:
+                self.waiting -= 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._reserved -= 1
+                self._cond.notify_all()

@@ -1,0 +1,221 @@
+"""The local job store: every job is recorded when it is submitted and updated as it progresses.
+
+Jobs cost money and the service's result URLs expire, so the record must survive kernel
+restarts and two kernels writing at once. SQLite in WAL mode with a busy timeout gives that with
+no server; each write is its own short transaction. Credentials are never stored.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS jobs (
+    local_id    TEXT PRIMARY KEY,
+    job_id      TEXT UNIQUE,
+    base_url    TEXT NOT NULL,
+    endpoint    TEXT NOT NULL,
+    params      TEXT NOT NULL,
+    parent_id   TEXT,
+    image_no    INTEGER,
+    label       TEXT,
+    state       TEXT NOT NULL,      -- submitting | submitted | finished | failed | unknown | refused
+    status      INTEGER,
+    comment     TEXT,
+    error       TEXT,
+    raw         TEXT,
+    media       TEXT,               -- JSON list of cached file paths (index -> path or null)
+    created_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL,
+    finished_at REAL
+);
+CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at);
+CREATE INDEX IF NOT EXISTS jobs_parent ON jobs(parent_id);
+"""
+
+
+def default_home() -> Path:
+    """The user's data folder for youchuan_nb (``YOUCHUAN_NB_HOME`` overrides it)."""
+    env = os.environ.get("YOUCHUAN_NB_HOME")
+    if env:
+        return Path(env).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    return Path(base) / "youchuan_nb"
+
+
+@dataclass
+class JobRecord:
+    local_id: str
+    job_id: str | None
+    base_url: str
+    endpoint: str
+    params: dict
+    parent_id: str | None
+    image_no: int | None
+    label: str | None
+    state: str
+    status: int | None
+    comment: str | None
+    error: str | None
+    raw: dict | None
+    media: list
+    created_at: float
+    updated_at: float
+    finished_at: float | None
+
+
+class JobStore:
+    """A job history in one SQLite file, safe across threads and processes."""
+
+    def __init__(self, path: str | os.PathLike | None = None) -> None:
+        self.path = Path(path) if path else default_home() / "jobs.sqlite3"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._db().executescript(SCHEMA)  # executescript manages its own transaction
+
+    def __repr__(self) -> str:
+        return f"JobStore({str(self.path)!r})"
+
+    def _db(self) -> sqlite3.Connection:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA busy_timeout=30000")
+            self._local.db = db
+        return db
+
+    class _Tx:
+        def __init__(self, db: sqlite3.Connection) -> None:
+            self.db = db
+
+        def __enter__(self) -> sqlite3.Connection:
+            self.db.execute("BEGIN IMMEDIATE")
+            return self.db
+
+        def __exit__(self, exc_type, *_: Any) -> None:
+            self.db.execute("ROLLBACK" if exc_type else "COMMIT")
+
+    def _tx(self) -> "JobStore._Tx":
+        return JobStore._Tx(self._db())
+
+    # -- writes ------------------------------------------------------------------------------
+    def record_submit(self, *, base_url: str, endpoint: str, params: dict,
+                      parent_id: str | None = None, image_no: int | None = None,
+                      label: str | None = None) -> str:
+        """Record a job about to be submitted; returns its local id."""
+        local_id = uuid.uuid4().hex
+        now = time.time()
+        safe = {k: v for k, v in params.items() if k != "callback"}
+        with self._tx() as db:
+            db.execute(
+                "INSERT INTO jobs (local_id, base_url, endpoint, params, parent_id, image_no, "
+                "label, state, media, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (local_id, base_url, endpoint, json.dumps(safe, ensure_ascii=False), parent_id,
+                 image_no, label, "submitting", "[]", now, now))
+        return local_id
+
+    def record_accepted(self, local_id: str, job: dict) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET job_id=?, state='submitted', status=?, comment=?, raw=?, "
+                       "updated_at=? WHERE local_id=?",
+                       (str(job.get("id")), _int(job.get("status")), _str(job.get("comment")),
+                        json.dumps(job, ensure_ascii=False), time.time(), local_id))
+
+    def record_submit_error(self, local_id: str, error: str, *, maybe_created: bool) -> None:
+        state = "unknown" if maybe_created else "refused"
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET state=?, error=?, updated_at=? WHERE local_id=?",
+                       (state, error, time.time(), local_id))
+
+    def record_job(self, job: dict, *, base_url: str | None = None) -> None:
+        """Update a job from a service answer (inserting it if this store never saw it)."""
+        job_id = str(job.get("id"))
+        status = _int(job.get("status"))
+        now = time.time()
+        state = {2: "finished", 3: "failed"}.get(status or -1, "submitted")
+        urls_ready = status != 2 or bool(job.get("urls"))
+        if status == 2 and not urls_ready:
+            state = "submitted"  # success before urls: not finished for us yet
+        with self._tx() as db:
+            cur = db.execute(
+                "UPDATE jobs SET status=?, comment=?, raw=?, state=?, updated_at=?, "
+                "finished_at=CASE WHEN ? IN ('finished','failed') THEN COALESCE(finished_at, ?) "
+                "ELSE finished_at END WHERE job_id=?",
+                (status, _str(job.get("comment")), json.dumps(job, ensure_ascii=False), state, now,
+                 state, now, job_id))
+            if cur.rowcount == 0:
+                db.execute(
+                    "INSERT INTO jobs (local_id, job_id, base_url, endpoint, params, state, status, "
+                    "comment, raw, media, created_at, updated_at, finished_at) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (uuid.uuid4().hex, job_id, base_url or "", "unknown", "{}", state, status,
+                     _str(job.get("comment")), json.dumps(job, ensure_ascii=False), "[]", now, now,
+                     now if state in ("finished", "failed") else None))
+
+    def record_media(self, job_id: str, paths: list[str | None]) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET media=?, updated_at=? WHERE job_id=?",
+                       (json.dumps(paths), time.time(), job_id))
+
+    # -- reads -------------------------------------------------------------------------------
+    def get(self, job_id: str) -> JobRecord | None:
+        row = self._db().execute("SELECT * FROM jobs WHERE job_id=?", (job_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def get_local(self, local_id: str) -> JobRecord | None:
+        row = self._db().execute("SELECT * FROM jobs WHERE local_id=?", (local_id,)).fetchone()
+        return self._record(row) if row else None
+
+    def list(self, limit: int = 100, offset: int = 0, *, state: str | None = None,
+             parent_id: str | None = None) -> list[JobRecord]:
+        sql, args = "SELECT * FROM jobs", []
+        where = []
+        if state:
+            where.append("state=?")
+            args.append(state)
+        if parent_id:
+            where.append("parent_id=?")
+            args.append(parent_id)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY created_at DESC LIMIT ? OFFSET ?"
+        args += [limit, offset]
+        return [self._record(r) for r in self._db().execute(sql, args).fetchall()]
+
+    def __iter__(self) -> Iterator[JobRecord]:
+        return iter(self.list(limit=1_000_000))
+
+    def count(self) -> int:
+        return self._db().execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
+
+    def _record(self, row: tuple) -> JobRecord:
+        cols = [d[1] for d in self._db().execute("PRAGMA table_info(jobs)").fetchall()]
+        d = dict(zip(cols, row))
+        d["params"] = json.loads(d["params"] or "{}")
+        d["raw"] = json.loads(d["raw"]) if d["raw"] else None
+        d["media"] = json.loads(d["media"] or "[]")
+        return JobRecord(**d)
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+
+def _int(v: Any) -> int | None:
+    return v if isinstance(v, int) and not isinstance(v, bool) else None
+
+
+def _str(v: Any) -> str | None:
+    return None if v is None else str(v)

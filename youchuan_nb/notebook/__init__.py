@@ -1,0 +1,9 @@
+"""The notebook layer: magics, the job card widget, the studio and the gallery."""
+
+from ._card import JobCard, mask_from_shapes, show_job
+from ._gallery import Gallery
+from ._session import Session, Settings, get_session
+from ._studio import Studio
+
+__all__ = ["JobCard", "Gallery", "Studio", "Session", "Settings", "get_session", "show_job",
+           "mask_from_shapes"]

@@ -1,0 +1,563 @@
+"""The job card: one anywidget per job tree (a job and every follow-up made from its card).
+
+Python owns the state (``cards``, ``thumbs``, ``busy``, ``simulator`` traits); ``static/card.js``
+only renders it and sends messages for clicks. So a re-render, a second view, or a saved widget
+state shows the same thing. Full-resolution images and videos travel only on request, as binary
+message buffers, never in the saved state.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import anywidget
+import traitlets
+
+from ..client import Job, YouchuanError
+from ..client._media import is_http_url, is_video_path
+from ..contract import ENDPOINTS, parse_prompt, refusal
+from ..contract.rules import MAX_VIDEO_EXTENSIONS
+from . import _static
+from ._session import Session, get_session, interactive_frontend
+
+STATIC = Path(__file__).parent / "static"
+
+# card button -> (endpoint whose rules decide it)
+IMAGE_ACTIONS = {
+    "upscale_standard": "upscale", "upscale_creative": "upscale", "vary_subtle": "variation",
+    "vary_strong": "variation", "pan": "pan", "zoom": "outpaint", "remix": "remix",
+    "inpaint": "inpaint", "animate": "video_diffusion", "enhance": "enhance",
+}
+VIDEO_CARD_ACTIONS = {"extend": "extend_video", "upscale_video": "video_upscale"}
+PAN_SCALE = 1.5
+
+
+class Node:
+    """One job in a card's tree: a submission on its way, or a Job."""
+
+    def __init__(self, key: str, *, action: str, params: dict, parent_key: str | None = None,
+                 label: str = "", prompt: str = "") -> None:
+        self.key = key
+        self.action = action
+        self.params = params
+        self.parent_key = parent_key
+        self.label = label
+        self.prompt = prompt
+        self.job: Job | None = None
+        self.state = "submitting"  # used until a Job exists
+        self.message = ""
+        self.started = time.time()
+        self.ended: float | None = None
+        self.media_ready = False
+        self.outputs: list[dict] = []
+        self.request: tuple | None = None  # (action, index, params) for de-duplication
+
+
+def mask_from_shapes(shapes: list[dict], width: int, height: int) -> dict:
+    """Rectangles and polygons drawn on an image (its pixel coordinates) -> an inpaint mask."""
+    areas = []
+    for shape in shapes:
+        if shape.get("type") == "rect":
+            x, y = float(shape["x"]), float(shape["y"])
+            w, h = float(shape["w"]), float(shape["h"])
+            pts = [x, y, x + w, y, x + w, y + h, x, y + h]
+        else:
+            pts = [float(p) for p in shape.get("points", [])]
+        clamped = []
+        for i, v in enumerate(pts):
+            limit = width if i % 2 == 0 else height
+            clamped.append(int(round(min(max(v, 0), limit))))
+        areas.append({"width": int(width), "height": int(height), "points": clamped})
+    return {"areas": areas}
+
+
+class JobCard(anywidget.AnyWidget):
+    """A live card for a job and its follow-ups."""
+
+    _esm = STATIC / "card.js"
+    _css = STATIC / "card.css"
+
+    cards = traitlets.List(traitlets.Dict()).tag(sync=True)
+    thumbs = traitlets.Dict().tag(sync=True)
+    busy = traitlets.List(traitlets.Unicode()).tag(sync=True)
+    simulator = traitlets.Bool(False).tag(sync=True)
+
+    def __init__(self, session: Session | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._session = session or get_session()
+        self.simulator = self._session.simulator
+        self._nodes: dict[str, Node] = {}
+        self._order: list[str] = []
+        self._lock = threading.RLock()
+        self._handle = None
+        self._display_dirty = False
+        self._finished = threading.Condition(self._lock)
+        self.on_msg(self._on_msg)
+        self._session.cards.append(self)
+
+    # -- building the tree ------------------------------------------------------------------
+    @property
+    def root(self) -> Node | None:
+        return self._nodes[self._order[0]] if self._order else None
+
+    @property
+    def jobs(self) -> list[Job]:
+        return [n.job for n in self._nodes.values() if n.job is not None]
+
+    def node_for_job(self, job_id: str) -> Node | None:
+        for node in self._nodes.values():
+            if node.job is not None and node.job.id == job_id:
+                return node
+        return None
+
+    def _add_node(self, node: Node) -> Node:
+        with self._lock:
+            self._nodes[node.key] = node
+            self._order.append(node.key)
+        return node
+
+    def add_job(self, job: Job, parent_key: str | None = None) -> Node:
+        """Show an existing job (and follow its progress)."""
+        node = Node(uuid.uuid4().hex[:12], action=job.action, params=job.params,
+                    parent_key=parent_key, label=job.label, prompt=job.text)
+        node.started = job.submitted_at
+        self._add_node(node)
+        self._attach(node, job)
+        return node
+
+    def submit(self, action: str, call, *, params: dict, parent_key: str | None = None,
+               label: str = "", prompt: str = "", request: tuple | None = None) -> Node:
+        """Add a node at once and submit ``call()`` in the background (it may wait for a slot)."""
+        node = Node(uuid.uuid4().hex[:12], action=action, params=params, parent_key=parent_key,
+                    label=label, prompt=prompt)
+        node.request = request
+        client = self._session.client
+        if client._slots.free() <= 0:
+            node.state = "waiting"
+            node.message = (f"waiting for a free slot ({client.max_concurrent} of "
+                            f"{client.max_concurrent} jobs in flight)")
+        self._add_node(node)
+        self._sync()
+        self._session.run_in_background(self._run_submit, node, call)
+        return node
+
+    def _run_submit(self, node: Node, call) -> None:
+        try:
+            job = call()
+        except YouchuanError as exc:
+            node.state = "unknown" if getattr(exc, "maybe_created", False) else "refused"
+            node.message = str(exc)
+            node.ended = time.time()
+            self._sync(final=True)
+            return
+        except ValueError as exc:
+            node.state = "refused"
+            node.message = str(exc)
+            node.ended = time.time()
+            self._sync(final=True)
+            return
+        except Exception as exc:  # never let a background failure vanish silently
+            node.state = "unknown"
+            node.message = f"unexpected error: {exc}"
+            node.ended = time.time()
+            self._sync(final=True)
+            return
+        self._attach(node, job)
+
+    def _attach(self, node: Node, job: Job) -> None:
+        node.job = job
+        node.label = job.label
+        node.prompt = job.text
+        job.on_change(lambda j, n=node: self._job_changed(n))
+        self._session.tracker.track(job)
+        self._job_changed(node)
+
+    def _job_changed(self, node: Node) -> None:
+        job = node.job
+        if job is None:
+            return
+        if job.done and node.ended is None:
+            node.ended = job.finished_at or time.time()
+            if job.ok:
+                self._session.run_in_background(self._load_media, node)
+                self._sync()
+                return
+            self._sync(final=True)
+            return
+        self._sync()
+
+    def _load_media(self, node: Node) -> None:
+        job = node.job
+        size = self._session.settings.thumbnail_size
+        media = self._session.client.media
+        try:
+            paths = job.cached_paths()
+        except Exception as exc:
+            node.message = f"could not download the results: {exc}"
+            paths = []
+        thumbs = {}
+        outputs = []
+        audits = job.audits
+        for i, path in enumerate(paths):
+            width = height = 0
+            if path is not None:
+                try:
+                    thumbs[f"{node.key}/{i}"] = media.thumbnail(path, size)
+                    if not is_video_path(path):
+                        from PIL import Image
+
+                        with Image.open(path) as im:
+                            width, height = im.size
+                except Exception:
+                    pass
+            audit = audits[i] if i < len(audits) else ""
+            outputs.append({"index": i, "rejected": bool(audit), "audit": audit,
+                            "width": width, "height": height})
+        node.outputs = outputs
+        node.media_ready = True
+        with self._lock:
+            self.thumbs = {**self.thumbs, **thumbs}
+        self._sync(final=True)
+
+    # -- state for the front end ------------------------------------------------------------
+    def _status(self, node: Node) -> str:
+        job = node.job
+        if job is None:
+            return node.state
+        if job.ok and not node.media_ready:
+            return "finishing"
+        return {"queued": "queued", "running": "running", "finishing": "finishing",
+                "finished": "finished", "failed": "failed"}.get(job.status_name, "running")
+
+    def _message(self, node: Node, status: str) -> str:
+        job = node.job
+        if job is not None and job.failed:
+            return (f"The job failed: {job.reason or job.comment}. "
+                    + _failure_advice(job.comment))
+        return node.message
+
+    def _kind(self, node: Node) -> str:
+        if node.action in ("video_diffusion", "extend_video", "video_upscale"):
+            return "video"
+        if node.job is not None and node.job.ok and len(node.job.urls) == 1:
+            return "single"
+        if node.action in ("upscale", "remove_background", "enhance"):
+            return "single"
+        return "grid"
+
+    def _actions(self, node: Node, kind: str) -> tuple[dict, dict]:
+        job = node.job
+        if job is None or not job.ok:
+            return {}, {}
+        facts = job.facts()
+        actions: dict[str, str] = {}
+        if kind == "video":
+            for name, op in VIDEO_CARD_ACTIONS.items():
+                r = refusal(op, facts, 0)
+                actions[name] = r.message if r else ""
+            actions["download"] = ""
+            return actions, {}
+        for name, op in IMAGE_ACTIONS.items():
+            r = refusal(op, facts, 0)
+            actions[name] = r.message if r else ""
+        actions["use"] = "" if all(is_http_url(u) for u in job.urls) else "no usable URL"
+        grid = {}
+        r = refusal("reroll", facts)
+        grid["reroll"] = r.message if r else ""
+        return actions, grid
+
+    def _state(self, node: Node) -> dict:
+        status = self._status(node)
+        kind = self._kind(node)
+        actions, grid_actions = self._actions(node, kind)
+        job = node.job
+        prompt = parse_prompt(node.prompt or "")
+        text = " ".join(prompt.images + ([prompt.text] if prompt.text else []))
+        expected = self._session.client._schedule.expected(node.action)
+        extensions = job.facts().extensions if job is not None else 0
+        return {
+            "key": node.key, "job_id": job.id if job else "", "parent_key": node.parent_key,
+            "label": node.label or node.action, "prompt": text, "chips": prompt.chips,
+            "model": job.model if job else prompt.model, "status": status,
+            "message": self._message(node, status), "started": node.started,
+            "ended": node.ended if status in ("finished", "failed", "refused", "unknown") else None,
+            "expected": expected, "kind": kind, "outputs": node.outputs if node.media_ready else [],
+            "actions": actions, "grid_actions": grid_actions, "extensions": extensions,
+            "max_extensions": MAX_VIDEO_EXTENSIONS,
+        }
+
+    def _sync(self, final: bool = False) -> None:
+        with self._lock:
+            self.cards = [self._state(self._nodes[k]) for k in self._order]
+            if final:
+                self._display_dirty = True
+            self._finished.notify_all()
+        if final:
+            self._refresh_display()
+
+    @property
+    def settled(self) -> bool:
+        """True when no job in the tree is still on its way."""
+        with self._lock:
+            for card in self.cards:
+                if card["status"] not in ("finished", "failed", "refused", "unknown"):
+                    return False
+            return bool(self.cards)
+
+    def wait(self, timeout: float = 900.0) -> JobCard:
+        """Block until every job in the card has ended (used for headless runs and --wait)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while not self.settled:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._finished.wait(min(remaining, 0.5))
+        return self
+
+    # -- display -----------------------------------------------------------------------------
+    def _repr_mimebundle_(self, **kwargs: Any):
+        data = super()._repr_mimebundle_(**kwargs)
+        metadata = {}
+        if isinstance(data, tuple):
+            data, metadata = data
+        data = dict(data or {})
+        with self._lock:
+            cards, thumbs = list(self.cards), dict(self.thumbs)
+        data["text/html"] = _static.html(cards, thumbs, simulator=self.simulator)
+        data["text/plain"] = _static.text(cards)
+        root = cards[0] if cards else {}
+        metadata = {**metadata, "youchuan_nb": {"job_id": root.get("job_id", ""),
+                                                "label": root.get("label", "")}}
+        return data, metadata
+
+    def show(self) -> JobCard:
+        """Display the card so it can be refreshed in place (static fallbacks included)."""
+        from IPython.display import display
+
+        self._handle = display(self, display_id=True)
+        return self
+
+    def _refresh_display(self) -> None:
+        # Refresh the saved output (text/html fallback) once things settle, so a saved notebook
+        # shows results; in headless runs the cell blocks and displays the final state instead.
+        if self._handle is None or not self._display_dirty or not self.settled:
+            return
+        self._display_dirty = False
+        try:
+            self._handle.update(self)
+        except Exception:
+            pass
+
+    # -- messages from the front end -------------------------------------------------------
+    def _on_msg(self, _widget: Any, content: dict, buffers: list) -> None:
+        if not isinstance(content, dict):
+            return
+        kind = content.get("type")
+        if kind == "action":
+            self._on_action(content)
+        elif kind == "media":
+            self._session.run_in_background(self._send_media, content)
+
+    def _ack(self, rid: Any, ok: bool, error: str = "") -> None:
+        self.send({"type": "ack", "rid": rid, "ok": ok, "error": error})
+
+    def _on_action(self, msg: dict) -> None:
+        rid = msg.get("rid")
+        try:
+            self.perform(msg.get("key"), str(msg.get("action")), msg.get("index"),
+                         msg.get("params") or {})
+        except (ValueError, YouchuanError, KeyError, TypeError) as exc:
+            self._ack(rid, False, str(exc))
+            return
+        self._ack(rid, True)
+
+    def perform(self, key: str, action: str, index: int | None, params: dict) -> Node | None:
+        """Run a card button: submit the follow-up job and add its node under ``key``."""
+        node = self._nodes.get(key)
+        if node is None or node.job is None:
+            raise KeyError(f"no job with key {key!r} in this card")
+        job = node.job
+        if not job.ok:
+            raise ValueError("this job has not finished yet; wait for its results")
+        index = None if index is None else int(index)
+        if action == "use":
+            return self._use_as_prompt(job, index or 0)
+        request = (key, action, index, repr(sorted(params.items())))
+        with self._lock:
+            for other in self._nodes.values():
+                # a double click, or the same click again while it runs, submits once
+                if other.request == request and other.state != "refused" and (
+                        other.job is None or not other.job.done):
+                    return other
+        call, op = self._call_for(job, action, index, params)
+        busy_key = f"{key}/{action}/{index}"
+        with self._lock:
+            self.busy = [*self.busy, busy_key]
+        try:
+            child = self.submit(op, call, params={"action": action, **params}, parent_key=key,
+                                label=_pending_label(action, index, params, job),
+                                prompt=params.get("prompt") or job.text, request=request)
+        finally:
+            with self._lock:
+                self.busy = [b for b in self.busy if b != busy_key]
+        return child
+
+    def _call_for(self, job: Job, action: str, index: int | None, params: dict):
+        i = 0 if index is None else index
+        if action == "upscale":
+            kind = params.get("type", "standard")
+            return (lambda: job.upscale(i, kind)), "upscale"
+        if action == "vary":
+            strong = bool(params.get("strong"))
+            return (lambda: job.vary(i, strong=strong)), "variation"
+        if action == "pan":
+            direction = params.get("direction")
+            if direction not in ("up", "down", "left", "right"):
+                raise ValueError(f"pan direction {direction!r}: use up, down, left or right")
+            return (lambda: job.pan(i, direction, PAN_SCALE)), "pan"
+        if action == "zoom":
+            scale = float(params.get("scale", 2.0))
+            return (lambda: job.zoom_out(i, scale)), "outpaint"
+        if action == "remix":
+            prompt = str(params.get("prompt") or "").strip()
+            if not prompt:
+                raise ValueError("remix needs a prompt: edit the text and submit again")
+            mode = params.get("mode") or "strong"
+            self._session.client._prepare("remix", {"jobId": job.id, "imageNo": i,
+                                                    "remixPrompt": prompt, "mode": mode}, job)
+            return (lambda: job.remix(i, prompt, mode=mode)), "remix"
+        if action == "inpaint":
+            shapes = params.get("shapes") or []
+            if not shapes:
+                raise ValueError("vary region needs at least one area: draw a rectangle or "
+                                 "polygon on the image")
+            out = self._output_size(job, i)
+            mask = mask_from_shapes(shapes, *out)
+            prompt = (params.get("prompt") or "").strip() or None
+            self._session.client._prepare("inpaint", {"jobId": job.id, "imageNo": i,
+                                                      "mask": mask, "remixPrompt": prompt}, job)
+            return (lambda: job.inpaint(i, mask, remix_prompt=prompt)), "inpaint"
+        if action == "animate":
+            motion = params.get("motion") or "low"
+            prompt = (params.get("prompt") or "").strip() or None
+            return (lambda: job.animate(i, prompt, motion=motion)), "video_diffusion"
+        if action == "enhance":
+            return (lambda: job.enhance(i)), "enhance"
+        if action == "reroll":
+            return (lambda: job.reroll()), "reroll"
+        if action == "extend":
+            prompt = str(params.get("prompt") or "").strip()
+            if not prompt:
+                raise ValueError("extend needs a prompt describing what happens next")
+            return (lambda: job.extend(i, prompt)), "extend_video"
+        if action == "upscale_video":
+            return (lambda: job.upscale_video(i)), "video_upscale"
+        raise ValueError(f"unknown action {action!r}")
+
+    def _output_size(self, job: Job, index: int) -> tuple[int, int]:
+        node = self.node_for_job(job.id)
+        if node is not None and index < len(node.outputs):
+            out = node.outputs[index]
+            if out.get("width") and out.get("height"):
+                return out["width"], out["height"]
+        from PIL import Image
+
+        path = job.cached_paths()[index]
+        with Image.open(path) as im:
+            return im.size
+
+    def _use_as_prompt(self, job: Job, index: int) -> None:
+        url = job.urls[index]
+        if not is_http_url(url):
+            raise ValueError("this output has no http(s) URL to use as an image prompt")
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        text = f"%%imagine\n{url} {parse_prompt(job.text).text}"
+        if shell is not None:
+            shell.set_next_input(text, replace=False)
+        return None
+
+    def _send_media(self, msg: dict) -> None:
+        rid = msg.get("rid")
+        node = self._nodes.get(msg.get("key"))
+        try:
+            index = int(msg.get("index"))
+            if node is None or node.job is None or not node.job.ok:
+                raise ValueError("no finished job for this request")
+            path = node.job.cached_paths()[index]
+            if path is None:
+                raise ValueError("the result could not be downloaded")
+            data = Path(path).read_bytes()
+        except Exception as exc:
+            self.send({"type": "media", "rid": rid, "mime": "", "error": str(exc)})
+            return
+        mime = _mime(path)
+        self.send({"type": "media", "rid": rid, "mime": mime, "error": ""}, [data])
+
+
+def _mime(path: Path) -> str:
+    s = str(path).lower()
+    if s.endswith(".mp4"):
+        return "video/mp4"
+    if s.endswith((".jpg", ".jpeg")):
+        return "image/jpeg"
+    if s.endswith(".webp"):
+        return "image/webp"
+    return "image/png"
+
+
+def _pending_label(action: str, index: int | None, params: dict, job: Job) -> str:
+    names = {"upscale": "Upscale", "vary": "Vary", "pan": "Pan", "zoom": "Zoom out",
+             "remix": "Remix", "inpaint": "Vary (region)", "animate": "Animate",
+             "enhance": "Enhance", "reroll": "Reroll", "extend": "Extend video",
+             "upscale_video": "Upscale video"}
+    detail = ""
+    if action == "upscale":
+        detail = f" ({params.get('type', 'standard')})"
+    elif action == "vary":
+        detail = " (strong)" if params.get("strong") else " (subtle)"
+    elif action == "pan":
+        detail = f" {params.get('direction')}"
+    elif action == "zoom":
+        detail = f" x{params.get('scale')}"
+    elif action == "animate":
+        detail = f" ({params.get('motion', 'low')} motion)"
+    noun = "video" if action in ("extend", "upscale_video") else "image"
+    of = f" of {noun} {index + 1}" if index is not None and action != "reroll" else ""
+    return f"{names.get(action, action)}{detail}{of} of job {job.id[:8]}"
+
+
+def _failure_advice(comment: str) -> str:
+    if comment in ("JobStatusTextReject", "JobStatusImagePromptDenied"):
+        return "Rephrase the prompt or use other images."
+    if comment in ("JobStatusBadPrompt", "JobStatusInvalidParameter"):
+        return "Check the prompt's flags and try again (not charged)."
+    if comment == "JobStatusInvalidImagePromptLink":
+        return "Check that every image URL in the prompt is public and reachable."
+    if comment == "JobStatusCreditNotEnough":
+        return "Top up the account, then try again."
+    return "You can submit it again."
+
+
+def show_job(job: Job, session: Session | None = None) -> JobCard:
+    """Display a card for ``job`` (with the follow-ups this session made from it)."""
+    session = session or get_session()
+    card = JobCard(session)
+    node = card.add_job(job)
+
+    def add_children(parent: Job, parent_key: str) -> None:
+        for child in parent.children:
+            n = card.add_job(child, parent_key)
+            add_children(child, n.key)
+
+    add_children(job, node.key)
+    if not interactive_frontend():
+        card.wait(session.settings.timeout)
+    card.show()
+    return card

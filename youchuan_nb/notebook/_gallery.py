@@ -1,0 +1,68 @@
+"""A gallery of past jobs from the local job store: thumbnails; click one to reopen its card."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ._session import Session, get_session
+
+
+class Gallery(w.VBox):
+    def __init__(self, session: Session | None = None, limit: int = 24) -> None:
+        self._session = session or get_session()
+        self._out = w.Output()
+        tiles = []
+        client = self._session.client
+        records = [r for r in client.history(limit=limit * 3) if r.job_id][:limit]
+        for rec in records:
+            thumb = None
+            for path in rec.media or []:
+                if path:
+                    try:
+                        thumb = client.media.thumbnail(path, 160)
+                    except Exception:
+                        thumb = None
+                    break
+            image = (w.Image(value=thumb, format="jpeg", layout=w.Layout(width="128px"))
+                     if thumb else w.HTML("<div style='width:128px;height:96px;background:#eee'></div>"))
+            prompt = (rec.params.get("text") or rec.params.get("prompt")
+                      or rec.params.get("remixPrompt") or "")
+            label = w.Label(f"{rec.endpoint} · {rec.state}", layout=w.Layout(width="128px"))
+            text = w.Label(prompt[:40], tooltip=prompt, layout=w.Layout(width="128px"))
+            button = w.Button(description="Open", layout=w.Layout(width="128px"),
+                              tooltip=f"Reopen job {rec.job_id}")
+            button.on_click(lambda _b, job_id=rec.job_id: self._open(job_id))
+            tiles.append(w.VBox([image, label, text, button]))
+        title = w.Label(f"{len(records)} recent job(s) from {client.store.path if client.store else 'this session'}")
+        grid = w.GridBox(tiles, layout=w.Layout(grid_template_columns="repeat(auto-fill, 140px)"))
+        super().__init__([title, grid, self._out])
+        self.add_class("yc-gallery")
+
+    def _open(self, job_id: str) -> None:
+        from ._card import JobCard
+
+        self._out.clear_output()
+        try:
+            job = self._session.client.job(job_id)
+        except Exception as exc:
+            rec = self._session.client.store.get(job_id) if self._session.client.store else None
+            if rec is None:
+                with self._out:
+                    print(f"could not open job {job_id}: {exc}")
+                return
+            job = _job_from_record(self._session, rec)
+        card = JobCard(self._session)
+        card.add_job(job)
+        with self._out:
+            from IPython.display import display
+
+            display(card)
+
+
+def _job_from_record(session: Session, rec):
+    """A Job rebuilt from the store when the service no longer answers for it."""
+    from ..client import Job
+
+    return Job(session.client, rec.raw or {"id": rec.job_id, "status": rec.status},
+               action=rec.endpoint, params=rec.params, parent_id=rec.parent_id,
+               image_no=rec.image_no, local_id=rec.local_id)

@@ -1,0 +1,75 @@
+"""The studio: a prompt box, the common flags as controls, an Imagine button and a live feed."""
+
+from __future__ import annotations
+
+import ipywidgets as w
+
+from ..contract import InvalidRequest, check_prompt
+from ._card import JobCard
+from ._session import Session, get_session
+
+MODELS = ["7", "6.1", "8.1", "niji 7", "niji 6"]
+RATIOS = ["1:1", "4:3", "3:2", "16:9", "21:9", "3:4", "2:3", "9:16"]
+
+
+class Studio(w.VBox):
+    """Explore without magics: ``youchuan_nb.Studio()``."""
+
+    def __init__(self, session: Session | None = None) -> None:
+        self._session = session or get_session()
+        self.prompt = w.Textarea(placeholder="a lighthouse on a cliff at dawn, oil painting",
+                                 layout=w.Layout(width="100%", height="64px"))
+        self.model = w.Dropdown(options=MODELS, value="7", description="model")
+        self.ratio = w.Dropdown(options=RATIOS, value="1:1", description="--ar")
+        self.stylize = w.IntSlider(100, 0, 1000, 10, description="--stylize")
+        self.chaos = w.IntSlider(0, 0, 100, 1, description="--chaos")
+        self.seed = w.Text(value="", placeholder="random", description="--seed")
+        self.raw = w.Checkbox(False, description="--raw")
+        self.hd = w.Checkbox(False, description="--hd (8.1)")
+        self.draft = w.Checkbox(False, description="--draft (v7)")
+        self.button = w.Button(description="Imagine", button_style="primary", icon="magic")
+        self.error = w.Label()
+        self.feed = w.VBox()
+        self.button.on_click(lambda _b: self.imagine())
+        controls = w.GridBox([self.model, self.ratio, self.stylize, self.chaos, self.seed,
+                              self.raw, self.hd, self.draft],
+                             layout=w.Layout(grid_template_columns="repeat(2, 50%)"))
+        badge = [w.HTML("<b style='color:#9a6700'>SIMULATOR</b>")] if self._session.simulator else []
+        super().__init__([*badge, self.prompt, controls, w.HBox([self.button, self.error]),
+                          self.feed])
+        self.add_class("yc-studio")
+
+    def full_prompt(self) -> str:
+        parts = [self.prompt.value.strip()]
+        model = self.model.value
+        parts.append(f"--niji {model.split()[1]}" if model.startswith("niji") else f"--v {model}")
+        if self.ratio.value != "1:1":
+            parts.append(f"--ar {self.ratio.value}")
+        if self.stylize.value != 100:
+            parts.append(f"--stylize {self.stylize.value}")
+        if self.chaos.value:
+            parts.append(f"--chaos {self.chaos.value}")
+        if self.seed.value.strip():
+            parts.append(f"--seed {self.seed.value.strip()}")
+        if self.raw.value:
+            parts.append("--raw")
+        if self.hd.value:
+            parts.append("--hd")
+        if self.draft.value:
+            parts.append("--draft")
+        return " ".join(p for p in parts if p)
+
+    def imagine(self) -> JobCard | None:
+        prompt = self.full_prompt()
+        try:
+            check_prompt(prompt)
+        except InvalidRequest as exc:
+            self.error.value = str(exc)
+            return None
+        self.error.value = ""
+        client = self._session.client
+        card = JobCard(self._session)
+        card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
+                    label="Imagine", prompt=prompt)
+        self.feed.children = (card, *self.feed.children)
+        return card
