@@ -60,6 +60,7 @@ class Prompt:
     images: list[str] = field(default_factory=list)
     text: str = ""
     flags: list[tuple[str, str]] = field(default_factory=list)  # (canonical name, value)
+    written: list[str] = field(default_factory=list)  # each flag as the user wrote it
     warnings: list[str] = field(default_factory=list)
 
     def get(self, name: str, default: str | None = None) -> str | None:
@@ -115,7 +116,7 @@ class Prompt:
     @property
     def chips(self) -> list[str]:
         """Flags as short display strings, e.g. ["--ar 16:9", "--v 7"]."""
-        return [f"--{k} {v}".strip() for k, v in self.flags]
+        return list(self.written)
 
 
 def parse_prompt(text: str) -> Prompt:
@@ -132,6 +133,7 @@ def parse_prompt(text: str) -> Prompt:
         name, _, value = chunk.strip().partition(" ")
         name = name.lower()
         prompt.flags.append((ALIASES.get(name, name), " ".join(value.split())))
+        prompt.written.append(" ".join(("--" + chunk.strip()).split()))
     return prompt
 
 

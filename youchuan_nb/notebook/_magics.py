@@ -14,7 +14,7 @@ import sys
 from typing import Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, cell_magic, line_cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 from IPython.core.magic_arguments import argument, magic_arguments
 from IPython.display import display
 from traitlets import Float, Int, Unicode, observe
@@ -32,7 +32,7 @@ youchuan_nb magics
   %%imagine [--wait] [--name VAR] [--timeout S] [--plain] [--new] [MJ flags]
       <prompt>                 a grid of 4 images; {var} is replaced by a variable's value
   %imagine [--wait] ... <prompt>   the one-line form
-  %%animate [--from JOB[:N]] [--resolution 480p|720p] [--motion low|high] [--wait] [--name VAR]
+  %%animate / %animate [--from JOB[:N]] [--resolution 480p|720p] [--motion low|high] [--wait] [--name VAR]
       [prompt]                 a video from a prompt, or from image N (1-4) of a finished job
   %youchuan (or %yc) SUBCOMMAND:
       job ID | jobs [N] | upscale JOB N [--creative] | vary JOB N [--strong] |
@@ -130,10 +130,11 @@ class ImagineMagics(Magics):
     def _with_defaults(self, prompt: str) -> str:
         parsed = parse_prompt(prompt)
         extra = []
-        for name, value in parse_prompt("x " + self.default_flags).flags:
+        defaults = parse_prompt("x " + self.default_flags)
+        for (name, _value), written in zip(defaults.flags, defaults.written):
             taken = parsed.has(name) or (name == "version" and parsed.has("niji"))
             if not taken:
-                extra.append(f"--{name} {value}".strip())
+                extra.append(written)
         return (prompt.strip() + " " + " ".join(extra)).strip() if extra else prompt.strip()
 
     def _resolve_job(self, ref: str) -> Job:
@@ -225,7 +226,7 @@ class ImagineMagics(Magics):
         return None
 
     # -- %%animate -------------------------------------------------------------------------------
-    @cell_magic
+    @line_cell_magic
     @magic_arguments()
     @argument("--from", dest="source", default=None, help="JOB[:N], N = image number 1-4")
     @argument("--resolution", default="480p", help="480p or 720p")
@@ -233,10 +234,10 @@ class ImagineMagics(Magics):
     @argument("--wait", action="store_true")
     @argument("--name", "-n", default=None)
     @argument("--timeout", type=float, default=None)
-    def animate(self, line: str, cell: str) -> None:
-        """A video from a prompt, or from one image of a finished grid."""
+    def animate(self, line: str, cell: str | None = None) -> None:
+        """A video from a prompt (the cell body), or from one image of a finished grid."""
         args = _parse(self.animate, line)
-        prompt = self._interpolate(cell.strip()) or None
+        prompt = self._interpolate((cell or "").strip()) or None
         if args.motion and args.motion not in ("low", "high"):
             raise UsageError("--motion must be low or high")
         if args.resolution not in ("480p", "720p"):

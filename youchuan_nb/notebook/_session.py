@@ -107,7 +107,10 @@ class Tracker:
                 if job._next_poll_at <= now:
                     with self._lock:
                         self._polling.add(job.id)
-                    self._pool.submit(self._poll_one, job)
+                    try:
+                        self._pool.submit(self._poll_one, job)
+                    except RuntimeError:  # the interpreter is shutting down
+                        return
                 else:
                     next_at = min(next_at, job._next_poll_at)
             self._wake.wait(max(0.005, next_at - time.monotonic()))

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up, then open JupyterLab on notebooks/ with the built-in simulator as the default.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+YOUCHUAN_SKIP_CHROMIUM=1 bash scripts/setup.sh
+PORT="${PORT:-8888}"
+echo "Open http://127.0.0.1:${PORT}/lab/tree/01-quickstart.ipynb (simulator mode unless YOUCHUAN_APP_ID/YOUCHUAN_SECRET are set)"
+ROOT_FLAG=""; [ "$(id -u)" = "0" ] && ROOT_FLAG="--allow-root"
+exec .venv/bin/jupyter lab --no-browser $ROOT_FLAG --ServerApp.ip=127.0.0.1 \
+    --ServerApp.port="$PORT" --ServerApp.root_dir="$PWD/notebooks" \
+    --LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Set up everything youchuan_nb needs on a fresh Debian machine: a venv with the package,
+# JupyterLab and the test tools, and Debian's Chromium for the browser tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export DEBIAN_FRONTEND=noninteractive PIP_DISABLE_PIP_VERSION_CHECK=1
+if [ "${YOUCHUAN_SKIP_CHROMIUM:-0}" != "1" ] && ! command -v chromium >/dev/null; then
+    # Debian's Chromium; never `playwright install` (its downloads are not reachable here)
+    SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
+    $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium
+fi
+[ -x .venv/bin/python ] || python3 -m venv .venv
+.venv/bin/pip install -q --upgrade pip
+.venv/bin/pip install -q -e '.[test]'

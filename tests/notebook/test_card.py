@@ -1,0 +1,197 @@
+"""The job card's Python side against the simulator: state over a job's life, actions, rules."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from youchuan_nb.notebook import JobCard, mask_from_shapes
+from youchuan_nb.notebook._session import Session, Settings
+from youchuan_nb.sim import Faults, Simulator
+
+
+def until(cond, timeout=30.0, what="condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = cond()
+        if value:
+            return value
+        time.sleep(0.02)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+class RecordingCard(JobCard):
+    """A JobCard that also keeps the messages it sends to the front end."""
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.sent = []
+
+    def send(self, content, buffers=None):
+        self.sent.append((content, buffers))
+        super().send(content, buffers)
+
+
+@pytest.fixture
+def sim():
+    with Simulator(job_seconds=0.2, sensitive_words=("forbidden",)) as s:
+        yield s
+
+
+@pytest.fixture
+def session(sim, tmp_path):
+    client = sim.client(poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
+                        cache_dir=tmp_path / "media")
+    return Session(client=client, settings=Settings(thumbnail_size=128))
+
+
+def imagine(session, prompt="a red fox in snow --ar 3:2 --v 7"):
+    card = RecordingCard(session)
+    client = session.client
+    card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
+                label="Imagine", prompt=prompt)
+    return card
+
+
+def test_card_state_follows_the_job_to_four_thumbnails(session):
+    card = imagine(session)
+    seen = set()
+    card.observe(lambda ch: seen.add(ch["new"][0]["status"]) if ch["new"] else None,
+                 names=["cards"])
+    card.wait(30)
+    root = card.cards[0]
+    assert root["status"] == "finished"
+    assert {"running", "finishing"} & seen or "queued" in seen
+    assert root["kind"] == "grid" and len(root["outputs"]) == 4
+    assert root["outputs"][0]["width"] == 1024 and root["outputs"][0]["height"] > 0
+    assert sorted(card.thumbs) == [f"{root['key']}/{i}" for i in range(4)]
+    assert all(data[:3] == b"\xff\xd8\xff" for data in card.thumbs.values())  # JPEG
+    assert root["chips"] == ["--ar 3:2", "--v 7"]
+    assert root["actions"]["upscale_standard"] == ""
+    assert root["actions"]["enhance"]  # not a draft: disabled with a reason
+
+
+def test_upscale_click_becomes_one_upscale_job(session, sim):
+    card = imagine(session)
+    card.wait(30)
+    root = card.cards[0]
+    before = sim.count("upscale")
+    msg = {"type": "action", "rid": "r1", "key": root["key"], "action": "upscale", "index": 1,
+           "params": {"type": "creative"}}
+    card._on_msg(card, msg, [])
+    card._on_msg(card, {**msg, "rid": "r2"}, [])  # a double click
+    until(lambda: len(card.cards) == 2 and card.settled, what="child card")
+    assert sim.count("upscale") == before + 1
+    body = [r for r in sim.created if r["endpoint"] == "upscale"][-1]["body"]
+    assert body["imageNo"] == 1 and body["type"] == 1
+    child = card.cards[1]
+    assert child["parent_key"] == root["key"]
+    assert child["label"].startswith("Upscale (creative) of image 2 of job")
+    assert child["kind"] == "single" and len(child["outputs"]) == 1
+    assert "already upscaled" in child["actions"]["upscale_standard"]
+    acks = [c for c, _ in card.sent if c.get("type") == "ack"]
+    assert [a["ok"] for a in acks] == [True, True]
+
+
+@pytest.mark.parametrize("action,params,endpoint,check", [
+    ("vary", {"strong": True}, "variation", lambda b: b["type"] == 1),
+    ("pan", {"direction": "left"}, "pan", lambda b: b["direction"] == 3 and b["scale"] == 1.5),
+    ("zoom", {"scale": 2}, "outpaint", lambda b: b["scale"] == 2),
+    ("remix", {"prompt": "a blue fox --v 7", "mode": "subtle"}, "remix",
+     lambda b: b["mode"] == 1 and b["remixPrompt"] == "a blue fox --v 7"),
+    ("inpaint", {"shapes": [{"type": "rect", "x": 10, "y": 20, "w": 100, "h": 50}]}, "inpaint",
+     lambda b: b["mask"]["areas"][0]["points"] == [10, 20, 110, 20, 110, 70, 10, 70]),
+    ("animate", {"motion": "high"}, "video_diffusion",
+     lambda b: b["imageNo"] == 0 and "--motion high" in b["prompt"]),
+])
+def test_each_button_submits_the_right_call(session, sim, action, params, endpoint, check):
+    card = imagine(session)
+    card.wait(30)
+    key = card.cards[0]["key"]
+    card._on_msg(card, {"type": "action", "rid": "x", "key": key, "action": action, "index": 0,
+                        "params": params}, [])
+    until(lambda: len(card.cards) == 2 and card.settled, timeout=60, what=f"{action} child")
+    record = [r for r in sim.created if r["endpoint"] == endpoint][-1]
+    assert check(record["body"]), record["body"]
+    assert card.cards[1]["status"] == "finished"
+
+
+def test_invalid_action_is_acknowledged_with_the_reason(session, sim):
+    card = imagine(session)
+    card.wait(30)
+    key = card.cards[0]["key"]
+    before = len(sim.request_log)
+    card._on_msg(card, {"type": "action", "rid": "e", "key": key, "action": "remix",
+                        "index": 0, "params": {"prompt": "   "}}, [])
+    ack = [c for c, _ in card.sent if c.get("rid") == "e"][0]
+    assert ack["ok"] is False and "remix needs a prompt" in ack["error"]
+    assert len(card.cards) == 1 and len(sim.request_log) == before
+
+
+def test_refused_submit_shows_on_the_card(session):
+    card = imagine(session, "a forbidden thing --v 7")
+    card.wait(30)
+    root = card.cards[0]
+    assert root["status"] == "refused"
+    assert "Msg_Sensitive" in root["message"] and "Rephrase" in root["message"]
+
+
+def test_failed_job_shows_its_reason(sim, session):
+    sim.faults = Faults(seed=1, fail=1.0, fail_comment="JobStatusTextReject", on_submit=False,
+                        on_poll=False)
+    card = imagine(session)
+    card.wait(30)
+    root = card.cards[0]
+    assert root["status"] == "failed"
+    assert "text failed moderation" in root["message"]
+
+
+def test_rules_disable_buttons_with_reasons(session):
+    card = imagine(session, "a castle --v 8.1")
+    card.wait(30)
+    actions = card.cards[0]["actions"]
+    assert "8.1" in actions["pan"] and "8.1" in actions["inpaint"] and "8.1" in actions["zoom"]
+    assert actions["vary_subtle"] == "" and actions["remix"] == ""
+    url = session.client.job(card.cards[0]["job_id"]).urls[0]
+    card2 = RecordingCard(session)
+    client = session.client
+    card2.submit("retexture", lambda: client.retexture(url, "made of glass --v 7"), params={},
+                 label="Retexture")
+    card2.wait(30)
+    acts = card2.cards[0]["actions"]
+    assert acts["upscale_standard"] == ""
+    assert "allow only upscale" in acts["vary_strong"]
+    assert "allow only upscale" in card2.cards[0]["grid_actions"]["reroll"]
+
+
+def test_static_html_escapes_text_and_embeds_thumbnails(session):
+    hostile = "<img src=x onerror=alert(1)> </script> fox --v 7"
+    card = imagine(session, hostile)
+    card.wait(30)
+    data, meta = card._repr_mimebundle_()
+    html = data["text/html"]
+    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "</script>" not in html
+    assert html.count('src="data:image/jpeg;base64,') == 4
+    assert "application/vnd.jupyter.widget-view+json" in data
+    assert "finished" in data["text/plain"] and card.cards[0]["job_id"] in data["text/plain"]
+    assert meta["youchuan_nb"]["job_id"] == card.cards[0]["job_id"]
+    assert len(html) < 200_000
+
+
+def test_media_request_returns_full_resolution_bytes(session):
+    card = imagine(session)
+    card.wait(30)
+    key = card.cards[0]["key"]
+    card._send_media({"type": "media", "rid": "m", "key": key, "index": 2})
+    content, buffers = [m for m in card.sent if m[0].get("rid") == "m"][0]
+    assert content["mime"] == "image/png" and content["error"] == ""
+    assert buffers[0][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_mask_from_shapes_clamps_and_closes_polygons():
+    mask = mask_from_shapes([{"type": "rect", "x": -5, "y": 0, "w": 20, "h": 2000},
+                             {"type": "polygon", "points": [1, 1, 50.4, 1, 25, 30]}], 100, 80)
+    assert mask["areas"][0] == {"width": 100, "height": 80, "points": [0, 0, 15, 0, 15, 80, 0, 80]}
+    assert mask["areas"][1]["points"] == [1, 1, 50, 1, 25, 30]

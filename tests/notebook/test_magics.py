@@ -1,0 +1,125 @@
+"""The magics in a real IPython shell, against the built-in simulator."""
+
+from __future__ import annotations
+
+import pytest
+from IPython.core.error import UsageError
+from IPython.testing.globalipapp import start_ipython
+
+from youchuan_nb.client import Job
+
+
+@pytest.fixture(scope="module")
+def ip(tmp_path_factory):
+    import os
+
+    os.environ.setdefault("YOUCHUAN_SIM_JOB_SECONDS", "0.2")
+    os.environ["YOUCHUAN_NB_WAIT"] = "always"
+    shell = start_ipython()
+    shell.run_line_magic("load_ext", "youchuan_nb")
+    yield shell
+
+
+def run(ip, line, cell=None):
+    if cell is None:
+        return ip.run_line_magic(*line.split(" ", 1)) if " " in line else ip.run_line_magic(line, "")
+    name, _, rest = line.partition(" ")
+    return ip.run_cell_magic(name, rest, cell)
+
+
+def test_imagine_binds_a_finished_job(ip):
+    ip.user_ns["animal"] = "otter"
+    run(ip, "imagine --wait --name pic", "a small {animal} in a river --ar 3:2")
+    job = ip.user_ns["pic"]
+    assert isinstance(job, Job) and job.ok and len(job.urls) == 4
+    assert job.text.startswith("a small otter in a river --ar 3:2")
+    assert "--v 7" in job.text  # default flags appended: the service's own default is 6.1
+
+
+def test_default_flags_respect_the_prompt(ip):
+    run(ip, "imagine --wait --name n6", "a koi pond --niji 6")
+    assert "--v" not in ip.user_ns["n6"].text
+
+
+@pytest.mark.parametrize("line,cell,needle", [
+    ("imagine --timeout abc", "a cat", "expected a number"),
+    ("imagine --bogus", "a cat", "unknown option --bogus"),
+    ("imagine", "   ", "the cell body is the prompt"),
+    ("imagine", "a cat --chaos 500", "--chaos 500 is out of range"),
+    ("imagine", "a cat --v 8.1 --tile", "not supported by model 8.1"),
+])
+def test_mistakes_are_one_line_usage_errors(ip, line, cell, needle):
+    name, _, rest = line.partition(" ")
+    with pytest.raises(UsageError, match=None) as info:
+        ip.run_cell_magic(name, rest, cell)
+    assert needle in str(info.value)
+    assert "\n" not in str(info.value).strip() or needle == "the cell body is the prompt"
+
+
+def test_subcommand_mistakes_are_usage_errors(ip):
+    for line in ("nonsense", "upscale", "pan x 1 sideways", "use mars", "upscale zzz 9"):
+        with pytest.raises(UsageError):
+            ip.run_line_magic("youchuan", line)
+
+
+def test_follow_up_subcommands_make_child_jobs(ip):
+    run(ip, "imagine --wait --name base", "a lighthouse at dawn")
+    base = ip.user_ns["base"]
+    ip.run_line_magic("youchuan", "upscale base 2 --creative")
+    ip.run_line_magic("yc", "pan base 1 left --scale 1.3")
+    kinds = [(c.action, c.params.get("imageNo")) for c in base.children]
+    assert ("upscale", 1) in kinds and ("pan", 0) in kinds
+    assert all(c.done for c in base.children)
+
+
+def test_animate_from_a_grid_image(ip):
+    run(ip, "imagine --wait --name still", "a paper boat")
+    ip.run_line_magic("animate", "--from still:2 --motion high --wait --name clip")
+    clip = ip.user_ns["clip"]
+    assert clip.action == "video_diffusion" and clip.ok
+    assert clip.params["imageNo"] == 1 and "--motion high" in clip.params["prompt"]
+    assert all(u.endswith(".mp4") for u in clip.urls)
+
+
+def test_rerunning_a_cell_in_flight_does_not_submit_twice(ip, monkeypatch):
+    from youchuan_nb.notebook._session import get_session
+
+    monkeypatch.setenv("YOUCHUAN_NB_WAIT", "never")
+    sim = get_session().client.simulator
+    before = sim.count("diffusion")
+    sim.job_seconds = 3
+    try:
+        from youchuan_nb.notebook._magics import card_wait_for_job
+
+        ip.run_cell_magic("imagine", "", "a very slow snail")
+        first = get_session().cards[-1]
+        card_wait_for_job(first, 30)
+        ip.run_cell_magic("imagine", "", "a very slow snail")
+        assert get_session().cards[-1] is first
+        assert sim.count("diffusion") == before + 1
+        ip.run_cell_magic("imagine", "--new", "a very slow snail")
+        card = get_session().cards[-1]
+        card.wait(30)
+        assert sim.count("diffusion") == before + 2
+    finally:
+        sim.job_seconds = 0.2
+
+
+def test_config_traits_reach_the_session(ip):
+    from youchuan_nb.notebook._session import get_session
+
+    ip.run_line_magic("config", "ImagineMagics.thumbnail_size = 64")
+    ip.run_line_magic("config", "ImagineMagics.default_flags = '--v 6.1 --ar 1:1'")
+    try:
+        assert get_session().settings.thumbnail_size == 64
+        run(ip, "imagine --wait --name small", "a teapot")
+        assert ip.user_ns["small"].text.endswith("--v 6.1 --ar 1:1")
+    finally:
+        ip.run_line_magic("config", "ImagineMagics.thumbnail_size = 256")
+        ip.run_line_magic("config", "ImagineMagics.default_flags = '--v 7'")
+
+
+def test_plain_output_lists_files(ip, capsys):
+    ip.run_cell_magic("imagine", "--plain", "a cactus")
+    out = capsys.readouterr().out
+    assert "finished: 4 output(s)" in out and out.count(".png") == 4

@@ -1,0 +1,69 @@
+"""Execute notebooks headless against the simulator; write executed copies and their HTML.
+
+    python -m youchuan_nb.notebook.run_notebooks notebooks out/notebooks
+
+Exits non-zero if any cell fails or any output is an error, naming the notebook and cell.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+
+def execute(path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True) -> list[str]:
+    """Run one notebook; return a list of problems (empty when every cell succeeded)."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.read(path, as_version=4)
+    workdir = out_dir / (path.stem + "_files")
+    workdir.mkdir(parents=True, exist_ok=True)
+    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                            resources={"metadata": {"path": str(workdir)}})
+    problems = []
+    try:
+        client.execute()
+    except CellExecutionError as exc:
+        problems.append(f"{path.name}: {str(exc).splitlines()[-1] if str(exc) else exc}")
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                problems.append(f"{path.name} cell {i}: {out.get('ename')}: {out.get('evalue')}")
+    target = out_dir / path.name
+    nbformat.write(nb, target)
+    if html:
+        from nbconvert import HTMLExporter
+
+        body, _ = HTMLExporter().from_notebook_node(nb)
+        (out_dir / (path.stem + ".html")).write_text(body, encoding="utf-8")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    src = Path(argv[0] if argv else "notebooks")
+    out = Path(argv[1] if len(argv) > 1 else "out/notebooks").resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    for name in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL"):
+        if os.environ.get(name) and os.environ.get("YOUCHUAN_NB_USE_REAL") != "1":
+            # teaching runs use the simulator unless asked otherwise: no accidental billing
+            os.environ.pop(name)
+    os.environ.setdefault("YOUCHUAN_SIM_JOB_SECONDS", "0.5")
+    os.environ.setdefault("YOUCHUAN_NB_WAIT", "always")
+    problems = []
+    for path in sorted(src.glob("*.ipynb")):
+        started = time.monotonic()
+        found = execute(path, out)
+        problems += found
+        print(f"{'FAIL' if found else 'ok  '} {path.name} ({time.monotonic() - started:.1f} s)")
+    print(f"executed notebooks and HTML: {out}")
+    for p in problems:
+        print("  " + p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
