@@ -195,3 +195,31 @@ def test_mask_from_shapes_clamps_and_closes_polygons():
                              {"type": "polygon", "points": [1, 1, 50.4, 1, 25, 30]}], 100, 80)
     assert mask["areas"][0] == {"width": 100, "height": 80, "points": [0, 0, 15, 0, 15, 80, 0, 80]}
     assert mask["areas"][1]["points"] == [1, 1, 50, 1, 25, 30]
+
+
+def test_hostile_comment_from_the_server_is_text(sim, session):
+    hostile = '<img src=x onerror=alert(1)></script>'
+    sim.faults = Faults(seed=1, fail=1.0, fail_comment=hostile, on_submit=False, on_poll=False)
+    card = imagine(session)
+    card.wait(30)
+    root = card.cards[0]
+    assert root["status"] == "failed" and hostile in root["message"]  # kept as text for JS
+    html = card._repr_mimebundle_()[0]["text/html"]
+    assert "<img src=x" not in html and "</script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;" in html
+
+
+def test_only_http_urls_from_the_server_are_fetched(session, tmp_path):
+    from youchuan_nb.client import Job
+
+    job = Job(session.client, {"id": "evil", "status": 2,
+                               "urls": ["javascript:alert(1)", "file:///etc/passwd"],
+                               "audits": ["", ""]}, action="diffusion")
+    assert job.cached_paths() == [None, None]
+    assert not (tmp_path / "media" / "evil").exists() or not any(
+        (tmp_path / "media" / "evil").iterdir())
+    card = RecordingCard(session)
+    card.add_job(job)
+    card.wait(10)
+    assert card.thumbs == {}
+    assert card.cards[0]["actions"]["use"] == "no usable URL"
