@@ -1,0 +1,1099 @@
+// Youchuan job card: the front end of youchuan_nb.notebook._card.JobCard (an anywidget).
+//
+// Python owns all state (traits `cards`, `thumbs`, `busy`, `simulator`); this module only
+// renders it and sends messages for clicks. Plain ES module, no build step, no imports.
+//
+// Safety rule: every string from the user or the server (prompt, label, message, audit, chips,
+// job ids, errors) reaches the DOM through textContent / text nodes, never innerHTML.
+
+const TERMINAL = new Set(["finished", "failed", "refused", "unknown"]);
+const MESSAGE_STATUSES = new Set(["waiting", "failed", "refused", "unknown"]);
+const STATUS_TEXT = {
+  waiting: "Waiting", submitting: "Submitting", queued: "Queued", running: "Running",
+  finishing: "Finishing", finished: "Finished", failed: "Failed", refused: "Refused",
+  unknown: "Unknown",
+};
+const ACK_TIMEOUT_MS = 60000; // re-enable a button if the kernel never answers
+
+// Button name (data-action) -> which `actions` key decides it, the message it sends, its face.
+// `open` buttons open an editor instead of sending at once.
+const BUTTONS = {
+  upscale_standard: { key: "upscale_standard", action: "upscale", params: { type: "standard" }, text: "U", title: "Upscale" },
+  upscale_creative: { key: "upscale_creative", action: "upscale", params: { type: "creative" }, text: "U+", title: "Upscale (creative)" },
+  vary_subtle: { key: "vary_subtle", action: "vary", params: { strong: false }, text: "Vary (subtle)" },
+  vary_strong: { key: "vary_strong", action: "vary", params: { strong: true }, text: "Vary (strong)" },
+  pan_left: { key: "pan", action: "pan", params: { direction: "left" }, text: "⬅", title: "Pan left" },
+  pan_up: { key: "pan", action: "pan", params: { direction: "up" }, text: "⬆", title: "Pan up" },
+  pan_right: { key: "pan", action: "pan", params: { direction: "right" }, text: "➡", title: "Pan right" },
+  pan_down: { key: "pan", action: "pan", params: { direction: "down" }, text: "⬇", title: "Pan down" },
+  "zoom_1.5": { key: "zoom", action: "zoom", params: { scale: 1.5 }, text: "Zoom 1.5x", title: "Zoom out 1.5x" },
+  zoom_2: { key: "zoom", action: "zoom", params: { scale: 2 }, text: "Zoom 2x", title: "Zoom out 2x" },
+  remix: { key: "remix", action: "remix", open: true, text: "Remix", title: "Remix: edit the prompt and vary" },
+  inpaint: { key: "inpaint", action: "inpaint", open: true, text: "Vary region", title: "Vary region: draw the areas to redo" },
+  animate_low: { key: "animate", action: "animate", params: { motion: "low", prompt: null }, text: "Animate (low)", title: "Animate with low motion" },
+  animate_high: { key: "animate", action: "animate", params: { motion: "high", prompt: null }, text: "Animate (high)", title: "Animate with high motion" },
+  enhance: { key: "enhance", action: "enhance", params: {}, text: "Enhance" },
+  use: { key: "use", action: "use", params: {}, text: "Use", title: "Use as image prompt in a new cell" },
+  extend: { key: "extend", action: "extend", open: true, text: "Extend", title: "Extend the video" },
+  upscale_video: { key: "upscale_video", action: "upscale_video", params: {}, text: "Upscale to 1080p" },
+};
+// Action bar layout: groups wrap as a whole so related buttons stay together.
+const IMAGE_BAR = [
+  ["upscale_standard", "upscale_creative"], ["vary_subtle", "vary_strong"],
+  ["pan_left", "pan_up", "pan_right", "pan_down"], ["zoom_1.5", "zoom_2"],
+  ["remix", "inpaint"], ["animate_low", "animate_high"], ["enhance", "use"],
+];
+
+// ---------------------------------------------------------------------------------------------
+// Small DOM helpers
+
+/** Create an element. String/number children become text nodes (never parsed as HTML). */
+function h(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(props)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === "class") node.className = value;
+    else if (name === "data") for (const [k, v] of Object.entries(value)) node.dataset[k] = String(v);
+    else if (name === "style") Object.assign(node.style, value);
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (name in node && typeof value !== "string") node[name] = value;
+    else node.setAttribute(name, value === true ? "" : String(value));
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+/** Two overlapping rounded squares, drawn with SVG (no icon font needed). */
+function copyIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  svg.setAttribute("viewBox", "0 0 16 16");
+  svg.setAttribute("width", "12");
+  svg.setAttribute("height", "12");
+  svg.setAttribute("aria-hidden", "true");
+  for (const [x, y] of [[5, 5], [2, 2]]) {
+    const r = document.createElementNS(ns, "rect");
+    for (const [k, v] of Object.entries({ x, y, width: 9, height: 9, rx: 2, fill: "none", stroke: "currentColor", "stroke-width": 1.5 })) r.setAttribute(k, String(v));
+    svg.append(r);
+  }
+  return svg;
+}
+
+function spinner() {
+  return h("span", { class: "yc-spinner", "aria-hidden": "true" });
+}
+
+/** Bytes of a DataView / ArrayBuffer / typed array as a Uint8Array (no copy). */
+function asBytes(data) {
+  if (data instanceof Uint8Array) return data;
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(0);
+}
+
+/** FNV-1a of the bytes: lets unchanged thumbnails keep their Blob URL (no flicker). */
+function fingerprint(bytes) {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) {
+    hash ^= bytes[i];
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return `${bytes.length}:${hash >>> 0}`;
+}
+
+function formatElapsed(seconds) {
+  const s = Math.max(0, Math.floor(seconds));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m ${String(s % 60).padStart(2, "0")}s`;
+  return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
+}
+
+/** Aspect ratio (w/h) for placeholders, read from an "--ar W:H" chip when outputs are unknown. */
+function chipAspect(chips) {
+  for (const chip of chips || []) {
+    const m = /^--(?:ar|aspect)\s+(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)/.exec(String(chip));
+    if (m && +m[1] > 0 && +m[2] > 0) return +m[1] / +m[2];
+  }
+  return 1;
+}
+
+function normIndex(index) {
+  return index === null || index === undefined || index === "None" || index === "null" ? "" : String(index);
+}
+
+let ridCounter = 0;
+function newRid() {
+  ridCounter += 1;
+  return `${Date.now().toString(36)}-${ridCounter}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+class CardView {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    this.nodes = new Map();      // card key -> {el, head, body, errors, children, headSig, bodySig}
+    this.thumbs = new Map();     // "key/index" -> {sig, url}
+    this.media = new Map();      // "key/index" -> {state: "pending"|"ok"|"error", url, mime, error, waiters}
+    this.videos = new Map();     // "key/index" -> <video> kept across re-renders so playback goes on
+    this.editors = new Map();    // "key/index" -> {type, el, focus()} inline remix / extend editors
+    this.pending = new Map();    // rid -> {busyKey, key, timer, done(ok, error)} | {media id}
+    this.localBusy = new Set();  // "key/button/index" clicked and not yet acknowledged
+    this.errors = new Map();     // card key ("" for the widget) -> [{id, text}]
+    this.overlay = null;         // the open lightbox / vary-region editor: {el, close()}
+    this.errorSeq = 0;
+
+    this.root = h("div", { class: "yc-root" });
+    this.rootErrors = h("div", { class: "yc-errors" });
+    this.list = h("div", { class: "yc-list" });
+    this.root.append(this.rootErrors, this.list);
+    el.append(this.root);
+
+    this.onChange = () => this.render();
+    this.onCustom = (msg, buffers) => this.handleMessage(msg, buffers);
+    this.onKey = (event) => {
+      if (event.key === "Escape" && this.overlay) {
+        event.preventDefault();
+        event.stopPropagation();
+        this.overlay.close();
+      }
+    };
+    for (const name of ["cards", "thumbs", "busy", "simulator"]) model.on(`change:${name}`, this.onChange);
+    model.on("msg:custom", this.onCustom);
+    document.addEventListener("keydown", this.onKey, true);
+    this.ticker = setInterval(() => this.tick(), 1000);
+    this.render();
+  }
+
+  destroy() {
+    clearInterval(this.ticker);
+    for (const name of ["cards", "thumbs", "busy", "simulator"]) this.model.off(`change:${name}`, this.onChange);
+    this.model.off("msg:custom", this.onCustom);
+    document.removeEventListener("keydown", this.onKey, true);
+    if (this.overlay) this.overlay.close();
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    for (const t of this.thumbs.values()) URL.revokeObjectURL(t.url);
+    for (const m of this.media.values()) if (m.url) URL.revokeObjectURL(m.url);
+    for (const v of this.videos.values()) { v.removeAttribute("src"); v.load(); }
+    this.thumbs.clear();
+    this.media.clear();
+    this.root.remove();
+  }
+
+  // -- state ------------------------------------------------------------------------------------
+
+  cards() {
+    const cards = this.model.get("cards");
+    return Array.isArray(cards) ? cards.filter((c) => c && typeof c.key === "string") : [];
+  }
+
+  /** Keep one Blob URL per thumbnail; only changed bytes get a new URL (old one revoked). */
+  syncThumbs() {
+    const thumbs = this.model.get("thumbs") || {};
+    const seen = new Set();
+    for (const [id, data] of Object.entries(thumbs)) {
+      const bytes = asBytes(data);
+      if (!bytes.length) continue;
+      seen.add(id);
+      const sig = fingerprint(bytes);
+      const old = this.thumbs.get(id);
+      if (old && old.sig === sig) continue;
+      if (old) URL.revokeObjectURL(old.url);
+      this.thumbs.set(id, { sig, url: URL.createObjectURL(new Blob([bytes], { type: "image/jpeg" })) });
+    }
+    for (const [id, t] of this.thumbs) {
+      if (!seen.has(id)) { URL.revokeObjectURL(t.url); this.thumbs.delete(id); }
+    }
+  }
+
+  thumbUrl(key, index) {
+    const t = this.thumbs.get(`${key}/${index}`);
+    return t ? t.url : "";
+  }
+
+  isBusy(key, button, index) {
+    const i = normIndex(index);
+    if (this.localBusy.has(`${key}/${button}/${i}`)) return true;
+    const spec = BUTTONS[button];
+    const names = spec ? [button, spec.action] : [button];
+    for (const entry of this.model.get("busy") || []) {
+      const parts = String(entry).split("/");
+      if (parts.length < 3) continue;
+      const [k, a, idx] = [parts[0], parts.slice(1, -1).join("/"), parts[parts.length - 1]];
+      if (k === key && names.includes(a) && normIndex(idx) === i) return true;
+    }
+    return false;
+  }
+
+  // -- rendering --------------------------------------------------------------------------------
+
+  render() {
+    this.syncThumbs();
+    const cards = this.cards();
+    const byKey = new Map(cards.map((c) => [c.key, c]));
+    const kids = new Map();
+    const roots = [];
+    for (const card of cards) {
+      const parent = card.parent_key;
+      if (parent && parent !== card.key && byKey.has(parent)) {
+        if (!kids.has(parent)) kids.set(parent, []);
+        kids.get(parent).push(card);
+      } else {
+        roots.push(card);
+      }
+    }
+    const placed = new Set();
+    const place = (card, container, position) => {
+      if (placed.has(card.key)) return position; // guards against a parent cycle
+      placed.add(card.key);
+      const node = this.renderCard(card);
+      if (container.children[position] !== node.el) container.insertBefore(node.el, container.children[position] || null);
+      let childPos = 0;
+      for (const child of kids.get(card.key) || []) childPos = place(child, node.children, childPos);
+      trimAfter(node.children, childPos);
+      node.children.hidden = childPos === 0;
+      return position + 1;
+    };
+    let pos = 0;
+    for (const card of roots) pos = place(card, this.list, pos);
+    // Cards in a cycle (never reached from a root) are still shown, at the top level.
+    for (const card of cards) if (!placed.has(card.key)) pos = place(card, this.list, pos);
+    trimAfter(this.list, pos);
+    for (const key of [...this.nodes.keys()]) if (!byKey.has(key)) this.forgetCard(key);
+    this.renderErrors(this.rootErrors, "");
+    this.tick();
+  }
+
+  forgetCard(key) {
+    const node = this.nodes.get(key);
+    if (node) node.el.remove();
+    this.nodes.delete(key);
+    for (const map of [this.videos, this.editors]) {
+      for (const id of [...map.keys()]) if (id.startsWith(`${key}/`)) map.delete(id);
+    }
+    for (const [id, m] of this.media) {
+      if (id.startsWith(`${key}/`)) { if (m.url) URL.revokeObjectURL(m.url); this.media.delete(id); }
+    }
+    this.errors.delete(key);
+  }
+
+  /** Update (or create) a card's element; header and body are rebuilt only when their data changed. */
+  renderCard(card) {
+    let node = this.nodes.get(card.key);
+    if (!node) {
+      node = {
+        el: h("div", { class: "yc-card" }),
+        head: h("div"), body: h("div"),
+        errors: h("div", { class: "yc-errors" }),
+        children: h("div", { class: "yc-children", hidden: true }),
+        headSig: null, bodySig: null,
+      };
+      node.el.append(node.head, node.errors, node.body, node.children);
+      this.nodes.set(card.key, node);
+    }
+    node.el.dataset.key = card.key;
+    node.el.dataset.status = card.status || "unknown";
+    node.el.dataset.kind = card.kind || "grid";
+
+    const headSig = JSON.stringify([card.label, card.prompt, card.chips, card.model, card.status,
+      card.message, card.job_id, card.started, card.ended, card.expected, card.grid_actions,
+      !!this.model.get("simulator"), this.isBusy(card.key, "reroll", null)]);
+    if (headSig !== node.headSig) {
+      const head = this.renderHead(card);
+      node.head.replaceWith(head);
+      node.head = head;
+      node.headSig = headSig;
+    }
+    const bodySig = this.bodySignature(card);
+    if (bodySig !== node.bodySig) {
+      // Building the body moves kept editors/videos into it: save focus before that.
+      keepingFocus(() => {
+        const body = this.renderBody(card);
+        node.body.replaceWith(body);
+        node.body = body;
+      });
+      node.bodySig = bodySig;
+    }
+    this.renderErrors(node.errors, card.key);
+    return node;
+  }
+
+  bodySignature(card) {
+    const outs = card.outputs || [];
+    const ids = outs.length ? outs.map((o) => o.index) : [0, 1, 2, 3];
+    const busy = [];
+    for (const i of ids) for (const b of [...Object.keys(BUTTONS), "remix_submit", "extend_submit"]) {
+      if (this.isBusy(card.key, b, i)) busy.push(`${b}/${i}`);
+    }
+    const editors = [...this.editors.keys()].filter((id) => id.startsWith(`${card.key}/`));
+    const media = ids.map((i) => (this.media.get(`${card.key}/${i}`) || {}).state || "");
+    return JSON.stringify([card.kind, card.status, card.job_id, card.prompt, card.chips, outs,
+      card.actions, card.extensions, card.max_extensions, ids.map((i) => this.thumbUrl(card.key, i)),
+      busy, editors, card.kind === "video" ? media : null]);
+  }
+
+  renderHead(card) {
+    const status = card.status || "unknown";
+    const ended = card.ended !== null && card.ended !== undefined;
+    const top = h("div", { class: "yc-head-row" },
+      this.model.get("simulator") ? h("span", { class: "yc-sim-badge", title: "Results come from the local simulator, not the real service" }, "SIMULATOR") : null,
+      h("span", { class: "yc-label" }, card.label || ""),
+      h("span", { class: "yc-status", data: { status } }, STATUS_TEXT[status] || status),
+      h("span", { class: "yc-spacer" }),
+      h("span", { class: "yc-elapsed", title: "Elapsed time", data: { started: card.started || "", ended: ended ? card.ended : "" } }),
+      this.renderReroll(card),
+    );
+    const meta = (card.job_id || card.model)
+      ? h("div", { class: "yc-meta" },
+        card.job_id ? this.renderJobId(card.job_id) : null,
+        card.model ? h("span", { class: "yc-model", title: "Model" }, card.model) : null)
+      : null;
+    const progress = h("div", {
+      class: "yc-progress" + (card.expected ? "" : " yc-indeterminate"),
+      hidden: ended || TERMINAL.has(status),
+      data: { started: card.started || "", expected: card.expected || "" },
+    }, h("div", { class: "yc-progress-fill" }));
+    const prompt = (card.prompt || (card.chips && card.chips.length))
+      ? h("div", { class: "yc-prompt-row" },
+        card.prompt ? h("span", { class: "yc-prompt" }, card.prompt) : null,
+        (card.chips || []).map((chip) => h("span", { class: "yc-chip" }, chip)))
+      : null;
+    const message = MESSAGE_STATUSES.has(status) && card.message
+      ? h("div", { class: "yc-message", data: { status } }, card.message) : null;
+    return h("div", { class: "yc-head" }, top, meta, progress, prompt, message);
+  }
+
+  renderJobId(jobId) {
+    const id = h("code", { class: "yc-jobid", title: "Job id" }, jobId);
+    const button = h("button", { class: "yc-icon-btn yc-copy", type: "button", title: "Copy job id", data: { action: "copy_id" } }, copyIcon());
+    button.addEventListener("click", () => copyText(jobId, id).then((ok) => {
+      button.replaceChildren(ok ? "✓" : copyIcon());
+      button.title = ok ? "Copied" : "Select the id and copy it";
+      setTimeout(() => { button.replaceChildren(copyIcon()); button.title = "Copy job id"; }, 1200);
+    }));
+    return h("span", { class: "yc-jobid-wrap" }, id, button);
+  }
+
+  renderReroll(card) {
+    const reason = (card.grid_actions || {}).reroll;
+    if (reason === undefined) return null;
+    const busy = this.isBusy(card.key, "reroll", null);
+    const button = h("button", {
+      class: "yc-btn yc-reroll" + (busy ? " yc-busy" : ""), type: "button",
+      title: reason || "Reroll: run the same prompt again", disabled: !!reason || busy,
+      data: { action: "reroll" },
+    }, busy ? spinner() : null, "↻ Reroll");
+    button.addEventListener("click", () => this.sendAction(card.key, "reroll", "reroll", null, {}, button));
+    return button;
+  }
+
+  renderErrors(container, key) {
+    const list = this.errors.get(key) || [];
+    const sig = list.map((e) => e.id).join(",");
+    if (container.dataset.sig === sig) return;
+    container.dataset.sig = sig;
+    container.replaceChildren(...list.map((err) => h("div", { class: "yc-error-box", role: "alert" },
+      h("span", { class: "yc-error" }, err.text),
+      h("button", {
+        class: "yc-icon-btn", type: "button", title: "Dismiss", data: { action: "dismiss_error" },
+        onclick: () => this.dismissError(key, err.id),
+      }, "✕"))));
+  }
+
+  addError(key, text) {
+    const target = key && this.nodes.has(key) ? key : "";
+    const list = this.errors.get(target) || [];
+    list.push({ id: ++this.errorSeq, text: String(text || "The action failed.") });
+    this.errors.set(target, list);
+    this.render();
+  }
+
+  dismissError(key, id) {
+    this.errors.set(key, (this.errors.get(key) || []).filter((e) => e.id !== id));
+    this.render();
+  }
+
+  // -- bodies -----------------------------------------------------------------------------------
+
+  renderBody(card) {
+    const kind = card.kind || "grid";
+    if (kind === "video") return this.renderVideoBody(card);
+    const outs = card.outputs || [];
+    if (!outs.length) return this.renderPlaceholders(card, kind === "grid" ? 4 : 1);
+    const tiles = outs.map((out) => this.renderImageTile(card, out, kind));
+    return h("div", { class: `yc-body yc-${kind === "single" ? "single" : "grid"}` }, tiles);
+  }
+
+  /** Small skeletons while the job runs; nothing once it ended without results (the message says why). */
+  renderPlaceholders(card, count) {
+    // Not started yet, or ended without results: the header and message say it all.
+    if (card.status === "waiting" || (TERMINAL.has(card.status) && card.status !== "finished")) {
+      return h("div", { class: "yc-body yc-nobody" });
+    }
+    const aspect = chipAspect(card.chips);
+    return h("div", { class: "yc-body yc-pending" },
+      Array.from({ length: count }, (_, i) => this.renderPlaceholder(card, i, aspect, count > 1)));
+  }
+
+  renderPlaceholder(card, index, aspect, numbered) {
+    return h("div", { class: "yc-tile", data: { index } },
+      h("div", { class: "yc-frame yc-skeleton", style: { aspectRatio: String(aspect) } },
+        numbered ? h("span", { class: "yc-index" }, index + 1) : null));
+  }
+
+  renderImageTile(card, out, kind) {
+    const index = out.index;
+    const aspect = out.width && out.height ? out.width / out.height : chipAspect(card.chips);
+    const frame = h("div", { class: "yc-frame", style: { aspectRatio: String(aspect) } });
+    const tile = h("div", { class: "yc-tile", data: { index } }, frame);
+    if (out.rejected) {
+      tile.classList.add("yc-rejected");
+      frame.classList.add("yc-empty");
+      frame.append(h("div", { class: "yc-rejected-text" }, `Rejected by moderation: ${out.audit || "no reason given"}`));
+      if (kind === "grid") frame.append(h("span", { class: "yc-index" }, index + 1));
+      return tile;
+    }
+    const url = this.thumbUrl(card.key, index);
+    if (url) {
+      const img = h("img", { class: "yc-thumb", src: url, alt: `Image ${index + 1}`, draggable: "false" });
+      const open = h("button", {
+        class: "yc-thumb-btn", type: "button", title: "Open full size", data: { action: "view_full", index },
+        onclick: () => this.openLightbox(card, out),
+      }, img);
+      frame.append(open);
+    } else {
+      frame.classList.add("yc-skeleton");
+    }
+    if (kind === "grid") frame.append(h("span", { class: "yc-index" }, index + 1));
+    tile.append(this.renderActionBar(card, out));
+    const editor = this.editors.get(`${card.key}/${index}`);
+    if (editor) tile.append(editor.el);
+    return tile;
+  }
+
+  actionsFor(card, out) {
+    return (out && out.actions) || card.actions || {};
+  }
+
+  renderActionBar(card, out) {
+    const actions = this.actionsFor(card, out);
+    const groups = IMAGE_BAR
+      .map((names) => names.map((n) => this.actionButton(card, n, out.index, actions)).filter(Boolean))
+      .filter((buttons) => buttons.length)
+      .map((buttons) => h("span", { class: "yc-group" }, buttons));
+    return groups.length ? h("div", { class: "yc-actions" }, groups) : h("div", { class: "yc-actions yc-none" });
+  }
+
+  /** A button for `name`, or null when the card's actions don't list it. */
+  actionButton(card, name, index, actions) {
+    const spec = BUTTONS[name];
+    const reason = actions[spec.key];
+    if (reason === undefined || reason === null) return null;
+    const busy = this.isBusy(card.key, name, index);
+    const open = spec.open && this.editors.has(`${card.key}/${index}`) && this.editors.get(`${card.key}/${index}`).type === name;
+    const button = h("button", {
+      class: "yc-btn" + (busy ? " yc-busy" : "") + (open ? " yc-pressed" : ""), type: "button",
+      title: reason || spec.title || spec.text, disabled: !!reason || busy,
+      "aria-pressed": spec.open ? String(!!open) : null,
+      data: { action: name, index },
+    }, busy ? spinner() : null, spec.text);
+    button.addEventListener("click", () => this.onButton(card, name, index, button));
+    return button;
+  }
+
+  onButton(card, name, index, button) {
+    const spec = BUTTONS[name];
+    if (name === "remix" || name === "extend") return this.toggleEditor(card, name, index);
+    if (name === "inpaint") return this.openInpaint(card, index);
+    this.sendAction(card.key, name, spec.action, index, { ...spec.params }, button);
+  }
+
+  // -- video cards ------------------------------------------------------------------------------
+
+  renderVideoBody(card) {
+    const outs = card.outputs || [];
+    if (!outs.length) return this.renderPlaceholders(card, 1);
+    const tiles = outs.map((out) => this.renderVideoTile(card, out));
+    const used = Number(card.extensions) || 0;
+    const max = Number(card.max_extensions) || 0;
+    return h("div", { class: "yc-body yc-videos" + (tiles.length === 1 ? " yc-one" : "") }, tiles,
+      max ? h("div", { class: "yc-ext-count", title: "Each video chain can be extended a limited number of times" },
+        `${used}/${max} extensions used`) : null);
+  }
+
+  renderVideoTile(card, out) {
+    const index = out.index;
+    const id = `${card.key}/${index}`;
+    const aspect = out.width && out.height ? out.width / out.height : chipAspect(card.chips);
+    const frame = h("div", { class: "yc-frame yc-video-frame", style: { aspectRatio: String(aspect) } });
+    const tile = h("div", { class: "yc-tile", data: { index } }, frame);
+    if (out.rejected) {
+      tile.classList.add("yc-rejected");
+      frame.classList.add("yc-empty");
+      frame.append(h("div", { class: "yc-rejected-text" }, `Rejected by moderation: ${out.audit || "no reason given"}`));
+      return tile;
+    }
+    const video = this.videoElement(card, index);
+    frame.append(video);
+    const media = this.media.get(id);
+    if (!media || media.state === "pending") frame.append(h("div", { class: "yc-video-loading" }, spinner()));
+    if (media && media.state === "error") {
+      frame.append(h("div", { class: "yc-video-error" },
+        h("span", {}, `Could not load the video: ${media.error}`),
+        h("button", { class: "yc-btn", type: "button", data: { action: "retry_video", index }, onclick: () => { this.media.delete(id); this.render(); } }, "Retry")));
+    }
+    const actions = this.actionsFor(card, out);
+    const bar = h("div", { class: "yc-actions" }, h("span", { class: "yc-group" },
+      this.actionButton(card, "extend", index, actions),
+      this.actionButton(card, "upscale_video", index, actions),
+      this.downloadLink(card, index, actions)));
+    tile.append(bar);
+    const editor = this.editors.get(id);
+    if (editor) tile.append(editor.el);
+    return tile;
+  }
+
+  /** One <video> per output, created once: re-renders move it, so playback is not interrupted. */
+  videoElement(card, index) {
+    const id = `${card.key}/${index}`;
+    let video = this.videos.get(id);
+    if (!video) {
+      video = h("video", { class: "yc-video", controls: true, loop: true, playsinline: true, autoplay: true, preload: "auto" });
+      video.muted = true; // autoplay is only allowed muted
+      video.setAttribute("muted", "");
+      video.playsInline = true;
+      this.videos.set(id, video);
+    }
+    const poster = this.thumbUrl(card.key, index);
+    if (poster && video.getAttribute("poster") !== poster) video.poster = poster;
+    if (!this.media.has(id)) {
+      this.fetchMedia(card.key, index).then((m) => {
+        if (this.videos.get(id) === video && m.url) video.src = m.url;
+        this.render();
+      }, () => this.render());
+    } else {
+      const m = this.media.get(id);
+      if (m.state === "ok" && !video.getAttribute("src")) video.src = m.url;
+    }
+    return video;
+  }
+
+  downloadLink(card, index, actions) {
+    const reason = actions.download;
+    if (reason === undefined || reason === null) return null;
+    const m = this.media.get(`${card.key}/${index}`);
+    const ready = m && m.state === "ok" && !reason;
+    const link = h("a", {
+      class: "yc-btn" + (ready ? "" : " yc-disabled"), role: "button",
+      title: reason || (ready ? "Download the MP4" : "The video is still loading"),
+      "aria-disabled": ready ? null : "true",
+      data: { action: "download", index },
+    }, "Download");
+    if (ready) {
+      link.href = m.url;
+      link.download = `${card.job_id || card.key}_${index}.mp4`;
+    }
+    return link;
+  }
+
+  // -- inline editors (remix, extend) -------------------------------------------------------------
+
+  toggleEditor(card, type, index) {
+    const id = `${card.key}/${index}`;
+    const current = this.editors.get(id);
+    if (current && current.type === type) {
+      this.editors.delete(id);
+      this.render();
+      return;
+    }
+    const editor = type === "remix" ? this.remixEditor(card, index) : this.extendEditor(card, index);
+    this.editors.set(id, editor);
+    this.render();
+    editor.focus();
+  }
+
+  closeEditor(key, index) {
+    this.editors.delete(`${key}/${index}`);
+    this.render();
+  }
+
+  remixEditor(card, index) {
+    const text = [card.prompt || "", ...(card.chips || [])].filter(Boolean).join(" ");
+    const area = h("textarea", { class: "yc-input yc-remix-text", rows: 3, spellcheck: "false", "data-lm-suppress-shortcuts": "true", "aria-label": "Remix prompt" });
+    area.value = text;
+    let mode = "strong";
+    const modeButton = (name, label) => h("button", {
+      class: "yc-seg" + (name === mode ? " yc-on" : ""), type: "button", data: { action: `remix_mode_${name}`, index },
+      "aria-pressed": String(name === mode),
+      onclick: () => {
+        mode = name;
+        for (const b of toggle.children) {
+          const on = b.dataset.action === `remix_mode_${name}`;
+          b.classList.toggle("yc-on", on);
+          b.setAttribute("aria-pressed", String(on));
+        }
+      },
+    }, label);
+    const toggle = h("span", { class: "yc-segmented", role: "group", "aria-label": "Variation strength" },
+      modeButton("subtle", "Subtle"), modeButton("strong", "Strong"));
+    const submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "remix_submit", index } }, "Submit");
+    submit.addEventListener("click", () => this.sendAction(card.key, "remix_submit", "remix", index,
+      { prompt: area.value, mode }, submit, { onOk: () => this.closeEditor(card.key, index) }));
+    area.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit.click(); }
+    });
+    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "remix_cancel", index }, onclick: () => this.closeEditor(card.key, index) }, "Cancel");
+    const el = h("div", { class: "yc-editor yc-remix-editor", data: { index } },
+      h("div", { class: "yc-editor-title" }, `Remix image ${index + 1}`), area,
+      h("div", { class: "yc-editor-row" }, toggle, h("span", { class: "yc-spacer" }), cancel, submit));
+    return { type: "remix", el, submit, focus: () => area.focus() };
+  }
+
+  extendEditor(card, index) {
+    const input = h("input", { class: "yc-input yc-extend-text", type: "text", placeholder: "What happens next?", "data-lm-suppress-shortcuts": "true", "aria-label": "Extend prompt" });
+    input.value = card.prompt || "";
+    const submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "extend_submit", index } }, "Submit");
+    submit.addEventListener("click", () => this.sendAction(card.key, "extend_submit", "extend", index,
+      { prompt: input.value }, submit, { onOk: () => this.closeEditor(card.key, index) }));
+    input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); submit.click(); } });
+    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "extend_cancel", index }, onclick: () => this.closeEditor(card.key, index) }, "Cancel");
+    const used = Number(card.extensions) || 0;
+    const max = Number(card.max_extensions) || 0;
+    const el = h("div", { class: "yc-editor yc-extend-editor", data: { index } },
+      h("div", { class: "yc-editor-title" }, `Extend video ${index + 1}`, max ? h("span", { class: "yc-muted" }, ` · ${used}/${max} extensions used`) : null),
+      h("div", { class: "yc-editor-row" }, input, cancel, submit));
+    return { type: "extend", el, submit, focus: () => input.focus() };
+  }
+
+  // -- messages ---------------------------------------------------------------------------------
+
+  /**
+   * Send an action once: the button is disabled (with a spinner) from the click until the
+   * kernel's ack, so a double click sends a single message.
+   */
+  sendAction(key, button, action, index, params, element, { onOk, onError } = {}) {
+    const busyKey = `${key}/${button}/${normIndex(index)}`;
+    if (this.localBusy.has(busyKey)) return;
+    this.localBusy.add(busyKey);
+    const wasDisabled = element ? element.disabled : false;
+    const spin = spinner();
+    if (element) { element.disabled = true; element.classList.add("yc-busy"); element.prepend(spin); }
+    const rid = newRid();
+    const finish = (ok, error) => {
+      const entry = this.pending.get(rid);
+      if (!entry) return;
+      clearTimeout(entry.timer);
+      this.pending.delete(rid);
+      this.localBusy.delete(busyKey);
+      // Buttons inside kept editors are not rebuilt by render(): restore them by hand.
+      if (element) { element.disabled = wasDisabled; element.classList.remove("yc-busy"); spin.remove(); }
+      const text = String(error || "The action failed.");
+      if (ok) { if (onOk) onOk(); this.render(); } else { this.addError(key, text); if (onError) onError(text); }
+    };
+    const timer = setTimeout(() => finish(false, "No answer from the kernel. Is it still running? Try again."), ACK_TIMEOUT_MS);
+    this.pending.set(rid, { type: "ack", timer, finish });
+    this.model.send({ type: "action", rid, key, action, index: index === undefined ? null : index, params });
+    this.render();
+  }
+
+  /** Full-size bytes of an output (image or video), fetched once and cached as a Blob URL. */
+  fetchMedia(key, index) {
+    const id = `${key}/${index}`;
+    const cached = this.media.get(id);
+    if (cached) {
+      if (cached.state === "ok") return Promise.resolve(cached);
+      if (cached.state === "pending") return cached.promise;
+    }
+    const entry = { state: "pending", url: "", mime: "", error: "" };
+    entry.promise = new Promise((resolve, reject) => {
+      const rid = newRid();
+      const timer = setTimeout(() => this.pending.has(rid) && this.pending.get(rid).finish({ error: "no answer from the kernel" }), ACK_TIMEOUT_MS * 2);
+      this.pending.set(rid, {
+        type: "media", timer,
+        finish: (msg, buffers) => {
+          clearTimeout(timer);
+          this.pending.delete(rid);
+          const data = buffers && buffers[0];
+          if (msg.error || !data) {
+            Object.assign(entry, { state: "error", error: msg.error || "no data received" });
+            reject(new Error(entry.error));
+            return;
+          }
+          if (this.media.get(id) !== entry) return reject(new Error("discarded"));
+          const mime = msg.mime || "application/octet-stream";
+          Object.assign(entry, { state: "ok", mime, url: URL.createObjectURL(new Blob([asBytes(data)], { type: mime })) });
+          resolve(entry);
+        },
+      });
+      this.model.send({ type: "media", rid, key, index });
+    });
+    entry.promise.catch(() => {}); // callers that don't wait must not cause unhandled rejections
+    this.media.set(id, entry);
+    return entry.promise;
+  }
+
+  handleMessage(msg, buffers) {
+    if (!msg || typeof msg !== "object") return;
+    const entry = this.pending.get(msg.rid);
+    if (!entry) return; // another view's request, or a late answer
+    if (msg.type === "ack" && entry.type === "ack") entry.finish(!!msg.ok, msg.error);
+    else if (msg.type === "media" && entry.type === "media") entry.finish(msg, buffers);
+  }
+
+  // -- timers -----------------------------------------------------------------------------------
+
+  /** Once a second: elapsed times and progress bars, updated in place (no re-render). */
+  tick() {
+    const now = Date.now() / 1000;
+    for (const span of this.root.querySelectorAll(".yc-elapsed")) {
+      const started = parseFloat(span.dataset.started);
+      if (!started) { span.textContent = ""; continue; }
+      const end = span.dataset.ended ? parseFloat(span.dataset.ended) : now;
+      span.textContent = formatElapsed(end - started);
+    }
+    for (const bar of this.root.querySelectorAll(".yc-progress:not([hidden])")) {
+      const started = parseFloat(bar.dataset.started);
+      const expected = parseFloat(bar.dataset.expected);
+      if (!started || !expected) continue;
+      const pct = Math.min(95, Math.max(2, ((now - started) / expected) * 100));
+      bar.firstChild.style.width = `${pct.toFixed(1)}%`;
+    }
+  }
+
+  // -- overlays ---------------------------------------------------------------------------------
+
+  openOverlay(content, onClose) {
+    if (this.overlay) this.overlay.close();
+    const el = h("div", { class: "yc-overlay", role: "dialog", "aria-modal": "true" }, content);
+    const overlay = {
+      el,
+      close: () => {
+        if (this.overlay !== overlay) return;
+        this.overlay = null;
+        el.remove();
+        if (onClose) onClose();
+      },
+    };
+    this.overlay = overlay;
+    // On <body> so that no transformed/contained notebook ancestor clips a fixed overlay.
+    document.body.append(el);
+    return overlay;
+  }
+
+  openLightbox(card, out) {
+    const index = out.index;
+    const img = h("img", { class: "yc-lightbox-img", src: this.thumbUrl(card.key, index), alt: `Image ${index + 1}` });
+    const size = out.width && out.height ? ` · ${out.width}×${out.height}` : "";
+    const caption = h("div", { class: "yc-lightbox-caption" }, spinner(), `Image ${index + 1}${size} · loading full size…`);
+    const overlay = this.openOverlay(h("div", { class: "yc-lightbox" }, img, caption));
+    overlay.el.classList.add("yc-lightbox-overlay");
+    overlay.el.addEventListener("click", () => overlay.close());
+    this.fetchMedia(card.key, index).then((m) => {
+      img.src = m.url;
+      caption.textContent = `Image ${index + 1}${size} · click or press Esc to close`;
+    }, (err) => {
+      caption.textContent = `Could not load the full image: ${err.message}. Showing the thumbnail.`;
+    });
+  }
+
+  openInpaint(card, index) {
+    const out = (card.outputs || []).find((o) => o.index === index) || {};
+    const editor = new RegionEditor(this, card, out);
+    const overlay = this.openOverlay(editor.el, () => editor.destroy());
+    // Anchored to the top: the shape list grows downwards without moving the canvas.
+    overlay.el.classList.add("yc-region-overlay");
+    editor.overlay = overlay;
+    editor.start();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Vary region: draw rectangles / polygons over the image. Shapes are kept in 0..1 coordinates of
+// the displayed image and scaled to the full image's pixels (outputs[i].width/height) on submit.
+
+class RegionEditor {
+  constructor(view, card, out) {
+    this.view = view;
+    this.card = card;
+    this.out = out;
+    this.index = out.index ?? 0;
+    this.shapes = [];       // {type: "rect", x, y, w, h} | {type: "polygon", points: [[x, y], ...]}
+    this.draft = null;      // rectangle being dragged or polygon being clicked
+    this.mode = "rect";
+    this.cursor = null;
+
+    this.img = h("img", { class: "yc-region-img", src: view.thumbUrl(card.key, this.index), alt: "", draggable: "false" });
+    this.canvas = h("canvas", { class: "yc-region-canvas" });
+    this.stage = h("div", { class: "yc-region-stage" }, this.img, this.canvas);
+    this.list = h("ol", { class: "yc-shape-list" });
+    this.prompt = h("input", { class: "yc-input", type: "text", placeholder: "Prompt for the region (optional)", "data-lm-suppress-shortcuts": "true", "aria-label": "Region prompt" });
+    this.error = h("div", { class: "yc-errors" });
+    this.submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "inpaint_submit", index: this.index } }, "Submit");
+    this.modeButtons = {
+      rect: h("button", { class: "yc-seg", type: "button", data: { action: "inpaint_mode_rect" } }, "▭ Rectangle"),
+      polygon: h("button", { class: "yc-seg", type: "button", data: { action: "inpaint_mode_polygon" } }, "⬠ Polygon"),
+    };
+    const undo = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_undo" }, onclick: () => this.undo() }, "Undo");
+    const clear = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_clear" }, onclick: () => this.clear() }, "Clear");
+    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_cancel" }, onclick: () => this.overlay.close() }, "Cancel");
+    this.hint = h("div", { class: "yc-muted yc-region-hint" });
+    this.el = h("div", { class: "yc-dialog yc-region" },
+      h("div", { class: "yc-dialog-title" }, `Vary region · image ${this.index + 1}`,
+        h("span", { class: "yc-muted" }, ` · ${card.label || ""}`)),
+      h("div", { class: "yc-editor-row" }, h("span", { class: "yc-segmented" }, this.modeButtons.rect, this.modeButtons.polygon),
+        undo, clear, h("span", { class: "yc-spacer" }), this.hint),
+      this.stage, this.list, this.prompt, this.error,
+      h("div", { class: "yc-editor-row" }, h("span", { class: "yc-spacer" }), cancel, this.submit));
+    this.el.addEventListener("click", (e) => e.stopPropagation());
+    for (const [mode, b] of Object.entries(this.modeButtons)) b.addEventListener("click", () => this.setMode(mode));
+    this.submit.addEventListener("click", () => this.send());
+    this.onResize = () => this.layout();
+    this.bindCanvas();
+  }
+
+  start() {
+    this.setMode("rect");
+    this.layout();
+    window.addEventListener("resize", this.onResize);
+    // Show the thumbnail scaled up at once; swap in the full image when it arrives.
+    this.view.fetchMedia(this.card.key, this.index).then((m) => { if (this.img.isConnected) this.img.src = m.url; }, () => {});
+  }
+
+  destroy() {
+    window.removeEventListener("resize", this.onResize);
+  }
+
+  /** Natural size of the full image: from the card, else from what has loaded. */
+  naturalSize() {
+    if (this.out.width && this.out.height) return [this.out.width, this.out.height];
+    return [this.img.naturalWidth || 1, this.img.naturalHeight || 1];
+  }
+
+  layout() {
+    const aspect = this.out.width && this.out.height ? this.out.width / this.out.height : chipAspect(this.card.chips);
+    const [w, h0] = [aspect, 1];
+    const maxW = Math.min(window.innerWidth * 0.9 - 40, 860);
+    const maxH = window.innerHeight * 0.9 - 230;
+    const scale = Math.max(0.05, Math.min(maxW / w, Math.max(160, maxH) / h0));
+    this.cssW = Math.round(w * scale);
+    this.cssH = Math.round(h0 * scale);
+    Object.assign(this.stage.style, { width: `${this.cssW}px`, height: `${this.cssH}px` });
+    const dpr = window.devicePixelRatio || 1;
+    this.canvas.width = Math.round(this.cssW * dpr);
+    this.canvas.height = Math.round(this.cssH * dpr);
+    this.draw();
+  }
+
+  setMode(mode) {
+    this.mode = mode;
+    this.draft = null;
+    for (const [m, b] of Object.entries(this.modeButtons)) {
+      b.classList.toggle("yc-on", m === mode);
+      b.setAttribute("aria-pressed", String(m === mode));
+    }
+    this.hint.textContent = mode === "rect"
+      ? "Drag to draw a rectangle."
+      : "Click to add points; double-click or click the first point to close.";
+    this.canvas.style.cursor = "crosshair";
+    this.changed();
+  }
+
+  point(event) {
+    const r = this.canvas.getBoundingClientRect();
+    return [clamp01((event.clientX - r.left) / r.width), clamp01((event.clientY - r.top) / r.height)];
+  }
+
+  /** Distance in CSS pixels between two normalised points. */
+  dist(a, b) {
+    return Math.hypot((a[0] - b[0]) * this.cssW, (a[1] - b[1]) * this.cssH);
+  }
+
+  bindCanvas() {
+    const c = this.canvas;
+    c.addEventListener("pointerdown", (e) => {
+      if (e.button !== 0) return;
+      e.preventDefault();
+      const p = this.point(e);
+      if (this.mode === "rect") {
+        c.setPointerCapture(e.pointerId);
+        this.draft = { type: "rect", from: p, to: p };
+      } else {
+        this.addPolygonPoint(p);
+      }
+      this.changed();
+    });
+    c.addEventListener("pointermove", (e) => {
+      this.cursor = this.point(e);
+      if (this.draft && this.draft.type === "rect") this.draft.to = this.cursor;
+      this.draw();
+    });
+    c.addEventListener("pointerup", (e) => {
+      if (!this.draft || this.draft.type !== "rect") return;
+      const { from } = this.draft;
+      const to = this.point(e);
+      this.draft = null;
+      const rect = { type: "rect", x: Math.min(from[0], to[0]), y: Math.min(from[1], to[1]), w: Math.abs(to[0] - from[0]), h: Math.abs(to[1] - from[1]) };
+      if (rect.w * this.cssW >= 4 && rect.h * this.cssH >= 4) this.shapes.push(rect); // ignore stray clicks
+      this.changed();
+    });
+    c.addEventListener("pointerleave", () => { this.cursor = null; this.draw(); });
+    c.addEventListener("dblclick", (e) => {
+      e.preventDefault();
+      if (this.mode === "polygon") this.closePolygon();
+    });
+  }
+
+  addPolygonPoint(p) {
+    if (!this.draft) this.draft = { type: "polygon", points: [] };
+    const pts = this.draft.points;
+    if (pts.length >= 3 && this.dist(p, pts[0]) <= 10) return this.closePolygon();
+    // The two clicks of a double-click land on the same spot: keep one point.
+    if (pts.length && this.dist(p, pts[pts.length - 1]) < 4) return;
+    pts.push(p);
+  }
+
+  closePolygon() {
+    if (this.draft && this.draft.type === "polygon" && this.draft.points.length >= 3) {
+      this.shapes.push({ type: "polygon", points: this.draft.points });
+    }
+    this.draft = null;
+    this.changed();
+  }
+
+  undo() {
+    if (this.draft) this.draft = null;
+    else this.shapes.pop();
+    this.changed();
+  }
+
+  clear() {
+    this.draft = null;
+    this.shapes = [];
+    this.changed();
+  }
+
+  /** Shapes in the full image's pixel coordinates, as the kernel expects them. */
+  scaledShapes() {
+    const [W, H] = this.naturalSize();
+    return this.shapes.map((s) => s.type === "rect"
+      ? { type: "rect", x: Math.round(s.x * W), y: Math.round(s.y * H), w: Math.round(s.w * W), h: Math.round(s.h * H) }
+      : { type: "polygon", points: s.points.flatMap(([x, y]) => [Math.round(x * W), Math.round(y * H)]) });
+  }
+
+  changed() {
+    const shapes = this.scaledShapes();
+    this.list.replaceChildren(...shapes.map((s, i) => h("li", { class: "yc-shape" },
+      s.type === "rect" ? `Rectangle ${s.w}×${s.h} at (${s.x}, ${s.y})` : `Polygon with ${s.points.length / 2} points`,
+      h("button", { class: "yc-icon-btn", type: "button", title: "Remove", data: { action: "inpaint_remove", index: i }, onclick: () => { this.shapes.splice(i, 1); this.changed(); } }, "✕"))));
+    this.list.hidden = !shapes.length;
+    const busy = this.view.isBusy(this.card.key, "inpaint_submit", this.index);
+    this.submit.disabled = !shapes.length || busy;
+    this.submit.title = shapes.length ? "Submit the variation of these areas" : "Draw at least one area first";
+    this.draw();
+  }
+
+  send() {
+    if (!this.shapes.length) return;
+    const prompt = this.prompt.value.trim();
+    this.error.replaceChildren();
+    this.view.sendAction(this.card.key, "inpaint_submit", "inpaint", this.index,
+      { shapes: this.scaledShapes(), prompt: prompt || null }, this.submit, {
+        onOk: () => this.overlay.close(),
+        // The error also goes on the card; repeat it here, where the user is looking.
+        onError: (text) => {
+          this.error.replaceChildren(h("div", { class: "yc-error-box" }, h("span", { class: "yc-error" }, text)));
+          this.changed();
+        },
+      });
+  }
+
+  draw() {
+    const ctx = this.canvas.getContext("2d");
+    if (!ctx) return;
+    const dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.cssW, this.cssH);
+    const X = (x) => x * this.cssW;
+    const Y = (y) => y * this.cssH;
+    const style = (path, closed) => {
+      if (closed) { ctx.fillStyle = "rgba(80, 160, 255, 0.28)"; ctx.fill(path); }
+      ctx.lineWidth = 3; ctx.strokeStyle = "rgba(0, 0, 0, 0.55)"; ctx.stroke(path);
+      ctx.lineWidth = 1.5; ctx.strokeStyle = "#ffffff"; ctx.stroke(path);
+    };
+    for (const s of this.shapes) {
+      const path = new Path2D();
+      if (s.type === "rect") path.rect(X(s.x), Y(s.y), X(s.w), Y(s.h));
+      else { s.points.forEach(([x, y], i) => (i ? path.lineTo(X(x), Y(y)) : path.moveTo(X(x), Y(y)))); path.closePath(); }
+      style(path, true);
+    }
+    const d = this.draft;
+    if (d && d.type === "rect") {
+      const path = new Path2D();
+      path.rect(X(Math.min(d.from[0], d.to[0])), Y(Math.min(d.from[1], d.to[1])), X(Math.abs(d.to[0] - d.from[0])), Y(Math.abs(d.to[1] - d.from[1])));
+      ctx.setLineDash([6, 4]); style(path, true); ctx.setLineDash([]);
+    } else if (d && d.type === "polygon" && d.points.length) {
+      const path = new Path2D();
+      d.points.forEach(([x, y], i) => (i ? path.lineTo(X(x), Y(y)) : path.moveTo(X(x), Y(y))));
+      if (this.cursor) path.lineTo(X(this.cursor[0]), Y(this.cursor[1]));
+      ctx.setLineDash([6, 4]); style(path, false); ctx.setLineDash([]);
+      d.points.forEach(([x, y], i) => {
+        ctx.beginPath();
+        ctx.arc(X(x), Y(y), i === 0 ? 6 : 3.5, 0, Math.PI * 2);
+        ctx.fillStyle = i === 0 ? "#ffd23f" : "#ffffff";
+        ctx.fill();
+        ctx.lineWidth = 1; ctx.strokeStyle = "rgba(0,0,0,0.6)"; ctx.stroke();
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function clamp01(v) {
+  return Math.min(1, Math.max(0, v));
+}
+
+/** Remove the container's children from `position` on (cards no longer in this place). */
+function trimAfter(container, position) {
+  while (container.children.length > position) container.lastElementChild.remove();
+}
+
+/** Run a DOM move and give focus (and caret) back to the element that had it. */
+function keepingFocus(move) {
+  const active = document.activeElement;
+  const caret = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
+  move();
+  if (active && active !== document.activeElement && active.isConnected) {
+    active.focus({ preventScroll: true });
+    if (caret && caret[0] !== null) {
+      try { active.setSelectionRange(caret[0], caret[1]); } catch (_) { /* inputs without a caret */ }
+    }
+  }
+}
+
+async function copyText(text, element) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch (_) {
+    // No clipboard API (insecure context): select the text so Ctrl+C works, and try execCommand.
+    const range = document.createRange();
+    range.selectNodeContents(element);
+    const selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try { return document.execCommand("copy"); } catch (__) { return false; }
+  }
+}
+
+export default {
+  render({ model, el }) {
+    const view = new CardView(model, el);
+    return () => view.destroy();
+  },
+};
