@@ -1,0 +1,55 @@
+"""Run the simulator in the foreground: ``python -m youchuan_nb.sim --port 8765``."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import threading
+
+from . import Simulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m youchuan_nb.sim",
+                                 description="A local simulator of the Youchuan API on 127.0.0.1.")
+    ap.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
+    ap.add_argument("--job-seconds", type=float, default=3.0, help="how long jobs run")
+    ap.add_argument("--queue-seconds", type=float, default=0.0, help="how long jobs are queued")
+    ap.add_argument("--concurrency", type=int, default=3, help="max queued+running jobs")
+    ap.add_argument("--balance", type=float, default=1000.0)
+    ap.add_argument("--app-id", default=None, help="default: random")
+    ap.add_argument("--secret", default=None, help="default: random")
+    ap.add_argument("--comment-style", choices=("enum", "zh"), default="enum")
+    ap.add_argument("--url-ttl", type=float, default=None, help="seconds media URLs stay valid")
+    ap.add_argument("--seed", type=int, default=0)
+    args = ap.parse_args(argv)
+    sim = Simulator(port=args.port, job_seconds=args.job_seconds,
+                    queue_seconds=args.queue_seconds, concurrency=args.concurrency,
+                    balance=args.balance, app_id=args.app_id, secret=args.secret,
+                    comment_style=args.comment_style, url_ttl=args.url_ttl, seed=args.seed)
+    try:
+        sim.start()
+    except OSError as exc:
+        print(f"cannot listen on 127.0.0.1:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    print(f"Youchuan simulator running at {sim.url}")
+    print(f"  app id: {sim.app_id}")
+    print(f"  secret: {sim.secret}")
+    print("export " + " ".join(f"{k}={shlex.quote(v)}" for k, v in sim.env.items()))
+    print("Ctrl-C to stop.", flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        try:
+            sim.stop()
+        except KeyboardInterrupt:  # a second Ctrl-C while stopping: just go
+            pass
+        print("stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,345 @@
+"""The simulator's HTTP layer: stdlib ``ThreadingHTTPServer``, HTTP/1.1 keep-alive, 127.0.0.1 only.
+
+Handlers stay cheap (parse, check, bookkeeping); media are made by the service's worker pool.
+Every error answer is ``{"code", "message", "reason"}`` with the HTTP status equal to ``code``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import socket
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from ..contract import ENDPOINTS, endpoint_for
+from ._media_store import parse_range
+from ._service import BODY_LIMIT, ApiError, DropConnection, Service
+
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_PATH_PATTERNS = [re.compile("^" + re.sub(r"\{(\w+)\}", r"[^/]+", ep.path) + "$")
+                  for ep in ENDPOINTS.values()]
+_INT = re.compile(r"^[+-]?\d{1,9}$")
+
+
+class BadRequest(Exception):
+    """A request that cannot be read; answered 400 and the connection is closed."""
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _check_text(value, where: str = "body") -> None:
+    """Refuse NUL, other control characters, lone surrogates and non-characters anywhere."""
+    stack = [(value, where)]
+    while stack:
+        item, at = stack.pop()
+        if isinstance(item, str):
+            if _BAD_CHARS.search(item):
+                raise ApiError(400, "Invalid_Argument", f"{at} contains a control character, "
+                               "NUL or an unpaired surrogate, which is not allowed")
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                stack.append((k, at))
+                stack.append((v, f"{at}.{k}" if isinstance(k, str) and len(k) < 40 else at))
+        elif isinstance(item, list):
+            stack.extend((v, at) for v in item)
+
+
+class SimHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 256
+
+    def __init__(self, address, service: Service) -> None:
+        self.service = service
+        self.connections: set[socket.socket] = set()
+        self.connections_lock = threading.Lock()
+        super().__init__(address, Handler)
+
+    def close_connections(self) -> None:
+        with self.connections_lock:
+            conns = list(self.connections)
+            self.connections.clear()
+        for conn in conns:
+            try:
+                conn.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "YouchuanSim/0.1"
+    sys_version = ""
+    timeout = 60  # idle keep-alive connections and slow senders are cut after this
+    server: SimHTTPServer
+
+    # ---- plumbing -------------------------------------------------------------------------
+    def setup(self) -> None:
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        with self.server.connections_lock:
+            self.server.connections.add(self.connection)
+
+    def finish(self) -> None:
+        try:
+            super().finish()
+        finally:
+            with self.server.connections_lock:
+                self.server.connections.discard(self.connection)
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format, *args) -> None:  # noqa: A002 - quiet; never log headers
+        pass
+
+    def do_GET(self) -> None:
+        self._handle("GET")
+
+    def do_POST(self) -> None:
+        self._handle("POST")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
+    def do_DELETE(self) -> None:
+        self._handle("DELETE")
+
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_HEAD(self) -> None:
+        self._handle("HEAD")
+
+    def do_OPTIONS(self) -> None:
+        self._handle("OPTIONS")
+
+    def _log(self, status: int) -> None:
+        """Record (method, path, status) once per request, before the answer leaves."""
+        pending, self._pending = getattr(self, "_pending", None), None
+        if pending is not None:
+            self.server.service.request_log.append((*pending, status))
+
+    def _send(self, status: int, body: bytes, content_type: str, *, headers=(),
+              close: bool = False, head: bool = False) -> None:
+        self._log(status)
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in headers:
+            self.send_header(name, value)
+        if close:
+            self.close_connection = True
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if not head and self.command != "HEAD":
+            self.wfile.write(body)
+
+    def _send_json(self, status: int, obj, *, close: bool = False, headers=()) -> None:
+        data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        self._send(status, data, "application/json; charset=utf-8", close=close,
+                   headers=(("Cache-Control", "no-store"),) + tuple(headers))
+
+    def _error(self, status: int, reason: str, message: str, *, close: bool = False,
+               headers=()) -> None:
+        self._send_json(status, {"code": status, "message": message, "reason": reason},
+                        close=close, headers=headers)
+
+    def _drop(self) -> None:
+        """Close the TCP connection without any response."""
+        self._log(0)
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+    def _read_body(self) -> bytes:
+        """At most BODY_LIMIT bytes of the body; BadRequest for anything we cannot read."""
+        te = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if te:
+            if te != "chunked":
+                raise BadRequest(f"Transfer-Encoding {te!r} is not supported")
+            return self._read_chunked()
+        length = self.headers.get("Content-Length")
+        if length is None:
+            return b""
+        if not re.fullmatch(r"\s*\d{1,18}\s*", length):
+            raise BadRequest("Content-Length is not a number")
+        n = int(length)
+        if n > BODY_LIMIT:
+            raise BadRequest(f"the body is {n} bytes; at most {BODY_LIMIT} (1 MiB) is accepted")
+        data = self.rfile.read(n)
+        if len(data) < n:
+            raise BadRequest("the body is shorter than its Content-Length")
+        return data
+
+    def _read_chunked(self) -> bytes:
+        parts, total = [], 0
+        while True:
+            line = self.rfile.readline(100)
+            if not line.endswith(b"\n"):
+                raise BadRequest("malformed chunked body")
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise BadRequest("malformed chunk size") from None
+            if size == 0:
+                while self.rfile.readline(8192) not in (b"\r\n", b"\n", b""):
+                    pass  # trailers
+                return b"".join(parts)
+            total += size
+            if total > BODY_LIMIT:
+                raise BadRequest(f"the body is over {BODY_LIMIT} bytes (1 MiB)")
+            chunk = self.rfile.read(size)
+            if len(chunk) < size:
+                raise BadRequest("the chunked body ended early")
+            parts.append(chunk)
+            self.rfile.readline(3)
+
+    # ---- dispatch -------------------------------------------------------------------------
+    def _handle(self, method: str) -> None:
+        service = self.server.service
+        raw_path = self.path
+        split = urlsplit(raw_path)
+        path = split.path
+        self._pending = (method, path)
+        try:
+            data = self._read_body()
+        except BadRequest as exc:
+            self._error(400, "Invalid_Argument", str(exc), close=True)
+            return
+        except (TimeoutError, OSError):
+            self.close_connection = True
+            return
+
+        if path.startswith("/media/"):
+            self._media(method, path)
+            return
+
+        found = endpoint_for(method, path)
+        if found is None:
+            if any(p.match(path) for p in _PATH_PATTERNS):
+                allowed = sorted({ep.method for ep in ENDPOINTS.values()
+                                  if endpoint_for(ep.method, path)})
+                self._error(405, "Not_Support", f"{method} is not allowed on {path}; use "
+                            f"{', '.join(allowed)}", headers=(("Allow", ", ".join(allowed)),))
+            else:
+                self._error(404, "Not_Found", f"no endpoint at {path}")
+            return
+        ep, path_params = found
+        try:
+            account = service.authenticate(self.headers.get("x-youchuan-app"),
+                                           self.headers.get("x-youchuan-secret"))
+            faults = service.faults
+            fate = faults.for_request(ep.creates_job) if faults is not None else None
+            if fate is not None:
+                if fate.slow:
+                    time.sleep(fate.slow)
+                if fate.outcome == "drop":
+                    self._drop()
+                    return
+                if fate.outcome == "server_error":
+                    raise ApiError(500, "Internal_Server_Error", "simulated internal error")
+                if fate.outcome == "busy":
+                    raise ApiError(503, "Server_Busy", "the service is busy; try again shortly")
+            body = self._parse_body(ep, data)
+            query = self._parse_query(ep, split.query)
+            try:
+                params = {k: unquote(v, errors="strict") for k, v in path_params.items()}
+            except UnicodeDecodeError:
+                raise ApiError(400, "Invalid_Argument", "the path is not valid UTF-8") from None
+            _check_text(params, "path")
+            answer = service.call(ep.name, account, body, query, params, fate)
+            self._send_json(200, answer)
+        except ApiError as exc:
+            self._error(exc.status, exc.reason, exc.message)
+        except DropConnection:
+            self._drop()
+        except Exception as exc:  # a bug: answer 500, keep serving
+            import traceback
+            traceback.print_exc()
+            self._error(500, "Internal_Server_Error", f"simulator error: {type(exc).__name__}")
+
+    def _parse_body(self, ep, data: bytes) -> dict:
+        if ep.method == "GET":
+            return {}
+        if not data.strip():
+            raise ApiError(400, "Invalid_Argument", "the body must be a JSON object")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(400, "Invalid_Argument", "the body is not valid UTF-8") from None
+        try:
+            body = json.loads(text, parse_constant=_reject_constant)
+        except (ValueError, RecursionError) as exc:
+            raise ApiError(400, "Invalid_Argument", f"the body is not valid JSON: "
+                           f"{str(exc)[:120]}") from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "Invalid_Argument", "the body must be a JSON object, got "
+                           f"{type(body).__name__}")
+        _check_text(body)
+        return body
+
+    def _parse_query(self, ep, query: str) -> dict:
+        if not query:
+            return {}
+        try:
+            pairs = parse_qsl(query, keep_blank_values=True, errors="strict")
+        except (UnicodeDecodeError, ValueError):
+            raise ApiError(400, "Invalid_Argument", "the query string is not valid") from None
+        out: dict = {}
+        for key, value in pairs:
+            _check_text(key, "query")
+            _check_text(value, f"query {key[:40]}")
+            f = ep.field(key) if key in {x.name for x in ep.query} else None
+            if f is not None and f.kind == "page":
+                if not _INT.match(value.strip()):
+                    raise ApiError(400, "Invalid_Argument", f"{key} must be an integer, got "
+                                   f"{value[:40]!r}")
+                out[key] = int(value)
+            else:
+                out[key] = value
+        return out
+
+    # ---- media (no auth, like a CDN) -------------------------------------------------------
+    def _media(self, method: str, path: str) -> int:
+        service = self.server.service
+        if method not in ("GET", "HEAD"):
+            self._error(405, "Not_Support", "media URLs answer GET only",
+                        headers=(("Allow", "GET, HEAD"),))
+            return 405
+        found = service.store.lookup_path(path)
+        if found is None:
+            self._error(404, "Not_Found", f"no media at {path}")
+            return 404
+        job_id, media = found
+        if service.media_expired(job_id):
+            self._error(403, "Permission_Denied", "this media URL has expired; download results "
+                        "soon after the job finishes")
+            return 403
+        head = method == "HEAD"
+        size = len(media.data)
+        rng = parse_range(self.headers.get("Range"), size)
+        common = (("Accept-Ranges", "bytes"), ("Cache-Control", "private, max-age=3600"))
+        if rng is False:
+            self._send_json(416, {"code": 416, "message": f"the range is outside the {size} "
+                                  "bytes of this file", "reason": "Range_Not_Satisfiable"},
+                            headers=(("Content-Range", f"bytes */{size}"),))
+            return 416
+        if rng is None:
+            self._send(200, media.data, media.content_type, headers=common, head=head)
+            return 200
+        start, end = rng
+        self._send(206, media.data[start:end + 1], media.content_type, head=head,
+                   headers=common + (("Content-Range", f"bytes {start}-{end}/{size}"),))
+        return 206
+
+
+def make_server(service: Service, port: int) -> SimHTTPServer:
+    return SimHTTPServer(("127.0.0.1", port), service)
