@@ -430,7 +430,8 @@ class ImagineMagics(Magics):
             print(f"  {row.get('id')}  {row.get('name')}  ({len(row.get('images') or [])} images)")
 
     def _cmd_login(self, args: list[str]) -> None:
-        app_id = input("Youchuan app id: ").strip()
+        # getpass for both: an input() answer is echoed into the saved output
+        app_id = getpass.getpass("Youchuan app id (not shown): ").strip()
         secret = getpass.getpass("Youchuan secret (not shown): ").strip()
         if not app_id or not secret:
             raise UsageError("login cancelled: both the app id and the secret are needed")
