@@ -15,7 +15,7 @@ from typing import Any
 from ..contract import (ENDPOINTS, InvalidRequest, JobFacts, check_prompt, enum_value, refusal,
                         validate)
 from ..contract.rules import VIDEO_ACTIONS
-from ._errors import APIConnectionError, YouchuanError, error_for
+from ._errors import APIConnectionError, NotFoundError, YouchuanError, error_for
 from ._http import Transport
 from ._job import Job
 from ._media import MediaCache
@@ -194,9 +194,19 @@ class Client:
 
 
     # -- jobs in this session ----------------------------------------------------------------
-    def job(self, job_id: str) -> Job:
-        """GET /v1/tob/job/{jobId}: a job by id (the same Job object if this client made it)."""
-        raw = self._get_job_raw(job_id)
+    def job(self, job_id: str, *, from_store: bool = True) -> Job:
+        """GET /v1/tob/job/{jobId}: a job by id (the same Job object if this client made it).
+
+        If the service no longer answers for it (expired, or a simulator that restarted empty)
+        and the local job store knows it, the stored job is returned: its results come from the
+        local cache."""
+        try:
+            raw = self._get_job_raw(job_id)
+        except (NotFoundError, APIConnectionError):
+            stored = self.job_from_store(job_id) if from_store else None
+            if stored is None:
+                raise
+            return stored
         known = self._known(job_id)
         if known is not None:
             known._apply(raw)
@@ -211,6 +221,35 @@ class Client:
                   parent_id=parent_id, image_no=image_no)
         self._register(job)
         return job
+
+    def job_from_store(self, job_id: str) -> Job | None:
+        """The job as last recorded in the local job store (no request), or None."""
+        rec = self.store.get(job_id) if self.store is not None else None
+        if rec is None or not rec.raw:
+            return None
+        known = self._known(job_id)
+        if known is not None:
+            return known
+        job = Job(self, rec.raw, action=rec.endpoint, params=rec.params,
+                  parent=self._known(rec.parent_id), parent_id=rec.parent_id,
+                  image_no=rec.image_no, local_id=rec.local_id)
+        with self._jobs_lock:
+            self._jobs[job.id] = job
+        return job
+
+    def find_in_flight(self, endpoint: str, params: dict, *, max_age: float = 3600.0) -> Job | None:
+        """A job this store recorded for the same request that has not ended (e.g. submitted
+        before a kernel restart), so re-running a cell resumes it instead of paying again."""
+        if self.store is None:
+            return None
+        for rec in self.store.list(limit=200, state="submitted"):
+            if (rec.endpoint == endpoint and rec.params == params and rec.job_id
+                    and rec.base_url == self.base_url and time.time() - rec.created_at < max_age):
+                try:
+                    return self.job(rec.job_id, from_store=False)
+                except YouchuanError:
+                    return None
+        return None
 
     def history(self, limit: int = 100, offset: int = 0):
         """Jobs recorded in the local job store, newest first."""

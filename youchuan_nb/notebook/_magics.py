@@ -203,8 +203,16 @@ class ImagineMagics(Magics):
                          name=opts.get("--name"), timeout=timeout)
             return None
         card = JobCard(self.session)
-        card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
-                    label="Imagine", prompt=prompt)
+        resumed = None if opts.get("--new") else client.find_in_flight("diffusion",
+                                                                       {"text": prompt})
+        if resumed is not None and not resumed.done:
+            # submitted before (e.g. before a kernel restart) and still running: resume it
+            print(f"Resuming job {resumed.id}, submitted earlier with this prompt (add --new "
+                  "to submit another).", file=sys.stderr)
+            card.add_job(resumed)
+        else:
+            card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
+                        label="Imagine", prompt=prompt)
         self.session.in_cell[key] = card
         self._finish(card, block=self._blocking(bool(opts.get("--wait"))),
                      name=opts.get("--name"), timeout=timeout)
