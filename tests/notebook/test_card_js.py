@@ -578,3 +578,12 @@ def test_rich_state_screenshot(card_page):
     # the same under JupyterLab's dark theme variables, to check contrast by eye
     page.add_style_tag(content=DARK_VARS)
     page.screenshot(path=str(SCREENSHOT.with_name("card_harness_dark.png")), full_page=True)
+
+
+def test_card_without_a_kernel_says_so_and_greys_buttons(chromium, card_page):
+    """A card restored from a saved notebook (no kernel answers its ping) marks itself offline."""
+    page = card_page
+    assert page.query_selector(".yc-offline-note") is None
+    page.evaluate("() => { harness.unmount(); harness.offline = true; harness.mount(); }")
+    note = page.wait_for_selector(".yc-offline-note", timeout=15000)
+    assert "kernel" in note.inner_text() and "Re-run the cell" in note.inner_text()

@@ -236,8 +236,10 @@ class JobCard(anywidget.AnyWidget):
     def _message(self, node: Node, status: str) -> str:
         job = node.job
         if job is not None and job.failed:
-            return (f"The job failed: {job.reason or job.comment}. "
-                    + _failure_advice(job.comment))
+            words = job.reason or job.comment or "unknown error"
+            if words.startswith("failed"):
+                words = words[len("failed"):].lstrip(" :") or "unknown error"
+            return f"The job failed: {words}. {_failure_advice(job.comment)}"
         return node.message
 
     def _kind(self, node: Node) -> str:
@@ -358,7 +360,9 @@ class JobCard(anywidget.AnyWidget):
         if not isinstance(content, dict):
             return
         kind = content.get("type")
-        if kind == "action":
+        if kind == "ping":  # a view checking that a live kernel stands behind it
+            self.send({"type": "pong", "rid": content.get("rid")})
+        elif kind == "action":
             self._on_action(content)
         elif kind == "media":
             self._session.run_in_background(self._send_media, content)

@@ -168,10 +168,32 @@ class CardView {
     document.addEventListener("keydown", this.onKey, true);
     this.ticker = setInterval(() => this.tick(), 1000);
     this.render();
+    this.checkLive();
+  }
+
+  /**
+   * A card restored from a saved notebook has no kernel behind it: its buttons would never be
+   * answered. Ask the kernel once; without an answer, say so and grey the buttons out.
+   */
+  checkLive() {
+    const rid = "ping-" + Math.random().toString(36).slice(2);
+    this.pingRid = rid;
+    try { this.model.send({ type: "ping", rid }); } catch (_) { /* no comm: offline */ }
+    this.pingTimer = setTimeout(() => {
+      if (this.live) return;
+      this.root.classList.add("yc-offline");
+      if (!this.offlineNote) {
+        this.offlineNote = h("div", { class: "yc-offline-note" },
+          "Saved copy: the kernel that made this card is not running, so its buttons do nothing. " +
+          "Re-run the cell (or %youchuan job <id>) to use them.");
+        this.root.prepend(this.offlineNote);
+      }
+    }, 5000);
   }
 
   destroy() {
     clearInterval(this.ticker);
+    clearTimeout(this.pingTimer);
     for (const name of ["cards", "thumbs", "busy", "simulator"]) this.model.off(`change:${name}`, this.onChange);
     this.model.off("msg:custom", this.onCustom);
     document.removeEventListener("keydown", this.onKey, true);
@@ -739,6 +761,12 @@ class CardView {
 
   handleMessage(msg, buffers) {
     if (!msg || typeof msg !== "object") return;
+    if (msg.type === "pong" && msg.rid === this.pingRid) {
+      this.live = true;
+      this.root.classList.remove("yc-offline");
+      if (this.offlineNote) { this.offlineNote.remove(); this.offlineNote = null; }
+      return;
+    }
     const entry = this.pending.get(msg.rid);
     if (!entry) return; // another view's request, or a late answer
     if (msg.type === "ack" && entry.type === "ack") entry.finish(!!msg.ok, msg.error);

@@ -1,0 +1,255 @@
+"""Fixtures for the browser tests: a simulator, a real JupyterLab server, Debian's Chromium.
+
+* ``sim``: the simulator in its own process (``SIM_SCRIPT`` below: the same ``Simulator`` that
+  ``python -m youchuan_nb.sim`` runs, plus a line protocol on stdin/stdout so the tests can read
+  its record of created jobs and turn on a fault; the CLI has neither).
+* ``lab``: ``jupyter lab`` on a free port with every Jupyter/IPython/youchuan_nb folder under a
+  tmp dir and the kernel pointed at ``sim`` (YOUCHUAN_BASE_URL / _APP_ID / _SECRET).
+* ``shots``: the run's screenshot folder, ``<repo>/.ci-out/screenshots/``.
+* helpers: ``write_notebook``, ``open_notebook`` (waits for an idle kernel), ``run_all``.
+
+The recipe (flags, Chromium args, waiting for the kernel) is the verified one in
+``../shared/reference/environment-and-browser-tests.md``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--autoplay-policy=no-user-gesture-required"]
+SHOTS = ROOT / ".ci-out" / "screenshots"
+
+# The simulator process: prints one JSON line {url, app_id, secret}, then answers commands, one
+# JSON line each: "created" (every job created so far), "fail COMMENT" (every new job fails with
+# COMMENT), "ok" (faults off).
+SIM_SCRIPT = r"""
+import json, sys
+from youchuan_nb.sim import Simulator, Faults
+sim = Simulator(port=0, job_seconds=float(sys.argv[1]), concurrency=int(sys.argv[2])).start()
+print(json.dumps({"url": sim.url, "app_id": sim.app_id, "secret": sim.secret}), flush=True)
+for line in sys.stdin:
+    cmd, _, arg = line.strip().partition(" ")
+    if cmd == "created":
+        out = sim.created
+    elif cmd == "fail":
+        sim.faults = Faults(fail=1.0, fail_comment=arg or "JobStatusFail")
+        out = True
+    elif cmd == "ok":
+        sim.faults = None
+        out = True
+    else:
+        out = {"error": "unknown command " + cmd}
+    print(json.dumps(out, default=str), flush=True)
+sim.stop()
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class SimProcess:
+    """The simulator subprocess and its record of created jobs."""
+
+    def __init__(self, job_seconds: float = 1.0, concurrency: int = 6) -> None:
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", SIM_SCRIPT, str(job_seconds), str(concurrency)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        info = json.loads(self.proc.stdout.readline() or "null")
+        if not info:
+            raise RuntimeError("the simulator did not start")
+        self.url, self.app_id, self.secret = info["url"], info["app_id"], info["secret"]
+        self._lock = threading.Lock()
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"YOUCHUAN_BASE_URL": self.url, "YOUCHUAN_APP_ID": self.app_id,
+                "YOUCHUAN_SECRET": self.secret}
+
+    def _ask(self, line: str):
+        with self._lock:
+            self.proc.stdin.write(line + "\n")
+            self.proc.stdin.flush()
+            return json.loads(self.proc.stdout.readline())
+
+    def created(self) -> list[dict]:
+        return self._ask("created")
+
+    def fail_jobs(self, comment: str) -> None:
+        self._ask(f"fail {comment}")
+
+    def faults_off(self) -> None:
+        self._ask("ok")
+
+    def stop(self) -> None:
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(10)
+        except Exception:
+            self.proc.kill()
+            self.proc.wait(5)
+
+
+class Lab:
+    def __init__(self, url: str, root: Path, proc: subprocess.Popen, log: Path) -> None:
+        self.url, self.root, self.proc, self.log = url, root, proc, log
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1400, "height": 2000}}
+
+
+@pytest.fixture(scope="session")
+def sim():
+    proc = SimProcess(job_seconds=1.0)
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="session")
+def shots() -> Path:
+    """This run's screenshots (the folder is emptied first so every file is from this run)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SHOTS.glob("*.png"):
+        old.unlink()
+    return SHOTS
+
+
+def write_lab_settings(folder: Path, save_widget_state: bool) -> None:
+    """JupyterLab user settings: no news prompt; widget state saved in the notebook.
+
+    ``saveState`` is off in a default JupyterLab: then a saved notebook reopened after a kernel
+    restart shows "Error displaying widget: model not found" instead of the job cards (the
+    text/html fallback in the file is not used, because the widget view outranks it). The
+    project's launcher has to turn it on the same way; YC_LAB_SAVE_WIDGET_STATE=0 runs the
+    tests with Lab's default instead.
+    """
+    files = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
+             {"fetchNews": "false", "checkForUpdates": False}}
+    if save_widget_state:
+        files["@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings"] = {
+            "saveState": True}
+    for name, value in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(value))
+
+
+@pytest.fixture(scope="session")
+def lab(sim, tmp_path_factory):
+    base = tmp_path_factory.mktemp("lab")
+    root = base / "notebooks"
+    root.mkdir()
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("JUPYTER", "JPY_", "YOUCHUAN", "IPYTHON"))}
+    env.update(sim.env)
+    env.update({
+        "JUPYTER_PLATFORM_DIRS": "1",
+        "JUPYTER_CONFIG_DIR": str(base / "config"),
+        "JUPYTER_DATA_DIR": str(base / "data"),
+        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+        "IPYTHONDIR": str(base / "ipython"),
+        "YOUCHUAN_NB_HOME": str(base / "youchuan_nb_home"),
+        # The repo first on the path: the kernel imports this checkout's youchuan_nb whatever
+        # the state of the venv's editable install.
+        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
+    })
+    settings = base / "lab-user-settings"
+    env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
+    env["JUPYTERLAB_WORKSPACES_DIR"] = str(base / "lab-workspaces")
+    write_lab_settings(settings, save_widget_state=os.environ.get(
+        "YC_LAB_SAVE_WIDGET_STATE", "1") != "0")
+    port = free_port()
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+           "--IdentityProvider.token=", f"--ServerApp.root_dir={root}",
+           "--LabApp.expose_app_in_browser=True",
+           "--JupyterNotebookApp.expose_app_in_browser=True",
+           "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    log = base / "jupyter.log"
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"jupyter lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
+                if r.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"jupyter lab did not answer:\n{log.read_text()[-3000:]}")
+        time.sleep(0.2)
+    yield Lab(url, root, proc, log)
+    proc.terminate()
+    try:
+        proc.wait(15)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(5)
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+def write_notebook(path: Path, sources: list[str]) -> Path:
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    nbformat.write(nb, str(path))
+    return path
+
+
+KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const k = w && w.sessionContext && w.sessionContext.session && w.sessionContext.session.kernel;
+  return !!k && k.status === 'idle'; }"""
+
+
+def open_notebook(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_function(KERNEL_IDLE, timeout=90_000)
+
+
+def run_all(page) -> None:
+    page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
+
+
+@pytest.fixture(scope="session")
+def helpers():
+    class H:
+        write_notebook = staticmethod(write_notebook)
+        open_notebook = staticmethod(open_notebook)
+        run_all = staticmethod(run_all)
+        KERNEL_IDLE = globals()["KERNEL_IDLE"]
+    return H

@@ -1,0 +1,153 @@
+"""The teaching notebooks run top to bottom, headless, against the simulator, with no edits.
+
+Each notebook in ``notebooks/`` is executed once (nbclient, as CI and ``scripts/run-notebooks.sh``
+do) in a kernel that inherits a simulator-only environment; then the saved copy is checked: no
+error output, every card ended finished, static fallbacks present, and a finished grid adds at most
+400 KB to the .ipynb.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+
+nbformat = pytest.importorskip("nbformat")
+pytest.importorskip("nbclient")
+pytest.importorskip("nbconvert")
+pytest.importorskip("ipykernel")
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTEBOOK_DIR = ROOT / "notebooks"
+NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
+QUICKSTART = NOTEBOOK_DIR / "01-quickstart.ipynb"
+GRID_BUDGET = 400 * 1024  # bytes one finished grid may add to a saved notebook
+DATA_IMG = re.compile(r'<img src="data:image/[a-z]+;base64,')
+# a card's text/plain starts each job line with "<label> <job id>: <status>"
+UNFINISHED = re.compile(r": (failed|refused|unknown|waiting|submitting|queued|running|finishing)$",
+                        re.M)
+
+CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL", "YOUCHUAN_NB_USE_REAL")
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    """Execute a notebook once per test module (cached); return (problems, out_dir, seconds)."""
+    from youchuan_nb.notebook.run_notebooks import execute
+
+    base = tmp_path_factory.mktemp("teaching-notebooks")
+    results: dict[Path, tuple[list[str], Path, float]] = {}
+    with pytest.MonkeyPatch.context() as mp:
+        # The kernel inherits this environment: the simulator only, fast jobs, blocking cells.
+        for name in CREDENTIALS:
+            mp.delenv(name, raising=False)
+        mp.setenv("YOUCHUAN_SIM_JOB_SECONDS", "0.3")
+        mp.setenv("YOUCHUAN_NB_WAIT", "always")
+        mp.setenv("YOUCHUAN_NB_HOME", str(base / "home"))
+        # The kernel's working folder is the output folder, so make sure it imports this
+        # checkout's package (a stale editable install can otherwise shadow it).
+        mp.setenv("PYTHONPATH", os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p))
+
+        def _run(path: Path):
+            if path not in results:
+                out = base / "out"
+                started = time.monotonic()
+                problems = execute(path, out)
+                results[path] = (problems, out, time.monotonic() - started)
+            return results[path]
+
+        yield _run
+
+
+def _code_cells(nb) -> list:
+    return [c for c in nb.cells if c.cell_type == "code"]
+
+
+def _bundles(cell) -> list[dict]:
+    return [o["data"] for o in cell.get("outputs", [])
+            if o.get("output_type") in ("display_data", "execute_result")]
+
+
+def _first_line(cell) -> str:
+    return cell.source.strip().splitlines()[0] if cell.source.strip() else ""
+
+
+def test_there_are_five_teaching_notebooks():
+    names = [p.stem for p in NOTEBOOKS]
+    assert names[:5] == ["01-quickstart", "02-exploring-with-widgets", "03-editing", "04-video",
+                         "05-account-moodboards-batches"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_source_notebook_is_clean(path):
+    nb = nbformat.read(path, as_version=4)
+    nbformat.validate(nb)
+    assert nb.metadata.get("kernelspec", {}).get("name") == "python3"
+    assert "widgets" not in nb.metadata, "saved widget state in the source notebook"
+    for cell in _code_cells(nb):
+        assert cell.get("outputs") == [], f"outputs saved in {path.name}: {_first_line(cell)}"
+        assert cell.get("execution_count") is None, f"execution count in {path.name}"
+    kinds = [c.cell_type for c in nb.cells]
+    assert kinds.count("markdown") >= kinds.count("code") // 2, "explain the steps to a learner"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes_cleanly(path, run):
+    problems, out, seconds = run(path)
+    assert problems == [], "\n".join(problems)
+    executed = out / path.name
+    html = out / f"{path.stem}.html"
+    assert executed.is_file()
+    assert html.is_file() and html.stat().st_size > 0, f"no HTML export for {path.name}"
+    nb = nbformat.read(executed, as_version=4)
+    for cell in _code_cells(nb):
+        head = _first_line(cell)
+        assert cell.get("execution_count"), f"cell did not run: {head}"
+        for out_ in cell.get("outputs", []):
+            assert out_.get("output_type") != "error", f"{head}: {out_.get('evalue')}"
+            if out_.get("output_type") == "stream" and out_.get("name") == "stderr":
+                assert "Traceback" not in out_.get("text", ""), f"{head}: {out_['text'][:300]}"
+        for data in _bundles(cell):
+            plain = data.get("text/plain", "")
+            if "text/html" in data and "yc-static" in data["text/html"]:
+                # a job card: headless runs save it in its final state, with its fallbacks
+                assert not UNFINISHED.search(plain), f"{head}: card not finished:\n{plain}"
+                assert ": finished" in plain, f"{head}: {plain}"
+        if head.startswith(("%%imagine", "%%animate")) and "--plain" not in head:
+            cards = [d for d in _bundles(cell) if "yc-static" in d.get("text/html", "")]
+            assert cards, f"{head}: no job card in the saved output"
+            assert DATA_IMG.search(cards[-1]["text/html"]), f"{head}: no thumbnails saved"
+    print(f"{path.name}: {seconds:.1f} s")
+
+
+def test_quickstart_grid_has_static_fallbacks_and_stays_small(run):
+    problems, out, _ = run(QUICKSTART)
+    assert problems == [], "\n".join(problems)
+    nb = nbformat.read(out / QUICKSTART.name, as_version=4)
+    grid_cells = [c for c in _code_cells(nb) if _first_line(c).startswith("%%imagine")
+                  and "--plain" not in _first_line(c)]
+    assert grid_cells, "the quickstart has no %%imagine cell"
+    cell = grid_cells[0]
+    cards = [d for d in _bundles(cell) if "text/html" in d]
+    assert len(cards) == 1, f"expected one card output, got {len(cards)}"
+    data = cards[0]
+    assert len(DATA_IMG.findall(data["text/html"])) == 4, "the grid's HTML needs 4 thumbnails"
+    assert "text/plain" in data and "4 image(s)" in data["text/plain"]
+    assert "SIMULATOR" in data["text/html"]
+
+    # What this grid adds to the saved notebook: the cell's outputs plus the saved state of its
+    # widget (nbclient stores widget state in the notebook metadata).
+    added = len(json.dumps(cell["outputs"]))
+    view = data.get("application/vnd.jupyter.widget-view+json")
+    if view:
+        state = nb.metadata.get("widgets", {}).get(
+            "application/vnd.jupyter.widget-state+json", {}).get("state", {})
+        model = state.get(view["model_id"])
+        assert model is not None, "the card's widget state was not saved"
+        added += len(json.dumps(model))
+    assert added <= GRID_BUDGET, f"one grid adds {added / 1024:.0f} KB to the notebook"
