@@ -15,7 +15,8 @@ from typing import Any
 from ..contract import (ENDPOINTS, InvalidRequest, JobFacts, check_prompt, enum_value, refusal,
                         validate)
 from ..contract.rules import VIDEO_ACTIONS
-from ._errors import APIConnectionError, NotFoundError, YouchuanError, error_for
+from ._errors import (APIConnectionError, InternalServerError, NotFoundError, YouchuanError,
+                      error_for)
 from ._http import Transport
 from ._job import Job
 from ._media import MediaCache
@@ -156,7 +157,9 @@ class Client:
                 raise
             except YouchuanError as exc:
                 if self.store is not None:
-                    self.store.record_submit_error(local_id, str(exc), maybe_created=False)
+                    # after a 500 the job may exist on the service: "unknown", not "refused"
+                    self.store.record_submit_error(local_id, str(exc), maybe_created=isinstance(
+                        exc, InternalServerError))
                 raise
             if not isinstance(raw, dict) or not raw.get("id"):
                 if self.store is not None:

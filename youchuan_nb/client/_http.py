@@ -56,7 +56,10 @@ def _parse_retry_after(value: str) -> float | None:
         return float(value)
     except ValueError:
         pass
-    parsed = email.utils.parsedate_to_datetime(value) if value else None
+    try:  # Python 3.10+ raises ValueError (not None) for a value that is not a date
+        parsed = email.utils.parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
     if parsed is None:
         return None
     return max(0.0, parsed.timestamp() - time.time())
