@@ -174,6 +174,8 @@ class Client:
             self._register(job)
             if parent is not None:
                 parent.children.append(job)
+            if self.store is not None:
+                self.store.record_label(local_id, job.label)
             return job
 
     def _register(self, job: Job) -> None:

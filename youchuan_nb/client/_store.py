@@ -131,6 +131,10 @@ class JobStore:
                        (str(job.get("id")), _int(job.get("status")), _str(job.get("comment")),
                         json.dumps(job, ensure_ascii=False), time.time(), local_id))
 
+    def record_label(self, local_id: str, label: str) -> None:
+        with self._tx() as db:
+            db.execute("UPDATE jobs SET label=? WHERE local_id=?", (label, local_id))
+
     def record_submit_error(self, local_id: str, error: str, *, maybe_created: bool) -> None:
         state = "unknown" if maybe_created else "refused"
         with self._tx() as db:

@@ -344,6 +344,12 @@ class JobCard(anywidget.AnyWidget):
         self._handle = display(self, display_id=True)
         return self
 
+    def refresh_output(self) -> None:
+        """Re-publish the output now (from the cell's own thread), static fallbacks included."""
+        if self._handle is not None:
+            self._display_dirty = False
+            self._handle.update(self)
+
     def _refresh_display(self) -> None:
         # Refresh the saved output (text/html fallback) once things settle, so a saved notebook
         # shows results; in headless runs the cell blocks and displays the final state instead.
@@ -561,7 +567,8 @@ def show_job(job: Job, session: Session | None = None) -> JobCard:
             add_children(child, n.key)
 
     add_children(job, node.key)
+    card.show()
     if not interactive_frontend():
         card.wait(session.settings.timeout)
-    card.show()
+        card.refresh_output()
     return card

@@ -37,6 +37,17 @@ class Gallery(w.VBox):
         grid = w.GridBox(tiles, layout=w.Layout(grid_template_columns="repeat(auto-fill, 140px)"))
         super().__init__([title, grid, self._out])
         self.add_class("yc-gallery")
+        self._records = records
+
+    def _repr_mimebundle_(self, **kwargs):
+        # saved and exported notebooks show the thumbnails rather than a widget repr
+        data = super()._repr_mimebundle_(**kwargs) or {}
+        client = self._session.client
+        data = dict(data)
+        data["text/html"] = _gallery_html(self._records, client)
+        data["text/plain"] = "\n".join(f"{r.job_id}  {r.endpoint}  {r.state}"
+                                       for r in self._records) or "(no jobs yet)"
+        return data
 
     def _open(self, job_id: str) -> None:
         from ._card import JobCard
@@ -66,3 +77,27 @@ def _job_from_record(session: Session, rec):
     return Job(session.client, rec.raw or {"id": rec.job_id, "status": rec.status},
                action=rec.endpoint, params=rec.params, parent_id=rec.parent_id,
                image_no=rec.image_no, local_id=rec.local_id)
+
+
+def _gallery_html(records, client) -> str:
+    import base64
+    from html import escape
+
+    cells = []
+    for rec in records:
+        img = ""
+        for path in rec.media or []:
+            if path:
+                try:
+                    data = client.media.thumbnail(path, 160)
+                    img = (f'<img src="data:image/jpeg;base64,{base64.b64encode(data).decode()}" '
+                           'style="width:128px;border-radius:4px">')
+                except Exception:
+                    pass
+                break
+        prompt = rec.params.get("text") or rec.params.get("prompt") or rec.params.get("remixPrompt") or ""
+        cells.append(f'<div style="display:inline-block;width:136px;vertical-align:top;margin:4px">'
+                     f'{img}<div style="font-size:11px">{escape(rec.endpoint)} · {escape(rec.state)}'
+                     f'</div><div style="font-size:11px">{escape(prompt[:60])}</div>'
+                     f'<code style="font-size:10px">{escape(rec.job_id or "")}</code></div>')
+    return "<div class='yc-gallery-static'>" + "".join(cells) + "</div>"

@@ -154,13 +154,17 @@ class ImagineMagics(Magics):
             raise UsageError(f"no job {ref!r}: give a job id or a variable holding a Job ({exc})")
 
     def _finish(self, card: JobCard, *, block: bool, name: str | None, timeout: float) -> None:
+        # Show the live card first so progress is visible even while the cell blocks; when it
+        # blocks, refresh the output at the end so a saved (or headless) notebook holds the
+        # final state.
+        card.show()
         if name:
             node = card.root
             card_wait_for_job(card, timeout)
             self.shell.user_ns[name] = node.job if node.job is not None else card
         if block:
             card.wait(timeout)
-        card.show()
+            card.refresh_output()
 
     # -- %%imagine -------------------------------------------------------------------------------
     @line_cell_magic

@@ -39,6 +39,22 @@ class Studio(w.VBox):
                           self.feed])
         self.add_class("yc-studio")
 
+    def _repr_mimebundle_(self, **kwargs):
+        # a saved or exported notebook shows the feed's cards, not a widget repr
+        from html import escape
+
+        data = dict(super()._repr_mimebundle_(**kwargs) or {})
+        cards = [c for c in self.feed.children if hasattr(c, "_repr_mimebundle_")]
+        parts = [f"<div><b>Studio</b> · prompt: {escape(self.full_prompt())}</div>"]
+        texts = [f"Studio: {self.full_prompt()}"]
+        for card in cards:
+            bundle, _meta = card._repr_mimebundle_()
+            parts.append(bundle.get("text/html", ""))
+            texts.append(bundle.get("text/plain", ""))
+        data["text/html"] = "".join(parts)
+        data["text/plain"] = "\n".join(texts)
+        return data
+
     def full_prompt(self) -> str:
         parts = [self.prompt.value.strip()]
         model = self.model.value

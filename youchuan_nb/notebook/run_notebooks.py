@@ -28,7 +28,8 @@ def execute(path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True)
     try:
         client.execute()
     except CellExecutionError as exc:
-        problems.append(f"{path.name}: {str(exc).splitlines()[-1] if str(exc) else exc}")
+        lines = [line for line in str(exc).splitlines() if line.strip()]
+        problems.append(f"{path.name}: {lines[-1] if lines else type(exc).__name__}")
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
@@ -38,7 +39,15 @@ def execute(path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True)
     if html:
         from nbconvert import HTMLExporter
 
-        body, _ = HTMLExporter().from_notebook_node(nb)
+        from traitlets.config import Config
+
+        # A static page has no kernel: prefer the cards' text/html (thumbnails embedded) over
+        # widget views that would need JavaScript from a CDN.
+        priority = ["text/html", "application/vnd.jupyter.widget-view+json",
+                    "application/javascript", "text/markdown", "image/svg+xml", "text/latex",
+                    "image/png", "image/jpeg", "text/plain"]
+        exporter = HTMLExporter(config=Config({"NbConvertBase": {"display_data_priority": priority}}))
+        body, _ = exporter.from_notebook_node(nb)
         (out_dir / (path.stem + ".html")).write_text(body, encoding="utf-8")
     return problems
 
