@@ -31,6 +31,8 @@ DATA_IMG = re.compile(r'<img src="data:image/[a-z]+;base64,')
 UNFINISHED = re.compile(r": (failed|refused|unknown|waiting|submitting|queued|running|finishing)$",
                         re.M)
 
+FAKE_APP_ID = "ycfakeapp-4f9d2c7a1e8b"
+FAKE_SECRET = "ycfakesecret-93b7e2d41c6f0a58"
 CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL", "YOUCHUAN_NB_USE_REAL")
 
 
@@ -39,13 +41,25 @@ def run(tmp_path_factory):
     """Execute a notebook once per test module (cached); return (problems, out_dir, seconds)."""
     from youchuan_nb.notebook.run_notebooks import execute
 
+    from youchuan_nb.sim import Simulator
+
     base = tmp_path_factory.mktemp("teaching-notebooks")
     results: dict[Path, tuple[list[str], Path, float]] = {}
+    # The notebooks run with recognisable fake credentials against a simulator, as a user with
+    # a real account would; test_no_credentials_in_any_file_written then searches every file.
+    sim = Simulator(app_id=FAKE_APP_ID, secret=FAKE_SECRET, job_seconds=0.3, balance=1e6)
+    sim.start()
     with pytest.MonkeyPatch.context() as mp:
-        # The kernel inherits this environment: the simulator only, fast jobs, blocking cells.
+        # The kernel inherits this environment: fast jobs, blocking cells.
         for name in CREDENTIALS:
             mp.delenv(name, raising=False)
+        mp.setenv("YOUCHUAN_APP_ID", FAKE_APP_ID)
+        mp.setenv("YOUCHUAN_SECRET", FAKE_SECRET)
+        mp.setenv("YOUCHUAN_BASE_URL", sim.url)
         mp.setenv("YOUCHUAN_SIM_JOB_SECONDS", "0.3")
+        # kernel connection files and IPython's history land here too, and are searched
+        mp.setenv("JUPYTER_RUNTIME_DIR", str(base / "runtime"))
+        mp.setenv("IPYTHONDIR", str(base / "ipython"))
         mp.setenv("YOUCHUAN_NB_WAIT", "always")
         mp.setenv("YOUCHUAN_NB_HOME", str(base / "home"))
         # The kernel's working folder is the output folder, so make sure it imports this
@@ -61,7 +75,9 @@ def run(tmp_path_factory):
                 results[path] = (problems, out, time.monotonic() - started)
             return results[path]
 
+        _run.base = base
         yield _run
+    sim.stop()
 
 
 def _code_cells(nb) -> list:
@@ -151,3 +167,21 @@ def test_quickstart_grid_has_static_fallbacks_and_stays_small(run):
         assert model is not None, "the card's widget state was not saved"
         added += len(json.dumps(model))
     assert added <= GRID_BUDGET, f"one grid adds {added / 1024:.0f} KB to the notebook"
+
+
+def test_no_credentials_in_any_file_written(run):
+    """Issue 5: after running every notebook with credentials set, no file written (executed
+    notebooks, their HTML, the job store, the media cache) contains the app id or the secret."""
+    for path in NOTEBOOKS:
+        run(path)
+    files = [p for p in run.base.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".ipynb" for p in files) and any(p.suffix == ".sqlite3" for p in files)
+    leaks = []
+    for p in files:
+        data = p.read_bytes()
+        for value in (FAKE_APP_ID, FAKE_SECRET):
+            if value.encode() in data or value.encode("utf-16-le") in data:
+                leaks.append(f"{p.relative_to(run.base)} contains {value[:12]}...")
+    assert not leaks, leaks
+    for path in NOTEBOOKS:  # the source notebooks stay clean too
+        assert FAKE_SECRET not in path.read_text() and FAKE_APP_ID not in path.read_text()
