@@ -181,3 +181,18 @@ def recorder():
     r = Recorder()
     yield r
     r.close()
+
+
+# Browser tests (tests/browser, tests/notebook/test_card_js.py) share pytest-playwright's session
+# browser: Debian's Chromium (never `playwright install`) with the flags this machine needs.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--allow-file-access-from-files"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("Debian chromium is not installed (scripts/setup.sh installs it)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

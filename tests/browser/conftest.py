@@ -29,9 +29,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--autoplay-policy=no-user-gesture-required"]
 SHOTS = ROOT / ".ci-out" / "screenshots"
 
 # The simulator process: prints one JSON line {url, app_id, secret}, then answers commands, one
@@ -111,11 +108,6 @@ class SimProcess:
 class Lab:
     def __init__(self, url: str, root: Path, proc: subprocess.Popen, log: Path) -> None:
         self.url, self.root, self.proc, self.log = url, root, proc, log
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
 @pytest.fixture(scope="session")

@@ -28,9 +28,6 @@ Image = pytest.importorskip("PIL.Image")
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--allow-file-access-from-files"]
 HOSTILE = '<img src=x onerror="window.__pwned=1">'
 SCREENSHOT = Path("/tmp/card_harness.png")
 DARK_VARS = """body { --jp-layout-color0: #111111; --jp-layout-color1: #212121; --jp-layout-color2: #424242;
@@ -130,13 +127,10 @@ def server_url():
 
 
 @pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    # pytest-playwright's session browser (Debian Chromium, see tests/conftest.py): a second
+    # sync_playwright() in the same process would clash with its event loop
+    return browser
 
 
 @pytest.fixture

@@ -151,12 +151,17 @@ class JobStore:
         if status == 2 and not urls_ready:
             state = "submitted"  # success before urls: not finished for us yet
         with self._tx() as db:
+            # an answer that arrives late never moves a finished record back to "submitted"
             cur = db.execute(
                 "UPDATE jobs SET status=?, comment=?, raw=?, state=?, updated_at=?, "
                 "finished_at=CASE WHEN ? IN ('finished','failed') THEN COALESCE(finished_at, ?) "
-                "ELSE finished_at END WHERE job_id=?",
+                "ELSE finished_at END WHERE job_id=? AND NOT (state IN ('finished','failed') "
+                "AND ? NOT IN ('finished','failed'))",
                 (status, _str(job.get("comment")), json.dumps(job, ensure_ascii=False), state, now,
-                 state, now, job_id))
+                 state, now, job_id, state))
+            if cur.rowcount == 0 and db.execute("SELECT 1 FROM jobs WHERE job_id=?",
+                                                (job_id,)).fetchone():
+                return
             if cur.rowcount == 0:
                 db.execute(
                     "INSERT INTO jobs (local_id, job_id, base_url, endpoint, params, state, status, "
