@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 YOUCHUAN_SKIP_CHROMIUM=1 bash scripts/setup.sh
+# A first grid on the simulator (or the service, if credentials are set): four images on disk.
+.venv/bin/python -m youchuan_nb --out out/first-grid
 PORT="${PORT:-8888}"
 echo "Open http://127.0.0.1:${PORT}/lab/tree/01-quickstart.ipynb (simulator mode unless YOUCHUAN_APP_ID/YOUCHUAN_SECRET are set)"
 ROOT_FLAG=""; [ "$(id -u)" = "0" ] && ROOT_FLAG="--allow-root"

@@ -1,0 +1,34 @@
+"""``python -m youchuan_nb``: a newcomer's first grid, four PNG files on disk, no account."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from PIL import Image
+
+
+def test_first_grid_on_disk(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL")}
+    env.update(YOUCHUAN_NB_HOME=str(tmp_path / "home"), YOUCHUAN_SIM_JOB_SECONDS="0.2")
+    out = tmp_path / "grid"
+    proc = subprocess.run([sys.executable, "-m", "youchuan_nb", "a teapot --ar 3:2",
+                           "--out", str(out)], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "built-in simulator" in proc.stdout and "4 images saved" in proc.stdout
+    files = sorted(out.glob("*.png"))
+    assert len(files) == 4
+    sizes = {Image.open(f).size for f in files}
+    assert sizes == {(1024, 683)}
+
+
+def test_bad_prompt_is_one_line_error(tmp_path):
+    env = {**os.environ, "YOUCHUAN_NB_HOME": str(tmp_path / "home")}
+    proc = subprocess.run([sys.executable, "-m", "youchuan_nb", "a cat --chaos 900"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().startswith("error: --chaos 900 is out of range")
+    assert "Traceback" not in proc.stderr
