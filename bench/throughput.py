@@ -27,7 +27,9 @@ def _sim_diag(sim, t0_mono: float) -> dict:
     posts = [s for m, p, s in log if m == "POST" and p == "/v1/tob/diffusion"]
     gets = sum(1 for m, p, _ in log if m == "GET" and p.startswith("/v1/tob/job/"))
     last_complete = max(j.complete_at for j in jobs) - t0_mono if jobs else 0.0
-    media_late = [max(0.0, j.done_at - j.run_end) for j in jobs]
+    # how long after its finish a job's images were drawn (grids are drawn on the side, or on
+    # first use: a job nobody downloaded may never be drawn, and is left out)
+    media_late = [max(0.0, j.done_at - j.complete_at) for j in jobs if j.done]
     # admission gap: from a slot freeing in the simulator to the client's next job being created
     conc = sim.concurrency
     by_created = sorted(jobs, key=lambda j: j.created)

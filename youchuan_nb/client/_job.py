@@ -46,6 +46,13 @@ class Output:
         return bool(self.audit)
 
 
+def _raw_done(raw: dict) -> bool:
+    status = raw.get("status")
+    if not isinstance(status, int) or isinstance(status, bool):
+        return False
+    return status >= STATUS_FAILED or (status == STATUS_SUCCESS and bool(raw.get("urls")))
+
+
 class Job:
     """A job submitted to the service (or looked up by id)."""
 
@@ -67,7 +74,12 @@ class Job:
         self.finished_at: float | None = None
         self._listeners: list[Callable[[Job], None]] = []
         self._started = time.monotonic()
-        self._next_poll_at = self._started
+        self._next_at = self._started
+        self._planned_with: tuple | None = None  # what the schedule knew when _next_at was set
+        self._last_answer_at = self._started  # monotonic time of the last answer
+        self._running_at: float | None = None  # ... of the last answer that said "not done"
+        self._poll_cv = threading.Condition(threading.Lock())
+        self._polling = False  # a GET of this job is on its way (shared by every caller)
         self._apply(raw)
         self._schedule_next()
 
@@ -192,18 +204,30 @@ class Job:
         """Call ``callback(job)`` after every change of state (from any thread)."""
         self._listeners.append(callback)
 
-    def _apply(self, raw: dict) -> bool:
+    def _apply(self, raw: dict, *, seen_at: float | None = None) -> bool:
+        """Merge an answer of the service (``seen_at``: when it was true, monotonic)."""
         with self._lock:
             if not isinstance(raw, dict):
                 return False
+            seen_at = time.monotonic() if seen_at is None else seen_at
             was_tracked, was_done = bool(self.raw), self.done
+            if was_done and not _raw_done(raw):
+                # an older poll answering late (another thread) must never undo an ending
+                return False
             merged = {**self.raw, **raw}
             changed = merged != self.raw
             self.raw = merged
+            self._last_answer_at = max(self._last_answer_at, seen_at)
             if self.done and self.finished_at is None:
                 self.finished_at = time.time()
-            if self.done and was_tracked and not was_done and not self.failed:
-                self._client._schedule.observe(self.action, time.monotonic() - self._started)
+            if not self.done:
+                self._running_at = seen_at
+            elif was_tracked and not was_done and not self.failed:
+                # It ended between the last answer that said "running" and this one: learn that
+                # window, not the moment we happened to notice (which includes our own lag).
+                running = None if self._running_at is None else self._running_at - self._started
+                self._client._schedule.observe(self.action, seen_at - self._started,
+                                               running_at=running)
         if changed:
             self._client._job_changed(self)
             for cb in list(self._listeners):
@@ -214,16 +238,66 @@ class Job:
         return changed
 
     def refresh(self) -> Job:
-        """Reload the job from the service."""
+        """Reload the job from the service.
+
+        Callers in several threads (a notebook's poller, a submit waiting for a slot, ``wait``)
+        share one request: a call made while a GET of this job is on its way waits for its
+        answer instead of sending another."""
+        with self._poll_cv:
+            if self._polling:
+                self._poll_cv.wait_for(lambda: not self._polling,
+                                       timeout=float(getattr(self._client, "timeout", 60)) + 5)
+                return self
+            self._polling = True
+            # push the next poll out while this one is on its way, so nobody else sends one
+            self._next_at = time.monotonic() + max(self._client._schedule.floor,
+                                                   self._delay(time.monotonic()))
         try:
-            self._apply(self._client._get_job_raw(self.id))
+            sent = time.monotonic()
+            raw = self._client._get_job_raw(self.id)
+            # the answer was true somewhere between sending and receiving: take the middle
+            self._apply(raw, seen_at=(sent + time.monotonic()) / 2.0)
         finally:
             self._schedule_next()
+            with self._poll_cv:
+                self._polling = False
+                self._poll_cv.notify_all()
         return self
 
+    def _poll_if_due(self) -> bool:
+        """Refresh if a poll is due and none is on its way; True if this call polled."""
+        with self._poll_cv:
+            if self._polling or self.done or self._next_poll_at > time.monotonic():
+                return False
+        self.refresh()
+        return True
+
+    def _delay(self, at: float) -> float:
+        return self._client._schedule.delay(self.action, at - self._started)
+
     def _schedule_next(self) -> None:
-        elapsed = time.monotonic() - self._started
-        self._next_poll_at = time.monotonic() + self._client._schedule.delay(self.action, elapsed)
+        now = time.monotonic()
+        self._planned_with = self._client._schedule.window(self.action)
+        self._next_at = now + self._delay(now)
+
+    @property
+    def _next_poll_at(self) -> float:
+        """When this job should be polled next (monotonic).
+
+        When the schedule has learned something since the next poll was planned (a job of the
+        same kind ended), the plan is redone from the last answer, so jobs submitted together
+        are polled again soon after the first of them is seen to end."""
+        window = self._client._schedule.window(self.action)
+        if window != self._planned_with and not self._polling:
+            self._planned_with = window
+            replanned = self._last_answer_at + self._delay(self._last_answer_at)
+            if replanned < self._next_at:
+                self._next_at = replanned
+        return self._next_at
+
+    @_next_poll_at.setter
+    def _next_poll_at(self, value: float) -> None:
+        self._next_at = value
 
     @property
     def poll_due_in(self) -> float:

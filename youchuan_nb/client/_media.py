@@ -11,8 +11,9 @@ import os
 import re
 import tempfile
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from typing import Iterator
 from urllib.parse import urlparse
 
 import requests
@@ -104,34 +105,69 @@ class MediaCache:
                 return self.cached(job_id, item[0])
         return list(self._pool.map(one, list(enumerate(urls))))
 
+    def fetch_thumbnails(self, job_id: str, urls: list[str], size: int = 256
+                         ) -> Iterator[tuple[int, Path | None, bytes | None, tuple[int, int]]]:
+        """Download every output and make its thumbnail as soon as that download ends, all in
+        parallel; yields ``(index, path, thumbnail, (width, height))`` as each is ready (path
+        None: the download failed; thumbnail None: the file could not be read)."""
+        def one(index: int, url: str):
+            try:
+                path = self.fetch(job_id, index, url)
+            except Exception:
+                path = self.cached(job_id, index)
+            thumb, dims = None, (0, 0)
+            if path is not None:
+                try:
+                    thumb, dims = self.thumbnail_info(path, size)
+                except Exception:
+                    pass
+            return index, path, thumb, dims
+        futures = [self._pool.submit(one, i, u) for i, u in enumerate(urls)]
+        for future in as_completed(futures):
+            yield future.result()
+
     def thumbnail(self, path: str | os.PathLike, size: int = 256, quality: int = 80) -> bytes:
         """A small JPEG of an image (or of a video's first frame), cached beside it."""
+        return self.thumbnail_info(path, size, quality)[0]
+
+    def thumbnail_info(self, path: str | os.PathLike, size: int = 256, quality: int = 80
+                       ) -> tuple[bytes, tuple[int, int]]:
+        """``thumbnail()`` and the full image's (width, height), from the one decode."""
         path = Path(path)
         thumb = path.with_name(f"{path.stem}.thumb{size}.jpg")
-        if thumb.exists():
-            return thumb.read_bytes()
         from PIL import Image  # lazy: keeps `import youchuan_nb` light
 
+        if thumb.exists():
+            data = thumb.read_bytes()
+            if is_video_path(path):
+                return data, (0, 0)
+            with Image.open(path) as im:  # the header only
+                return data, im.size
         if is_video_path(path):
             im = _first_frame(path)
         else:
             im = Image.open(path)
+        dims = im.size  # the full size, before any reduced decode
+        if not is_video_path(path):
+            im.draft("RGB", (size, size))  # JPEG: decode at a reduced scale (no-op for PNG)
             im.load()
-        if im.mode in ("RGBA", "LA", "P"):
-            # Show transparency on a checkerboard so a removed background is visible.
+        if im.mode in ("RGBA", "LA", "P", "PA"):
             im = im.convert("RGBA")
-            board = _checkerboard(im.size)
+            im.thumbnail((size, size), reducing_gap=2.0)
+            # Show transparency on a checkerboard so a removed background is visible.
+            board = _checkerboard(im.size, 8)
             board.alpha_composite(im)
             im = board
+        else:
+            im.thumbnail((size, size), reducing_gap=2.0)
         im = im.convert("RGB")
-        im.thumbnail((size, size))
         buf = io.BytesIO()
-        im.save(buf, "JPEG", quality=quality, optimize=True)
+        im.save(buf, "JPEG", quality=quality)
         data = buf.getvalue()
-        tmp = thumb.with_suffix(".part")
+        tmp = thumb.with_suffix(f".{threading.get_ident()}.part")
         tmp.write_bytes(data)
         os.replace(tmp, thumb)
-        return data
+        return data, dims
 
 
 def _first_frame(path: Path):

@@ -3,13 +3,16 @@
 Instead of drawing 429 Max_Concurrent_Limited answers, a submit waits locally for a free slot.
 A waiting caller polls the jobs in flight itself (on their schedule), so a plain script with no
 background thread still makes progress; a notebook's poller refreshing the same Job objects
-frees slots just as well.
+frees slots just as well. However many callers wait, one of them polls at a time (the others
+sleep until a job ends or a poll falls due), and they are served first come, first served, so
+jobs start in the order they were submitted.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections import deque
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Iterator
 
@@ -29,6 +32,8 @@ class Slots:
         self._cond = threading.Condition()
         self._active: dict[str, Job] = {}
         self._reserved = 0
+        self._queue: deque[object] = deque()  # tickets of the callers waiting, oldest first
+        self._polling = False  # a waiting caller is polling a job in flight right now
         self.waiting = 0  # callers waiting for a slot right now (the card says so)
 
     @property
@@ -80,26 +85,46 @@ class Slots:
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        limit = self.limit
+        limit = self.limit  # may ask the service (subscribe): never under the lock
+        ticket = object()
         with self._cond:
+            self._queue.append(ticket)
             self.waiting += 1
         try:
             while True:
+                job = None
                 with self._cond:
-                    if len(self._active) + self._reserved < limit:
+                    full = len(self._active) + self._reserved >= limit
+                    if not full and self._queue[0] is ticket:
+                        self._queue.popleft()
                         self._reserved += 1
+                        self._cond.notify_all()  # the next in line may have a slot too
                         break
-                    due = sorted(self._active.values(), key=lambda j: j._next_poll_at)
-                next_at = due[0]._next_poll_at if due else time.monotonic() + 0.1
-                if due and next_at <= time.monotonic():
-                    try:
-                        due[0].refresh()  # our own poll keeps a script moving
-                    except Exception:
-                        due[0]._next_poll_at = time.monotonic() + 1.0
-                    continue
-                with self._cond:
-                    self._cond.wait(max(0.01, min(1.0, next_at - time.monotonic())))
+                    wait = 1.0
+                    if full and not self._polling and self._active:
+                        due = min(self._active.values(), key=lambda j: j._next_poll_at)
+                        wait = due._next_poll_at - time.monotonic()
+                        if wait <= 0:
+                            self._polling, job = True, due  # our turn to poll for everyone
+                    if job is None:
+                        self._cond.wait(max(0.005, min(1.0, wait)))
+                        limit = self.limit
+                        continue
+                try:
+                    job._poll_if_due()  # our own poll keeps a script moving
+                except Exception:
+                    job._next_poll_at = time.monotonic() + 1.0
+                finally:
+                    with self._cond:
+                        self._polling = False
+                        self._cond.notify_all()
                 limit = self.limit
+        except BaseException:
+            with self._cond:
+                if ticket in self._queue:
+                    self._queue.remove(ticket)
+                self._cond.notify_all()
+            raise
         finally:
             with self._cond:
                 self.waiting -= 1

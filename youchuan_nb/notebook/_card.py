@@ -191,36 +191,37 @@ class JobCard(anywidget.AnyWidget):
         self._sync()
 
     def _load_media(self, node: Node) -> None:
+        """Download the outputs and show each thumbnail as soon as it is made (in parallel);
+        the node becomes "finished" once all of them are there."""
         job = node.job
         size = self._session.settings.thumbnail_size
         media = self._session.client.media
+        urls = job.urls
+        found: dict[int, tuple] = {}
         try:
-            paths = job.cached_paths()
+            for index, path, thumb, dims in media.fetch_thumbnails(job.id, urls, size):
+                found[index] = (path, dims)
+                if thumb is not None:
+                    with self._lock:  # progressively: the card shows each one as it arrives
+                        self.thumbs = {**self.thumbs, f"{node.key}/{index}": thumb}
         except Exception as exc:
             node.message = f"could not download the results: {exc}"
-            paths = []
-        thumbs = {}
+        if found:
+            try:
+                job.cached_paths()  # all cached by now: records them in the job store
+            except Exception:
+                pass
         outputs = []
         audits = job.audits
-        for i, path in enumerate(paths):
-            width = height = 0
-            if path is not None:
-                try:
-                    thumbs[f"{node.key}/{i}"] = media.thumbnail(path, size)
-                    if not is_video_path(path):
-                        from PIL import Image
-
-                        with Image.open(path) as im:
-                            width, height = im.size
-                except Exception:
-                    pass
+        for i in range(len(urls) if found else 0):
+            path, (width, height) = found.get(i, (None, (0, 0)))
+            if path is None or is_video_path(path):
+                width = height = 0
             audit = audits[i] if i < len(audits) else ""
             outputs.append({"index": i, "rejected": bool(audit), "audit": audit,
                             "width": width, "height": height})
         node.outputs = outputs
         node.media_ready = True
-        with self._lock:
-            self.thumbs = {**self.thumbs, **thumbs}
         self._sync(final=True)
 
     # -- state for the front end ------------------------------------------------------------
@@ -284,7 +285,7 @@ class JobCard(anywidget.AnyWidget):
         return {
             "key": node.key, "job_id": job.id if job else "", "parent_key": node.parent_key,
             "label": node.label or node.action, "prompt": text, "chips": prompt.chips,
-            "model": job.model if job else prompt.model, "status": status,
+            "model": _model_label(job.model if job else prompt.model), "status": status,
             "message": self._message(node, status), "started": node.started,
             "ended": node.ended if status in ("finished", "failed", "refused", "unknown") else None,
             "expected": expected, "kind": kind, "outputs": node.outputs if node.media_ready else [],
@@ -509,6 +510,10 @@ class JobCard(anywidget.AnyWidget):
             return
         mime = _mime(path)
         self.send({"type": "media", "rid": rid, "mime": mime, "error": ""}, [data])
+
+
+def _model_label(model: str) -> str:
+    return f"v{model}" if model[:1].isdigit() else model
 
 
 def _mime(path: Path) -> str:

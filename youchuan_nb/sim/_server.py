@@ -322,7 +322,7 @@ class Handler(BaseHTTPRequestHandler):
             self._error(405, "Not_Support", "media URLs answer GET only",
                         headers=(("Allow", "GET, HEAD"),))
             return 405
-        found = service.store.lookup_path(path)
+        found = service.media_at(path)  # an image still being drawn: waits for it (bounded)
         if found is None:
             self._error(404, "Not_Found", f"no media at {path}")
             return 404

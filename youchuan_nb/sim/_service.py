@@ -4,6 +4,12 @@ The HTTP layer (:mod:`._server`) turns requests into calls of :meth:`Service.cal
 that is a rule of the API comes from :mod:`youchuan_nb.contract` so the client and the simulator
 cannot disagree. Request handlers only do cheap bookkeeping: images and videos are made by a
 worker pool, and a job's status is computed from timestamps each time it is read.
+
+A grid (diffusion, reroll) always has four outputs, so its URLs are known when it is created and
+it completes on time however busy the media workers are: its images are drawn in the background
+when the workers have room, else on first use (a media request, or a follow-up that needs
+them), and a media request for an image still being drawn waits for it. Other jobs complete
+once their media exist.
 """
 
 from __future__ import annotations
@@ -14,12 +20,14 @@ import heapq
 import http.client
 import importlib
 import ipaddress
+import atexit
 import itertools
 import json
 import multiprocessing
 import os
 import random
 import secrets
+import signal
 import sys
 import threading
 import time
@@ -36,7 +44,7 @@ from ..contract import (ENDPOINTS, DEFAULT_MODEL, InvalidRequest, JobFacts, Prom
                         check_prompt, is_charged, parse_prompt, refusal, validate)
 from ..contract.endpoints import PROMPT_FIELDS
 from ._faults import AUDIT_REJECTION, Faults, JobFate
-from ._media_store import MediaStore
+from ._media_store import MEDIA_PATH, Media, MediaStore
 
 # --------------------------------------------------------------------------------------------
 # Prices (simulated; the real price list is not public). Keys are endpoint names plus modifiers.
@@ -52,6 +60,9 @@ ZH_COMMENTS = {"JobStatusSuccess": "成功", "JobStatusRunning": "执行中",
                "JobStatusQueued": "排队中", "JobStatusCreated": "排队中"}
 LONG_SIDE = 1024
 BODY_LIMIT = 1024 * 1024
+GRID_OUTPUTS = 4  # _images.GRID_COUNT (not imported here: that would load PIL)
+PLANNED_ENDPOINTS = frozenset({"diffusion", "reroll"})  # outputs known before they are drawn
+MEDIA_WAIT = 60.0  # longest a media request waits for its image to be drawn
 
 
 class ApiError(Exception):
@@ -178,12 +189,14 @@ class Job:
     extensions: int = 0
     done: bool = False  # media generated (or generation failed)
     done_at: float = 0.0
+    planned: bool = False  # urls known at creation: completes at run_end, drawn on the side
     error: str | None = None
     urls: list = field(default_factory=list)
     media: list = field(default_factory=list)  # bytes per output
     refunded: bool = False
     finalized: bool = False
     callbacks: int = 0  # callbacks delivered
+    gen_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     @property
     def run_end(self) -> float:
@@ -194,6 +207,8 @@ class Job:
         """When the job is terminal with its urls visible (valid once ``done``)."""
         if self.fate.fail_comment:
             return self.run_end
+        if self.planned:
+            return self.run_end + self.fate.success_before_urls
         return max(self.run_end + self.fate.success_before_urls, self.done_at)
 
 
@@ -229,6 +244,7 @@ class Service:
         self._lock = threading.RLock()
         self._counter = itertools.count()
         self._workers = workers
+        self._gen_queued = 0  # generations waiting for a worker thread
         self._pool: ThreadPoolExecutor | None = None
         self._cb_pool: ThreadPoolExecutor | None = None
         self._heap: list = []
@@ -249,10 +265,13 @@ class Service:
         self._sched = threading.Thread(target=self._schedule_loop, name="sim-scheduler",
                                        daemon=True)
         self._sched.start()
-        # jobs whose media were made before a restart still need their completion
+        # jobs whose media were made before a restart still need their completion; media whose
+        # drawing a stop cancelled are drawn now
         for job in list(self.jobs.values()):
-            if job.done and not job.finalized:
+            if (job.done or job.planned) and not job.finalized:
                 self._push(job)
+            elif not job.done and not job.fate.fail_comment:
+                self._queue_generation(job, self.jobs.get(job.parent or ""))
 
     def stop(self) -> None:
         if not self._running:
@@ -301,12 +320,13 @@ class Service:
             return 1, "JobStatusRunning", False
         if job.fate.fail_comment:
             return 3, job.fate.fail_comment, False
-        if job.done and job.error:
+        if job.done and job.error and not job.planned:
             return 3, "JobStatusError", False
+        ready = job.done or job.planned
         if job.fate.success_before_urls:
-            visible = job.done and now >= run_end + job.fate.success_before_urls
+            visible = ready and now >= run_end + job.fate.success_before_urls
             return 2, "JobStatusSuccess", visible
-        if not job.done:
+        if not ready:
             return 1, "JobStatusRunning", False
         return 2, "JobStatusSuccess", True
 
@@ -350,7 +370,7 @@ class Service:
 
     def media_expired(self, job_id: str) -> bool:
         job = self.jobs.get(job_id)
-        if job is None or self.url_ttl is None or not job.done:
+        if job is None or self.url_ttl is None or not (job.done or job.planned):
             return False
         return time.monotonic() >= job.complete_at + float(self.url_ttl)
 
@@ -455,15 +475,25 @@ class Service:
             job.done, job.done_at = True, job.created
             self._push(job)
         else:
-            pool = self._pool
-            if pool is None:
+            if self._pool is None:
                 raise ApiError(500, "Internal_Server_Error", "the simulator is stopped")
-            pool.submit(self._generate, job, parent)
+            if ep_name in PLANNED_ENDPOINTS:
+                job.planned = True
+                job.urls = [f"{self.base_url}/media/{job.id}/{i}.{job.ext}"
+                            for i in range(GRID_OUTPUTS)]
+                self._push(job)  # completes at run_end, drawn or not
+                if self._gen_queued < max(1, self._workers):  # else drawn on first use
+                    self._queue_generation(job, parent)
+            else:
+                self._queue_generation(job, parent)
         if fate is not None and fate.drop_after_create:
             raise DropConnection()
         answer = self.view(job)
         if answer["status"] == 0:
             answer["comment"] = self._comment("JobStatusCreated")
+        elif answer["status"] == 2:  # a 0 s job: the creation answer still shows it running
+            answer.update(status=1, comment=self._comment("JobStatusRunning"), urls=[],
+                          audits=[])
         return answer
 
     def _price(self, ep_name: str, body: dict, draft: bool) -> float:
@@ -479,8 +509,45 @@ class Service:
         return round(price, 4)
 
     # ---- media generation (worker threads) -------------------------------------------------
-    def _generate(self, job: Job, parent: Job | None) -> None:
+    def _queue_generation(self, job: Job, parent: Job | None) -> None:
+        pool = self._pool
+        if pool is None:
+            return
+        with self._lock:
+            self._gen_queued += 1
         try:
+            pool.submit(self._generate, job, parent, True)
+        except RuntimeError:  # stopping
+            with self._lock:
+                self._gen_queued -= 1
+
+    def _generate(self, job: Job, parent: Job | None, queued: bool = False) -> None:
+        if queued:
+            with self._lock:
+                self._gen_queued -= 1
+        self.ensure_media(job, parent)
+
+    def ensure_media(self, job: Job, parent: Job | None = None,
+                     timeout: float | None = None) -> bool:
+        """Draw the job's media unless that is done (waiting while another thread draws them);
+        True when they exist (or their drawing failed: see ``job.error``)."""
+        if job.done:
+            return True
+        if not job.gen_lock.acquire(timeout=-1 if timeout is None else max(0.0, timeout)):
+            return job.done
+        try:
+            if not job.done:
+                if parent is None and job.parent:
+                    parent = self.jobs.get(job.parent)
+                self._draw(job, parent)
+        finally:
+            job.gen_lock.release()
+        return job.done
+
+    def _draw(self, job: Job, parent: Job | None) -> None:
+        try:
+            if parent is not None and not parent.done:
+                self.ensure_media(parent)  # a follow-up of a grid not drawn yet
             outputs = self._render(job, parent)
             for i, data in enumerate(outputs):
                 self.store.put(job.id, i, data, job.ext)
@@ -493,11 +560,38 @@ class Service:
                   + traceback.format_exc(), file=sys.stderr)
         job.done_at = time.monotonic()
         job.done = True
-        self._push(job)
+        if not job.planned:
+            self._push(job)
+
+    def media_at(self, path: str, timeout: float = MEDIA_WAIT) -> tuple[str, Media] | None:
+        """(job id, media) for a media path, drawing (or waiting for) it if need be."""
+        found = self.store.lookup_path(path)
+        if found is not None:
+            return found
+        m = MEDIA_PATH.match(path)
+        job = self.jobs.get(m["job"]) if m else None
+        if job is None or job.ext != m["ext"] or int(m["n"]) >= len(job.urls) or job.done:
+            return None
+        self.ensure_media(job, timeout=timeout)
+        return self.store.lookup_path(path)
+
+    def _own_media(self, url: str) -> bytes | None:
+        """The bytes behind one of our media URLs, drawing them first if need be."""
+        data = self.store.bytes_for_url(url, self.port)
+        if data is None:
+            try:
+                parts = urlsplit(url)
+                if parts.port == self.port and parts.hostname in ("127.0.0.1", "localhost",
+                                                                   "::1"):
+                    found = self.media_at(parts.path)
+                    data = found[1].data if found is not None else None
+            except ValueError:
+                return None
+        return data
 
     def _source_from_url(self, url: str, w: int = LONG_SIDE, h: int = LONG_SIDE) -> bytes:
         _images = self._media("_images")
-        data = self.store.bytes_for_url(url, self.port)
+        data = self._own_media(url)
         if data is not None:
             return data
         return _one(_images.placeholder_source(url, w, h))
@@ -556,7 +650,7 @@ class Service:
     def _inpaint(self, src: bytes, mask: dict, seed: int) -> list[bytes]:
         _images = self._media("_images")
         if mask.get("url"):
-            mask_png = self.store.bytes_for_url(mask["url"], self.port)
+            mask_png = self._own_media(mask["url"])
             if mask_png is not None:
                 return list(_images.inpaint_mask_image(src, mask_png, seed))
             w, h = _images.image_size(src)
@@ -743,9 +837,10 @@ _LOCAL = frozenset({"image_size", "areas_to_polygons"})  # cheap: no need to shi
 
 
 def _worker_init() -> None:
-    import signal
-    try:  # Ctrl-C is for the parent; it stops the pool itself
+    try:  # Ctrl-C (or a kernel's interrupt/shutdown) is for the parent; it stops the pool
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})  # ignored from now on
     except (ValueError, OSError):
         pass
     try:
@@ -777,7 +872,49 @@ def _process_pool() -> ProcessPoolExecutor | None:
                     _submit(_PROC_POOL, _warm)
             except (OSError, ValueError, ImportError):
                 return None
+            _register_exit()
         return _PROC_POOL
+
+
+_EXIT_REGISTERED = False
+
+
+def _register_exit() -> None:
+    global _EXIT_REGISTERED
+    if not _EXIT_REGISTERED:
+        _EXIT_REGISTERED = True
+        atexit.register(shutdown_process_pool)
+
+
+def shutdown_process_pool() -> None:
+    """Stop the shared media processes (at exit: no stray tracebacks, no leaked semaphores)."""
+    global _PROC_POOL
+    with _PROC_LOCK:
+        pool, _PROC_POOL = _PROC_POOL, None
+    if pool is not None:
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        except Exception:  # pragma: no cover - best effort at exit
+            pass
+
+
+@contextlib.contextmanager
+def _sigint_blocked():
+    """Block SIGINT in this thread while it may start worker processes: a child inherits the
+    mask, so a Ctrl-C or a kernel interrupt during its start-up (before its initializer runs)
+    cannot end it with a KeyboardInterrupt traceback."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    except (ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 @contextlib.contextmanager
@@ -803,7 +940,7 @@ def _main_module_hidden():
 
 def _submit(pool: ProcessPoolExecutor, fn, *args):
     """pool.submit, with the main module hidden in case it starts a worker process."""
-    with _PROC_LOCK, _main_module_hidden():
+    with _PROC_LOCK, _main_module_hidden(), _sigint_blocked():
         return pool.submit(fn, *args)
 
 
