@@ -4,8 +4,7 @@ Open loop: a GET /v1/tob/job/{id} is due every 1/50 s whatever earlier ones did,
 8 threads with their own keep-alive sessions (as 8 notebook kernels would poll), while new
 diffusion jobs are submitted once a second so the simulator's image workers are busy too.
 Latency is measured from the due time (so a late start counts), and also from the send.
-(``bench/bench_sim_polling.py`` is a CLI with the same design owned by another helper; this
-module returns its figures to the table.)
+Run alone: ``python -m bench sim_load``.
 """
 
 from __future__ import annotations
