@@ -223,3 +223,29 @@ def test_only_http_urls_from_the_server_are_fetched(session, tmp_path):
     card.wait(10)
     assert card.thumbs == {}
     assert card.cards[0]["actions"]["use"] == "no usable URL"
+
+
+def test_poll_failures_show_on_the_card_and_clear(sim, session):
+    card = imagine(session)
+    until(lambda: card.cards[0]["job_id"], what="job id")
+    sim.faults = Faults(seed=3, server_error=1.0, on_submit=False)
+    until(lambda: "Can't check the job right now" in card.cards[0]["message"], timeout=60,
+          what="poll error on the card")
+    assert card.cards[0]["status"] in ("queued", "running")
+    sim.faults = None
+    card.wait(60)
+    assert card.cards[0]["status"] == "finished" and card.cards[0]["message"] == ""
+
+
+def test_a_job_the_service_forgot_stops_with_a_message(session):
+    from youchuan_nb.client import Job
+
+    ghost = Job(session.client, {"id": "ghost-job", "status": 1, "urls": []}, action="diffusion")
+    session.client._register(ghost)
+    assert any(j.id == "ghost-job" for j in session.client.in_flight())
+    card = RecordingCard(session)
+    card.add_job(ghost)
+    card.wait(30)
+    root = card.cards[0]
+    assert root["status"] == "unknown" and "Stopped checking this job" in root["message"]
+    assert not any(j.id == "ghost-job" for j in session.client.in_flight())  # slot released

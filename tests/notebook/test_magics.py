@@ -123,3 +123,60 @@ def test_plain_output_lists_files(ip, capsys):
     ip.run_cell_magic("imagine", "--plain", "a cactus")
     out = capsys.readouterr().out
     assert "finished: 4 output(s)" in out and out.count(".png") == 4
+
+
+def test_flag_aliases_on_the_magic_line(ip):
+    run(ip, "imagine --wait --name al --s 250 --c 20", "a red kite")
+    text = ip.user_ns["al"].text
+    assert "--s 250" in text and "--c 20" in text
+
+
+def test_undefined_variable_is_a_usage_error_and_double_braces_are_literal(ip):
+    with pytest.raises(UsageError, match="no variable 'nosuchvar'"):
+        ip.run_cell_magic("imagine", "", "a {nosuchvar} in the sky")
+    run(ip, "imagine --wait --name lit", "a sign that says {{hello}}")
+    assert "{hello}" in ip.user_ns["lit"].text
+
+
+def test_reload_keeps_polling(ip, monkeypatch):
+    from youchuan_nb.notebook._session import get_session
+
+    ip.run_line_magic("reload_ext", "youchuan_nb")
+    monkeypatch.setenv("YOUCHUAN_NB_WAIT", "never")
+    ip.run_cell_magic("imagine", "--name after_reload", "a kettle after a reload")
+    card = get_session().cards[-1]
+    card.wait(30)
+    assert card.cards[0]["status"] == "finished"
+
+
+def test_video_follow_ups_from_the_line_magic_show_video_cards(ip):
+    from youchuan_nb.notebook._session import get_session
+
+    ip.run_cell_magic("animate", "--wait --name vid", "waves on a shore")
+    vid = ip.user_ns["vid"]
+    assert vid.ok and vid.is_video
+    ip.run_line_magic("youchuan", "upscale-video vid 1")
+    card = get_session().cards[-1]
+    card.wait(60)
+    child = card.cards[-1]
+    assert child["kind"] == "video" and child["status"] == "finished"
+    assert child["actions"].get("download") == ""
+
+
+def test_half_credentials_load_without_traceback(tmp_path):
+    import subprocess
+    import sys
+
+    code = ("from IPython.testing.globalipapp import start_ipython\n"
+            "ip = start_ipython()\n"
+            "ip.run_line_magic('load_ext', 'youchuan_nb')\n"
+            "r = ip.run_cell('%imagine a cat')\n"
+            "print('LOADED', 'imagine' in ip.magics_manager.magics['line'])\n")
+    env = {"PATH": "/usr/bin:/bin", "YOUCHUAN_APP_ID": "only-the-app-id",
+           "YOUCHUAN_NB_HOME": str(tmp_path), "HOME": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          timeout=120)
+    out = proc.stdout + proc.stderr
+    assert "LOADED True" in out, out
+    assert "missing credentials: set YOUCHUAN_SECRET" in out
+    assert "Traceback" not in out

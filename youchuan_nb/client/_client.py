@@ -119,11 +119,12 @@ class Client:
         validate(ep_name, body)
         if self.check_prompts:
             kind = "video" if ep_name in VIDEO_ACTIONS else "image"
-            default_model = parent.model if parent is not None else None
             for name in ("text", "prompt", "remixPrompt"):
                 if name in body:
+                    # a remix prompt edits the parent's image, so it inherits the parent's model
+                    inherit = parent is not None and name == "remixPrompt"
                     check_prompt(body[name], kind=kind, field_name=ENDPOINTS[ep_name].field(name).py,
-                                 default_model=default_model)
+                                 default_model=parent.model if inherit else None)
         return body
 
     def _known(self, job_id: str | None) -> Job | None:
@@ -167,16 +168,27 @@ class Client:
                                                    maybe_created=True)
                 raise YouchuanError(f"the service accepted the request but answered without a "
                                     f"job id: {raw!r:.200}")
-            if self.store is not None:
-                self.store.record_accepted(local_id, raw)
+            # The service has the job (and bills it): a failing store write must not lose it.
+            stored = self._store_safely(raw, lambda: self.store.record_accepted(local_id, raw))
             job = Job(self, raw, action=ep_name, params=body, parent=parent,
                       parent_id=body.get("jobId"), image_no=index, local_id=local_id)
             self._register(job)
             if parent is not None:
                 parent.children.append(job)
-            if self.store is not None:
-                self.store.record_label(local_id, job.label)
+            if stored:
+                self._store_safely(raw, lambda: self.store.record_label(local_id, job.label))
             return job
+
+    def _store_safely(self, raw: dict, write) -> bool:
+        if self.store is None:
+            return False
+        try:
+            write()
+            return True
+        except Exception as exc:
+            log.warning("youchuan_nb: job %s was created but the job store could not record "
+                        "it: %s", raw.get("id"), exc)
+            return False
 
     def _register(self, job: Job) -> None:
         with self._jobs_lock:

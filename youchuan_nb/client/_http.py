@@ -80,14 +80,29 @@ def _not_sent(exc: requests.exceptions.ConnectionError) -> bool:
     return False
 
 
+class _Credentials(requests.auth.AuthBase):
+    """Adds the two credential headers at send time, so no dict of ours holds the secret and
+    nothing we raise carries a request with it (reprs are redacted too)."""
+
+    def __init__(self, app_id: str, secret: str) -> None:
+        self._app_id, self._secret = app_id, secret
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["x-youchuan-app"] = self._app_id
+        request.headers["x-youchuan-secret"] = self._secret
+        return request
+
+    def __repr__(self) -> str:
+        return "<youchuan credentials: redacted>"
+
+
 class Transport:
     """Sends requests with the credentials; the only place that touches the secret."""
 
     def __init__(self, base_url: str, app_id: str, secret: str, *, timeout: float,
                  max_retries: int = DEFAULT_MAX_RETRIES) -> None:
         self.base_url = base_url.rstrip("/")
-        self._app_id = app_id
-        self._secret = secret
+        self._auth = _Credentials(app_id, secret)
         self.timeout = timeout
         self.max_retries = max_retries
         self._local = threading.local()  # a Session is not thread-safe: one per thread
@@ -107,7 +122,7 @@ class Transport:
     def request(self, method: str, path: str, *, body: dict | None = None,
                 query: dict | None = None, creates_job: bool = False) -> Answer:
         url = self.base_url + path
-        headers = {"x-youchuan-app": self._app_id, "x-youchuan-secret": self._secret}
+        headers = {}
         if body is not None:
             headers["Content-Type"] = "application/json"
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
@@ -115,29 +130,30 @@ class Transport:
         attempt = 0
         while True:
             started = time.monotonic()
+            # Failures are turned into our own exceptions *outside* the except blocks, so they
+            # carry no __context__ holding requests' PreparedRequest (and its headers).
+            failure: tuple[str, bool, bool] | None = None  # (description, timeout?, not sent?)
             try:
                 resp = self.session.request(method, url, data=data, params=query, headers=headers,
+                                            auth=self._auth,
                                             timeout=(min(5.0, self.timeout), self.timeout))
             except requests.exceptions.ConnectionError as exc:
-                not_sent = _not_sent(exc)
+                failure = (_describe(exc), isinstance(exc, requests.exceptions.Timeout),
+                           _not_sent(exc))
+            except requests.exceptions.Timeout:
+                failure = (f"no answer within {self.timeout:g} s", True, False)
+            if failure is not None:
+                description, timed_out, not_sent = failure
                 retry = (idempotent or not_sent) and attempt < self.max_retries
-                log.debug("%s %s -> no answer (%s)%s", method, path, type(exc).__name__,
+                log.debug("%s %s -> no answer (%s)%s", method, path, description,
                           ", retrying" if retry else "")
                 if retry:
                     time.sleep(backoff_delay(attempt))
                     attempt += 1
                     continue
-                cls = APITimeoutError if isinstance(exc, requests.exceptions.Timeout) else APIConnectionError
-                raise cls(_describe(exc), method=method, path=path,
-                          maybe_created=creates_job and not not_sent) from None
-            except requests.exceptions.Timeout:
-                retry = idempotent and attempt < self.max_retries
-                if retry:
-                    time.sleep(backoff_delay(attempt))
-                    attempt += 1
-                    continue
-                raise APITimeoutError(f"no answer within {self.timeout:g} s", method=method,
-                                      path=path, maybe_created=creates_job) from None
+                cls = APITimeoutError if timed_out else APIConnectionError
+                raise cls(description, method=method, path=path,
+                          maybe_created=creates_job and not not_sent)
             elapsed = time.monotonic() - started
             body_out = _decode(resp)
             log.debug("%s %s -> %s (%.3f s)", method, path, resp.status_code, elapsed)

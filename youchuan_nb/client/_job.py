@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from ..contract import (STATUS_FAILED, STATUS_NAMES, STATUS_SUCCESS, JobFacts, Prompt,
                         describe_comment, parse_prompt)
-from ..contract.rules import VIDEO_ACTIONS
+from ..contract.rules import VIDEO_ACTIONS, child_is_draft
 from ._errors import JobFailedError, JobTimeoutError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -73,6 +73,8 @@ class Job:
         self.submitted_at = time.time()
         self.finished_at: float | None = None
         self._listeners: list[Callable[[Job], None]] = []
+        self.poll_error = ""  # why the last poll failed, if it did
+        self.poll_gave_up = False
         self._started = time.monotonic()
         self._next_at = self._started
         self._planned_with: tuple | None = None  # what the schedule knew when _next_at was set
@@ -193,9 +195,13 @@ class Job:
             while node is not None and node.action == "extend_video":
                 depth += 1
                 node = node.parent
-        return JobFacts(action=self.action, model=self.model, draft=self.prompt.draft
-                        or bool(self.parent and self.parent.facts().draft
-                                and self.action in ("variation", "reroll")),
+        own = next((self.params[n] for n in ("text", "remixPrompt", "prompt")
+                    if isinstance(self.params.get(n), str)), None)
+        own_draft = parse_prompt(own).draft if own is not None else (
+            self.prompt.draft if self.parent is None and self.text else None)
+        draft = child_is_draft(self.action, own_draft,
+                               bool(self.parent and self.parent.facts().draft))
+        return JobFacts(action=self.action, model=self.model, draft=draft,
                         status=self.status if self.done else None, outputs=len(self.urls),
                         extensions=depth)
 
@@ -230,12 +236,24 @@ class Job:
                                                running_at=running)
         if changed:
             self._client._job_changed(self)
-            for cb in list(self._listeners):
-                try:
-                    cb(self)
-                except Exception:  # a broken listener must not stop polling
-                    pass
+            self._notify()
         return changed
+
+    def _notify(self) -> None:
+        for cb in list(self._listeners):
+            try:
+                cb(self)
+            except Exception:  # a broken listener must not stop polling
+                pass
+
+    def _set_poll_error(self, message: str, *, gave_up: bool = False) -> None:
+        """Record why the last poll failed (shown on the card); ``gave_up``: stop polling."""
+        changed = message != self.poll_error or gave_up != self.poll_gave_up
+        self.poll_error, self.poll_gave_up = message, gave_up
+        if gave_up:
+            self._client._slots.release(self)  # it no longer counts against the plan
+        if changed:
+            self._notify()
 
     def refresh(self) -> Job:
         """Reload the job from the service.

@@ -68,14 +68,21 @@ class Slots:
             return list(self._active.values())
 
     def free(self) -> int:
+        limit = self.limit  # may ask the service (subscribe): never under the lock
         with self._cond:
-            return self.limit - len(self._active) - self._reserved
+            return limit - len(self._active) - self._reserved
 
     def track(self, job: Job) -> None:
         with self._cond:
             if not job.done:
                 self._active[job.id] = job
             self._cond.notify_all()
+
+    def release(self, job: Job) -> None:
+        """Stop counting a job we can no longer follow (the service forgot it)."""
+        with self._cond:
+            if self._active.pop(job.id, None) is not None:
+                self._cond.notify_all()
 
     def changed(self, job: Job) -> None:
         if job.done:

@@ -146,7 +146,8 @@ class JobStore:
         job_id = str(job.get("id"))
         status = _int(job.get("status"))
         now = time.time()
-        state = {2: "finished", 3: "failed"}.get(status or -1, "submitted")
+        # the same rule as Job.failed: any status from 3 up is a failure (4 is seen in the wild)
+        state = "finished" if status == 2 else "failed" if (status or 0) >= 3 else "submitted"
         urls_ready = status != 2 or bool(job.get("urls"))
         if status == 2 and not urls_ready:
             state = "submitted"  # success before urls: not finished for us yet

@@ -79,3 +79,17 @@ def refusal(operation: str, facts: JobFacts, index: int | None = None) -> Refusa
         return Refusal(400, "Invalid_Argument", f"{noun} {index} does not exist: the job has "
                        f"{facts.outputs} output(s), numbered 0-{max(facts.outputs - 1, 0)}")
     return None
+
+
+def child_is_draft(operation: str, own_draft: bool | None, parent_draft: bool) -> bool:
+    """Whether a job made by ``operation`` counts as a draft job (so it allows enhance).
+
+    ``own_draft`` is whether the request's own prompt has ``--draft`` (None when the request
+    carries no prompt): an own prompt decides; otherwise the job inherits the parent's draft
+    mode, except upscale and enhance, which produce final images.
+    """
+    if own_draft is not None and operation != "reroll":
+        return own_draft
+    if operation in ("upscale", "enhance"):
+        return False
+    return parent_draft

@@ -8,6 +8,7 @@ message buffers, never in the saved state.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import uuid
@@ -25,6 +26,7 @@ from . import _static
 from ._session import Session, get_session, interactive_frontend
 
 STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("youchuan_nb")
 
 # card button -> (endpoint whose rules decide it)
 IMAGE_ACTIONS = {
@@ -183,12 +185,21 @@ class JobCard(anywidget.AnyWidget):
         if job.done and node.ended is None:
             node.ended = job.finished_at or time.time()
             if job.ok:
-                self._session.run_in_background(self._load_media, node)
+                self._session.run_in_background(self._load_media_safely, node, pool="media")
                 self._sync()
                 return
             self._sync(final=True)
             return
         self._sync()
+
+    def _load_media_safely(self, node: Node) -> None:
+        try:
+            self._load_media(node)
+        except Exception as exc:  # the card must still end, with the reason
+            log.warning("youchuan_nb: loading results failed: %r", exc)
+            node.message = f"Could not load the results: {exc}."
+            node.media_ready = True
+            self._sync(final=True)
 
     def _load_media(self, node: Node) -> None:
         """Download the outputs and show each thumbnail as soon as it is made (in parallel);
@@ -205,12 +216,18 @@ class JobCard(anywidget.AnyWidget):
                     with self._lock:  # progressively: the card shows each one as it arrives
                         self.thumbs = {**self.thumbs, f"{node.key}/{index}": thumb}
         except Exception as exc:
-            node.message = f"could not download the results: {exc}"
+            node.message = f"Could not download the results: {exc}."
         if found:
             try:
                 job.cached_paths()  # all cached by now: records them in the job store
             except Exception:
                 pass
+        missing = [i + 1 for i in range(len(urls)) if found.get(i, (None,))[0] is None]
+        if missing and not node.message:
+            node.message = (f"{len(missing)} of {len(urls)} results could not be downloaded "
+                            f"(output {', '.join(map(str, missing))}); the service's links expire "
+                            "after a while: use %youchuan job <id> to try again soon after a "
+                            "job finishes.")
         outputs = []
         audits = job.audits
         for i in range(len(urls) if found else 0):
@@ -229,6 +246,8 @@ class JobCard(anywidget.AnyWidget):
         job = node.job
         if job is None:
             return node.state
+        if job.poll_gave_up and not job.done:
+            return "unknown"
         if job.ok and not node.media_ready:
             return "finishing"
         return {"queued": "queued", "running": "running", "finishing": "finishing",
@@ -241,10 +260,16 @@ class JobCard(anywidget.AnyWidget):
             if words.startswith("failed"):
                 words = words[len("failed"):].lstrip(" :") or "unknown error"
             return f"The job failed: {words}. {_failure_advice(job.comment)}"
+        if job is not None and not job.done and job.poll_error:
+            if job.poll_gave_up:
+                return (f"Stopped checking this job: {job.poll_error} Look it up later with "
+                        f"%youchuan job {job.id}.")
+            return f"Can't check the job right now ({job.poll_error}); retrying."
         return node.message
 
     def _kind(self, node: Node) -> str:
-        if node.action in ("video_diffusion", "extend_video", "video_upscale"):
+        if node.action in ("video_diffusion", "extend_video", "video_upscale") or (
+                node.job is not None and node.job.is_video):
             return "video"
         if node.job is not None and node.job.ok and len(node.job.urls) == 1:
             return "single"
@@ -372,7 +397,7 @@ class JobCard(anywidget.AnyWidget):
         elif kind == "action":
             self._on_action(content)
         elif kind == "media":
-            self._session.run_in_background(self._send_media, content)
+            self._session.run_in_background(self._send_media, content, pool="media")
 
     def _ack(self, rid: Any, ok: bool, error: str = "") -> None:
         self.send({"type": "ack", "rid": rid, "ok": ok, "error": error})
@@ -384,6 +409,10 @@ class JobCard(anywidget.AnyWidget):
                          msg.get("params") or {})
         except (ValueError, YouchuanError, KeyError, TypeError) as exc:
             self._ack(rid, False, str(exc))
+            return
+        except Exception as exc:  # never leave the button waiting for an answer
+            log.warning("youchuan_nb: card action failed: %r", exc)
+            self._ack(rid, False, f"could not do that: {exc}")
             return
         self._ack(rid, True)
 
@@ -402,7 +431,7 @@ class JobCard(anywidget.AnyWidget):
         with self._lock:
             for other in self._nodes.values():
                 # a double click, or the same click again while it runs, submits once
-                if other.request == request and other.state != "refused" and (
+                if other.request == request and other.state not in ("refused", "unknown") and (
                         other.job is None or not other.job.done):
                     return other
         call, op = self._call_for(job, action, index, params)
@@ -478,11 +507,15 @@ class JobCard(anywidget.AnyWidget):
                 return out["width"], out["height"]
         from PIL import Image
 
-        path = job.cached_paths()[index]
-        with Image.open(path) as im:
+        paths = job.cached_paths()
+        if index >= len(paths) or paths[index] is None:
+            raise ValueError(f"image {index + 1} is not available locally (its download failed)")
+        with Image.open(paths[index]) as im:
             return im.size
 
     def _use_as_prompt(self, job: Job, index: int) -> None:
+        if not 0 <= index < len(job.urls):
+            raise ValueError(f"this job has no output {index + 1}")
         url = job.urls[index]
         if not is_http_url(url):
             raise ValueError("this output has no http(s) URL to use as an image prompt")

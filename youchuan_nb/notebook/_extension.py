@@ -10,10 +10,16 @@ def load(ipython: Any) -> None:
     from ._magics import ImagineMagics
     from ._session import get_session
 
+    from ..client import YouchuanError
+
     magics = ImagineMagics(ipython)
     ipython.register_magics(magics)
     ipython.magics_manager.register_alias("yc", "youchuan", "line")
-    client = get_session().client
+    try:
+        client = get_session().client
+    except YouchuanError as exc:  # e.g. only one of the two credentials set
+        print(f"youchuan_nb: {exc}")
+        return
     if client.simulator is not None:
         print("youchuan_nb: no credentials found, using the built-in SIMULATOR "
               "(set YOUCHUAN_APP_ID and YOUCHUAN_SECRET, or run %youchuan login, for the real "

@@ -21,11 +21,11 @@ from traitlets import Float, Int, Unicode, observe
 
 from ..client import Job, YouchuanError, mask_app_id
 from ..contract import InvalidRequest, check_prompt, parse_prompt
-from ..contract.prompt import KNOWN_FLAGS
+from ..contract.prompt import ALIASES, KNOWN_FLAGS
 from ._card import JobCard, show_job
 from ._session import Session, get_session, interactive_frontend, make_client, set_client
 
-_VAR = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_VAR = re.compile(r"\{\{[A-Za-z_][A-Za-z0-9_]*\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 HELP = """\
 youchuan_nb magics
@@ -89,7 +89,10 @@ class ImagineMagics(Magics):
 
     def __init__(self, shell: Any = None, **kwargs: Any) -> None:
         super().__init__(shell, **kwargs)
-        self._apply_settings()
+        try:
+            self._apply_settings()
+        except (YouchuanError, UsageError):
+            pass  # e.g. half-set credentials: load anyway; each command then says what to fix
 
     @observe("poll_interval", "default_flags", "thumbnail_size", "cache_dir", "wait", "timeout")
     def _settings_changed(self, change: Any) -> None:
@@ -108,7 +111,10 @@ class ImagineMagics(Magics):
 
     @property
     def session(self) -> Session:
-        return get_session()
+        try:
+            return get_session()
+        except YouchuanError as exc:
+            raise UsageError(str(exc)) from None
 
     # -- helpers -------------------------------------------------------------------------------
     def _blocking(self, asked: bool) -> bool:
@@ -122,8 +128,13 @@ class ImagineMagics(Magics):
         ns = self.shell.user_ns if self.shell is not None else {}
 
         def sub(m: re.Match) -> str:
+            if m.group(0).startswith("{{"):
+                return m.group(0)[1:-1]  # {{name}} is a literal {name}
             name = m.group(1)
-            return str(ns[name]) if name in ns else m.group(0)
+            if name not in ns:
+                raise UsageError(f"{{{name}}} in the prompt: no variable {name!r} is defined "
+                                 f"(define it, or write {{{{{name}}}}} for literal braces)")
+            return str(ns[name])
 
         return _VAR.sub(sub, text)
 
@@ -180,7 +191,8 @@ class ImagineMagics(Magics):
             prompt = " ".join(rest)
         else:
             stray = [w for w in rest if w.startswith("-")]
-            bad = [w for w in stray if w.lstrip("-").lower() not in KNOWN_FLAGS]
+            bad = [w for w in stray
+                   if ALIASES.get(w.lstrip("-").lower(), w.lstrip("-").lower()) not in KNOWN_FLAGS]
             if bad:
                 raise UsageError(f"%%imagine: unknown option {bad[0]} (options: --wait, --name "
                                  "VAR, --timeout S, --plain, --new; Midjourney flags such as "
@@ -304,10 +316,10 @@ class ImagineMagics(Magics):
 
     yc = youchuan
 
-    def _follow_up(self, label: str, job: Job, call) -> None:
+    def _follow_up(self, label: str, job: Job, call, action: str) -> None:
         card = JobCard(self.session)
         node = card.add_job(job)
-        card.submit(label, call, params={}, parent_key=node.key, label=label, prompt=job.text)
+        card.submit(action, call, params={}, parent_key=node.key, label=label, prompt=job.text)
         self._finish(card, block=self._blocking(False), name=None, timeout=self.timeout)
 
     def _job_and_index(self, args: list[str], usage: str) -> tuple[Job, int, list[str]]:
@@ -331,24 +343,24 @@ class ImagineMagics(Magics):
     def _cmd_upscale(self, args: list[str]) -> None:
         job, i, rest = self._job_and_index(args, "upscale JOB N [--creative]")
         kind = "creative" if "--creative" in rest else "standard"
-        self._follow_up(f"Upscale ({kind})", job, lambda: job.upscale(i, kind))
+        self._follow_up(f"Upscale ({kind})", job, lambda: job.upscale(i, kind), "upscale")
 
     def _cmd_vary(self, args: list[str]) -> None:
         job, i, rest = self._job_and_index(args, "vary JOB N [--strong]")
         strong = "--strong" in rest
-        self._follow_up("Vary", job, lambda: job.vary(i, strong=strong))
+        self._follow_up("Vary", job, lambda: job.vary(i, strong=strong), "variation")
 
     def _cmd_pan(self, args: list[str]) -> None:
         job, i, rest = self._job_and_index(args, "pan JOB N up|down|left|right [--scale S]")
         if not rest or rest[0] not in ("up", "down", "left", "right"):
             raise UsageError("usage: %youchuan pan JOB N up|down|left|right [--scale S]")
         scale = _float_option(_opt(rest, "--scale"), 1.5)
-        self._follow_up("Pan", job, lambda: job.pan(i, rest[0], scale))
+        self._follow_up("Pan", job, lambda: job.pan(i, rest[0], scale), "pan")
 
     def _cmd_zoom(self, args: list[str]) -> None:
         job, i, rest = self._job_and_index(args, "zoom JOB N [--scale S]")
         scale = _float_option(_opt(rest, "--scale"), 2.0)
-        self._follow_up("Zoom out", job, lambda: job.zoom_out(i, scale))
+        self._follow_up("Zoom out", job, lambda: job.zoom_out(i, scale), "outpaint")
 
     def _cmd_remix(self, args: list[str]) -> None:
         job, i, rest = self._job_and_index(args, "remix JOB N [--subtle] PROMPT")
@@ -356,17 +368,17 @@ class ImagineMagics(Magics):
         prompt = " ".join(w for w in rest if w != "--subtle")
         if not prompt:
             raise UsageError("usage: %youchuan remix JOB N [--subtle] PROMPT")
-        self._follow_up("Remix", job, lambda: job.remix(i, prompt, mode=mode))
+        self._follow_up("Remix", job, lambda: job.remix(i, prompt, mode=mode), "remix")
 
     def _cmd_reroll(self, args: list[str]) -> None:
         if len(args) != 1:
             raise UsageError("usage: %youchuan reroll JOB")
         job = self._resolve_job(args[0])
-        self._follow_up("Reroll", job, lambda: job.reroll())
+        self._follow_up("Reroll", job, lambda: job.reroll(), "reroll")
 
     def _cmd_enhance(self, args: list[str]) -> None:
         job, i, _ = self._job_and_index(args, "enhance JOB N")
-        self._follow_up("Enhance", job, lambda: job.enhance(i))
+        self._follow_up("Enhance", job, lambda: job.enhance(i), "enhance")
 
     def _cmd_inpaint(self, args: list[str]) -> None:
         from ._card import mask_from_shapes
@@ -384,11 +396,18 @@ class ImagineMagics(Magics):
             raise UsageError("usage: %youchuan inpaint JOB N --rect X,Y,W,H [--prompt TEXT]")
         prompt = _opt(rest, "--prompt")
         job.wait(self.timeout, raise_on_failure=False)
+        if not job.ok:
+            raise UsageError(f"job {job.id} has no finished images to paint on ({job.status_name})")
+        if i >= len(job.urls):
+            raise UsageError(f"job {job.id} has {len(job.urls)} image(s); use 1-{len(job.urls)}")
+        paths = job.cached_paths()
+        if paths[i] is None:
+            raise UsageError(f"image {i + 1} of job {job.id} could not be downloaded")
         from PIL import Image
 
-        with Image.open(job.cached_paths()[i]) as im:
+        with Image.open(paths[i]) as im:
             mask = mask_from_shapes(shapes, *im.size)
-        self._follow_up("Vary (region)", job, lambda: job.inpaint(i, mask, remix_prompt=prompt))
+        self._follow_up("Vary (region)", job, lambda: job.inpaint(i, mask, remix_prompt=prompt), "inpaint")
 
     def _cmd_retexture(self, args: list[str]) -> None:
         if len(args) < 2:
@@ -413,11 +432,11 @@ class ImagineMagics(Magics):
         prompt = " ".join(rest)
         if not prompt:
             raise UsageError("usage: %youchuan extend JOB N PROMPT")
-        self._follow_up("Extend video", job, lambda: job.extend(i, prompt))
+        self._follow_up("Extend video", job, lambda: job.extend(i, prompt), "extend_video")
 
     def _cmd_upscale_video(self, args: list[str]) -> None:
         job, i, _ = self._job_and_index(args, "upscale-video JOB N")
-        self._follow_up("Upscale video", job, lambda: job.upscale_video(i))
+        self._follow_up("Upscale video", job, lambda: job.upscale_video(i), "video_upscale")
 
     def _cmd_account(self, args: list[str]) -> None:
         info = self.session.client.subscribe()
@@ -443,8 +462,13 @@ class ImagineMagics(Magics):
 
     def _cmd_login(self, args: list[str]) -> None:
         # getpass for both: an input() answer is echoed into the saved output
-        app_id = getpass.getpass("Youchuan app id (not shown): ").strip()
-        secret = getpass.getpass("Youchuan secret (not shown): ").strip()
+        try:
+            app_id = getpass.getpass("Youchuan app id (not shown): ").strip()
+            secret = getpass.getpass("Youchuan secret (not shown): ").strip()
+        except Exception:  # no stdin: a headless run, or a front end that cannot ask
+            raise UsageError("login needs a front end that can ask for input; set "
+                             "YOUCHUAN_APP_ID and YOUCHUAN_SECRET in the environment "
+                             "instead") from None
         if not app_id or not secret:
             raise UsageError("login cancelled: both the app id and the secret are needed")
         client = make_client(app_id=app_id, secret=secret, base_url=args[0] if args else None,

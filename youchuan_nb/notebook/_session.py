@@ -7,6 +7,7 @@ printed from threads lands in the wrong cell or the log console.
 
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -69,6 +70,7 @@ class Tracker:
         with self._lock:
             self._jobs[job.id] = job
             if self._thread is None or not self._thread.is_alive():
+                self._stop = False  # e.g. after %reload_ext
                 self._thread = threading.Thread(target=self._run, name="youchuan-tracker",
                                                 daemon=True)
                 self._thread.start()
@@ -79,11 +81,22 @@ class Tracker:
             return list(self._jobs.values())
 
     def _poll_one(self, job: Job) -> None:
+        from ..client import AuthenticationError, NotFoundError
+
         try:
             job.refresh()
-        except Exception:  # transient: the schedule retries; the card shows the state it has
+            if job.poll_error:
+                job._set_poll_error("")
+        except (NotFoundError, AuthenticationError) as exc:
+            # the service will not answer for this job again: stop, say so, free its slot
+            self.errors += 1
+            job._set_poll_error(str(exc), gave_up=True)
+            with self._lock:
+                self._jobs.pop(job.id, None)
+        except Exception as exc:  # transient: retry on the schedule, and show it on the card
             self.errors += 1
             job._next_poll_at = time.monotonic() + 2.0
+            job._set_poll_error(str(exc))
         finally:
             with self._lock:
                 self._polling.discard(job.id)
@@ -102,7 +115,7 @@ class Tracker:
                     with self._lock:
                         self._jobs.pop(job.id, None)
                     continue
-                if job.id in self._polling:
+                if job.id in self._polling or job.poll_gave_up:
                     continue
                 if job._next_poll_at <= now:
                     with self._lock:
@@ -128,6 +141,9 @@ class Session:
     tracker: Tracker = field(default_factory=Tracker)
     submit_pool: ThreadPoolExecutor = field(
         default_factory=lambda: ThreadPoolExecutor(16, thread_name_prefix="youchuan-submit"))
+    # downloads and thumbnails must not queue behind submits waiting for a free slot
+    media_pool: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="youchuan-media"))
     cards: list = field(default_factory=list)  # every JobCard made in this kernel
     in_cell: dict = field(default_factory=dict)  # (cell text) -> root card, for re-run dedupe
 
@@ -135,8 +151,17 @@ class Session:
     def simulator(self) -> bool:
         return self.client.is_simulator
 
-    def run_in_background(self, fn: Callable, *args) -> None:
-        self.submit_pool.submit(fn, *args)
+    def run_in_background(self, fn: Callable, *args, pool: str = "submit") -> None:
+        executor = self.media_pool if pool == "media" else self.submit_pool
+        future = executor.submit(fn, *args)
+        future.add_done_callback(_log_failure)
+
+
+def _log_failure(future) -> None:
+    # background work reports to the card itself; anything else goes to the log, never a cell
+    exc = future.exception()
+    if exc is not None:
+        logging.getLogger("youchuan_nb").warning("youchuan_nb: background task failed: %r", exc)
 
 
 _session: Session | None = None

@@ -43,6 +43,7 @@ from urllib.parse import urlsplit
 from ..contract import (ENDPOINTS, DEFAULT_MODEL, InvalidRequest, JobFacts, Prompt, PromptError,
                         check_prompt, is_charged, parse_prompt, refusal, validate)
 from ..contract.endpoints import PROMPT_FIELDS
+from ..contract.rules import child_is_draft
 from ._faults import AUDIT_REJECTION, Faults, JobFate
 from ._media_store import MEDIA_PATH, Media, MediaStore
 
@@ -431,9 +432,8 @@ class Service:
             model = own.model
         else:
             model = parent.model if parent else DEFAULT_MODEL
-        draft = bool(own.draft) if own is not None and ep_name != "reroll" else False
-        if parent is not None and own is None and ep_name not in ("upscale", "enhance"):
-            draft = parent.draft
+        draft = child_is_draft(ep_name, own.draft if own is not None else None,
+                               bool(parent and parent.draft))
         effective = own if own is not None else (parent.prompt if parent else None)
         text = next((body[n] for n in PROMPT_FIELDS if n in body), "")
         render_text = text or (parent.render_text if parent else "") or ep_name
