@@ -249,3 +249,17 @@ def test_a_job_the_service_forgot_stops_with_a_message(session):
     root = card.cards[0]
     assert root["status"] == "unknown" and "Stopped checking this job" in root["message"]
     assert not any(j.id == "ghost-job" for j in session.client.in_flight())  # slot released
+
+
+def test_use_button_answers_with_a_cell_to_copy(session, sim):
+    card = imagine(session)
+    card.wait(30)
+    key = card.cards[0]["key"]
+    before = len(sim.created)
+    card._on_msg(card, {"type": "action", "rid": "u", "key": key, "action": "use", "index": 2,
+                        "params": {}}, [])
+    ack = [c for c, _ in card.sent if c.get("rid") == "u"][0]
+    assert ack["ok"] is True
+    url = session.client.job(card.cards[0]["job_id"]).urls[2]
+    assert ack["copy"] == f"%%imagine\n{url} a red fox in snow"
+    assert len(sim.created) == before  # nothing submitted

@@ -286,6 +286,21 @@ def test_ack_error_is_shown_as_text_and_dismissible(card_page):
     assert err.count() == 0
 
 
+def test_use_copies_a_new_cell_and_says_so(card_page):
+    page = card_page
+    set_state(page, cards=[card("g")], thumbs=thumbs_for("g"))
+    page.click(btn("g", "use", 1))
+    msg = sent(page)[0]
+    assert msg["action"] == "use" and msg["index"] == 1
+    cell = "%%imagine\nhttps://cdn.example/1.png <b>a fox</b>"
+    page.evaluate("m => harness.emitCustom(m)", {"type": "ack", "rid": msg["rid"], "ok": True,
+                                                  "error": "", "copy": cell})
+    note = page.locator('.yc-card[data-key="g"] .yc-note')
+    note.wait_for()
+    assert note.inner_text().endswith(cell) and page.locator(".yc-note b").count() == 0
+    assert page.evaluate("() => navigator.clipboard.readText()") == cell
+
+
 def test_hostile_text_is_rendered_literally(card_page):
     page = card_page
     grid = card("h", prompt=HOSTILE, label=HOSTILE, chips=[HOSTILE], job_id=HOSTILE, model=HOSTILE,

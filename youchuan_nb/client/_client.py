@@ -141,8 +141,8 @@ class Client:
             refused = refusal(ep_name, parent.facts(), index)
             if refused is not None:  # the service would refuse: say so without sending
                 raise error_for(refused.status, {"code": refused.status, "reason": refused.reason,
-                                                 "message": refused.message + " (checked locally)"},
-                                method="POST", path=ENDPOINTS[ep_name].path)
+                                                 "message": refused.message},
+                                method="POST", path=ENDPOINTS[ep_name].path, local=True)
         with self._slots.slot():
             local_id = None
             if self.store is not None:

@@ -42,13 +42,20 @@ class APIError(YouchuanError):
     """A non-2xx answer. ``code``, ``reason`` and ``message`` come from the body."""
 
     def __init__(self, status: int, code: int | None, reason: str, message: str, *,
-                 method: str = "", path: str = "", body: Any = None) -> None:
+                 method: str = "", path: str = "", body: Any = None, local: bool = False) -> None:
         self.status, self.code, self.reason, self.message = status, code, reason, message
         self.method, self.path, self.body = method, path, body
+        self.local = local  # refused by the client's own check of the documented rules
         info = REASONS.get(reason)
         self.advice = info.advice if info else _generic_advice(status)
-        where = f" ({method} {path})" if method else ""
         shown = message or (info.meaning if info else "")
+        if local:
+            # nothing was sent: say so, and skip advice that refers to a server's message
+            op = path.rsplit("/", 1)[-1] if path else "this operation"
+            super().__init__(f"{op}: {shown} (checked locally, nothing was sent; the service "
+                             f"would answer {status} {reason})")
+            return
+        where = f" ({method} {path})" if method else ""
         super().__init__(f"{status} {reason or 'error'}{where}: {shown}. {self.advice}".strip())
 
 
@@ -87,7 +94,8 @@ _BY_STATUS: dict[int, type[APIError]] = {
 }
 
 
-def error_for(status: int, body: Any, *, method: str = "", path: str = "") -> APIError:
+def error_for(status: int, body: Any, *, method: str = "", path: str = "",
+              local: bool = False) -> APIError:
     """The exception for an error answer, chosen by reason first, then by HTTP status."""
     code, reason, message = None, "", ""
     if isinstance(body, dict):
@@ -99,7 +107,7 @@ def error_for(status: int, body: Any, *, method: str = "", path: str = "") -> AP
     cls = _BY_REASON.get(reason) or _BY_STATUS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIError
-    return cls(status, code, reason, message, method=method, path=path, body=body)
+    return cls(status, code, reason, message, method=method, path=path, body=body, local=local)
 
 
 class APIConnectionError(YouchuanError):

@@ -405,6 +405,15 @@ class JobCard(anywidget.AnyWidget):
     def _on_action(self, msg: dict) -> None:
         rid = msg.get("rid")
         try:
+            if msg.get("action") == "use":
+                # a widget message cannot create a cell (set_next_input only travels with an
+                # execute reply), so the front end copies the cell's text to the clipboard
+                node = self._nodes.get(msg.get("key"))
+                if node is None or node.job is None or not node.job.ok:
+                    raise ValueError("this job has not finished yet")
+                self.send({"type": "ack", "rid": rid, "ok": True, "error": "",
+                           "copy": self.use_as_prompt_text(node.job, int(msg.get("index") or 0))})
+                return
             self.perform(msg.get("key"), str(msg.get("action")), msg.get("index"),
                          msg.get("params") or {})
         except (ValueError, YouchuanError, KeyError, TypeError) as exc:
@@ -513,17 +522,21 @@ class JobCard(anywidget.AnyWidget):
         with Image.open(paths[index]) as im:
             return im.size
 
-    def _use_as_prompt(self, job: Job, index: int) -> None:
+    def use_as_prompt_text(self, job: Job, index: int) -> str:
+        """A ``%%imagine`` cell using output ``index`` as an image prompt."""
         if not 0 <= index < len(job.urls):
             raise ValueError(f"this job has no output {index + 1}")
         url = job.urls[index]
         if not is_http_url(url):
             raise ValueError("this output has no http(s) URL to use as an image prompt")
+        return f"%%imagine\n{url} {parse_prompt(job.text).text}"
+
+    def _use_as_prompt(self, job: Job, index: int) -> None:
         from IPython import get_ipython
 
+        text = self.use_as_prompt_text(job, index)
         shell = get_ipython()
-        text = f"%%imagine\n{url} {parse_prompt(job.text).text}"
-        if shell is not None:
+        if shell is not None:  # works when called from a cell (perform() by code)
             shell.set_next_input(text, replace=False)
         return None
 

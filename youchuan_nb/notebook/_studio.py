@@ -31,6 +31,9 @@ class Studio(w.VBox):
         self.error = w.Label()
         self.feed = w.VBox()
         self.button.on_click(lambda _b: self.imagine())
+        for control in (self.prompt, self.model, self.ratio, self.stylize, self.chaos, self.seed,
+                        self.raw, self.hd, self.draft):
+            control.observe(lambda _change: setattr(self.error, "value", ""), names="value")
         controls = w.GridBox([self.model, self.ratio, self.stylize, self.chaos, self.seed,
                               self.raw, self.hd, self.draft],
                              layout=w.Layout(grid_template_columns="repeat(2, 50%)"))

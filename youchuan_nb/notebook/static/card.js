@@ -141,6 +141,7 @@ class CardView {
     this.thumbs = new Map();     // "key/index" -> {sig, url}
     this.media = new Map();      // "key/index" -> {state: "pending"|"ok"|"error", url, mime, error, waiters}
     this.videos = new Map();     // "key/index" -> <video> kept across re-renders so playback goes on
+    this.videoAspects = new Map(); // "key/index" -> width/height of the clip, once its metadata loaded
     this.editors = new Map();    // "key/index" -> {type, el, focus()} inline remix / extend editors
     this.pending = new Map();    // rid -> {busyKey, key, timer, done(ok, error)} | {media id}
     this.localBusy = new Set();  // "key/button/index" clicked and not yet acknowledged
@@ -295,7 +296,7 @@ class CardView {
     const node = this.nodes.get(key);
     if (node) node.el.remove();
     this.nodes.delete(key);
-    for (const map of [this.videos, this.editors]) {
+    for (const map of [this.videos, this.editors, this.videoAspects]) {
       for (const id of [...map.keys()]) if (id.startsWith(`${key}/`)) map.delete(id);
     }
     for (const [id, m] of this.media) {
@@ -419,18 +420,21 @@ class CardView {
     const sig = list.map((e) => e.id).join(",");
     if (container.dataset.sig === sig) return;
     container.dataset.sig = sig;
-    container.replaceChildren(...list.map((err) => h("div", { class: "yc-error-box", role: "alert" },
-      h("span", { class: "yc-error" }, err.text),
+    container.replaceChildren(...list.map((err) => h("div", {
+      class: err.kind === "note" ? "yc-error-box yc-note-box" : "yc-error-box",
+      role: err.kind === "note" ? "status" : "alert",
+    },
+      h("span", { class: err.kind === "note" ? "yc-note" : "yc-error" }, err.text),
       h("button", {
         class: "yc-icon-btn", type: "button", title: "Dismiss", data: { action: "dismiss_error" },
         onclick: () => this.dismissError(key, err.id),
       }, "✕"))));
   }
 
-  addError(key, text) {
+  addError(key, text, kind = "error") {
     const target = key && this.nodes.has(key) ? key : "";
     const list = this.errors.get(target) || [];
-    list.push({ id: ++this.errorSeq, text: String(text || "The action failed.") });
+    list.push({ id: ++this.errorSeq, text: String(text || "The action failed."), kind });
     this.errors.set(target, list);
     this.render();
   }
@@ -551,7 +555,10 @@ class CardView {
   renderVideoTile(card, out) {
     const index = out.index;
     const id = `${card.key}/${index}`;
-    const aspect = out.width && out.height ? out.width / out.height : chipAspect(card.chips);
+    // Video outputs come without a size: until the clip's metadata is known, use the --ar chip;
+    // then the clip's own shape (no black bars around a 16:9 clip in a square frame).
+    const aspect = out.width && out.height ? out.width / out.height
+      : this.videoAspects.get(id) || chipAspect(card.chips);
     const frame = h("div", { class: "yc-frame yc-video-frame", style: { aspectRatio: String(aspect) } });
     const tile = h("div", { class: "yc-tile", data: { index } }, frame);
     if (out.rejected) {
@@ -589,6 +596,16 @@ class CardView {
       video.muted = true; // autoplay is only allowed muted
       video.setAttribute("muted", "");
       video.playsInline = true;
+      video.addEventListener("loadedmetadata", () => {
+        if (!video.videoWidth || !video.videoHeight) return;
+        const ratio = video.videoWidth / video.videoHeight;
+        this.videoAspects.set(id, ratio);
+        const frame = video.parentElement;
+        const out = (card.outputs || []).find((o) => String(o.index) === String(index)) || {};
+        if (frame && frame.classList.contains("yc-video-frame") && !(out.width && out.height)) {
+          frame.style.aspectRatio = String(ratio);
+        }
+      });
       this.videos.set(id, video);
     }
     const poster = this.thumbUrl(card.key, index);
@@ -706,7 +723,7 @@ class CardView {
     const spin = spinner();
     if (element) { element.disabled = true; element.classList.add("yc-busy"); element.prepend(spin); }
     const rid = newRid();
-    const finish = (ok, error) => {
+    const finish = (ok, error, msg = {}) => {
       const entry = this.pending.get(rid);
       if (!entry) return;
       clearTimeout(entry.timer);
@@ -715,6 +732,11 @@ class CardView {
       // Buttons inside kept editors are not rebuilt by render(): restore them by hand.
       if (element) { element.disabled = wasDisabled; element.classList.remove("yc-busy"); spin.remove(); }
       const text = String(error || "The action failed.");
+      if (ok && msg.copy) {
+        // e.g. "Use": a widget cannot add a notebook cell, so the new cell's text is copied
+        copyText(String(msg.copy), element).then((copied) => this.addError(key,
+          (copied ? "Copied to the clipboard: " : "Copy this into a new cell: ") + String(msg.copy), "note"));
+      }
       if (ok) { if (onOk) onOk(); this.render(); } else { this.addError(key, text); if (onError) onError(text); }
     };
     const timer = setTimeout(() => finish(false, "No answer from the kernel. Is it still running? Try again."), ACK_TIMEOUT_MS);
@@ -769,7 +791,7 @@ class CardView {
     }
     const entry = this.pending.get(msg.rid);
     if (!entry) return; // another view's request, or a late answer
-    if (msg.type === "ack" && entry.type === "ack") entry.finish(!!msg.ok, msg.error);
+    if (msg.type === "ack" && entry.type === "ack") entry.finish(!!msg.ok, msg.error, msg);
     else if (msg.type === "media" && entry.type === "media") entry.finish(msg, buffers);
   }
 
