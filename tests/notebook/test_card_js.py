@@ -596,3 +596,17 @@ def test_card_without_a_kernel_says_so_and_greys_buttons(chromium, card_page):
     page.evaluate("() => { harness.unmount(); harness.offline = true; harness.mount(); }")
     note = page.wait_for_selector(".yc-offline-note", timeout=15000)
     assert "kernel" in note.inner_text() and "Re-run the cell" in note.inner_text()
+
+
+def test_new_follow_up_is_brought_into_view(card_page):
+    page = card_page
+    page.set_viewport_size({"width": 900, "height": 500})
+    set_state(page, cards=[card("g")], thumbs=thumbs_for("g"))
+    page.click(btn("g", "upscale_standard", 3))
+    child = card("c1", parent_key="g", status="submitting", outputs=[], actions={},
+                 grid_actions={}, label="Upscale (standard) of image 4")
+    set_state(page, cards=[card("g"), child], thumbs=thumbs_for("g"))
+    new = page.locator('.yc-card[data-key="c1"]')
+    assert "yc-new" in new.get_attribute("class")
+    page.wait_for_function("""() => { const r = document.querySelector('.yc-card[data-key="c1"]')
+        .getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; }""")

@@ -274,8 +274,17 @@ class CardView {
     const place = (card, container, position) => {
       if (placed.has(card.key)) return position; // guards against a parent cycle
       placed.add(card.key);
+      const isNew = this.revealUnder && card.parent_key === this.revealUnder
+        && !this.revealKnown.has(card.key);
       const node = this.renderCard(card);
       if (container.children[position] !== node.el) container.insertBefore(node.el, container.children[position] || null);
+      if (isNew) {
+        // the follow-up the user just asked for: bring it into view, it may be far below
+        this.revealUnder = null;
+        node.el.classList.add("yc-new");
+        requestAnimationFrame(() => node.el.scrollIntoView({ block: "nearest", behavior: "smooth" }));
+        setTimeout(() => node.el.classList.remove("yc-new"), 2000);
+      }
       let childPos = 0;
       for (const child of kids.get(card.key) || []) childPos = place(child, node.children, childPos);
       trimAfter(node.children, childPos);
@@ -723,6 +732,7 @@ class CardView {
     const spin = spinner();
     if (element) { element.disabled = true; element.classList.add("yc-busy"); element.prepend(spin); }
     const rid = newRid();
+    if (action !== "use") { this.revealUnder = key; this.revealKnown = new Set(this.nodes.keys()); }
     const finish = (ok, error, msg = {}) => {
       const entry = this.pending.get(rid);
       if (!entry) return;
@@ -737,6 +747,7 @@ class CardView {
         copyText(String(msg.copy), element).then((copied) => this.addError(key,
           (copied ? "Copied to the clipboard: " : "Copy this into a new cell: ") + String(msg.copy), "note"));
       }
+      if (!ok) this.revealUnder = null;
       if (ok) { if (onOk) onOk(); this.render(); } else { this.addError(key, text); if (onError) onError(text); }
     };
     const timer = setTimeout(() => finish(false, "No answer from the kernel. Is it still running? Try again."), ACK_TIMEOUT_MS);
