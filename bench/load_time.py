@@ -12,7 +12,6 @@ For comparison, ``%load_ext jupyter_ai_magics`` is timed the same way in a separ
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile

@@ -40,10 +40,7 @@ def child(n: int) -> None:
     def grids(count: int, tag: str) -> None:
         batch = []
         for i in range(count):
-            card = JobCard(session)
-            prompt = f"memory benchmark {tag} {i} --v 7"
-            card.submit("diffusion", lambda p=prompt: client.diffusion(p),
-                        params={"text": prompt}, label="Imagine", prompt=prompt)
+            card = JobCard.imagine(f"memory benchmark {tag} {i} --v 7", session)
             batch.append(card)
             if len(batch) == 6 or i == count - 1:
                 for c in batch:

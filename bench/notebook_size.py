@@ -14,7 +14,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from ._common import ROOT, Result, clean_env
+from ._common import Result, clean_env
 
 NAME = "notebook_size"
 

@@ -83,10 +83,7 @@ def _cards(n: int, conc: int, job_s: float) -> dict:
         t0 = time.monotonic()
         try:
             for i in range(n):
-                card = JobCard(session)
-                prompt = f"benchmark cards {i} --v 7"
-                card.submit("diffusion", lambda p=prompt: client.diffusion(p),
-                            params={"text": prompt}, label="Imagine", prompt=prompt)
+                card = JobCard.imagine(f"benchmark cards {i} --v 7", session)
                 cards.append(card)
             for card in cards:
                 card.wait(600)

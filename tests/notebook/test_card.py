@@ -47,11 +47,7 @@ def session(sim, tmp_path):
 
 
 def imagine(session, prompt="a red fox in snow --ar 3:2 --v 7"):
-    card = RecordingCard(session)
-    client = session.client
-    card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
-                label="Imagine", prompt=prompt)
-    return card
+    return RecordingCard.imagine(prompt, session)
 
 
 def test_card_state_follows_the_job_to_four_thumbnails(session):

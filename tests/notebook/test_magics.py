@@ -89,11 +89,9 @@ def test_rerunning_a_cell_in_flight_does_not_submit_twice(ip, monkeypatch):
     before = sim.count("diffusion")
     sim.job_seconds = 3
     try:
-        from youchuan_nb.notebook._magics import card_wait_for_job
-
         ip.run_cell_magic("imagine", "", "a very slow snail")
         first = get_session().cards[-1]
-        card_wait_for_job(first, 30)
+        first.wait_for_job(30)
         ip.run_cell_magic("imagine", "", "a very slow snail")
         assert get_session().cards[-1] is first
         assert sim.count("diffusion") == before + 1

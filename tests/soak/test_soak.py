@@ -36,10 +36,7 @@ def test_soak_200_jobs_with_faults(tmp_path):
             session = Session(client=client, settings=Settings(thumbnail_size=64))
             cards = []
             for i in range(N):
-                card = JobCard(session)
-                prompt = f"soak test prompt number {i} --v 7"
-                card.submit("diffusion", lambda p=prompt: client.diffusion(p),
-                            params={"text": prompt}, label="Imagine", prompt=prompt)
+                card = JobCard.imagine(f"soak test prompt number {i} --v 7", session)
                 cards.append(card)
             for card in cards:
                 card.wait(120)

@@ -12,7 +12,7 @@ import threading
 import time
 from typing import Any
 
-from ..contract import (ENDPOINTS, InvalidRequest, JobFacts, check_prompt, enum_value, refusal,
+from ..contract import (ENDPOINTS, InvalidRequest, check_prompt, enum_value, refusal,
                         validate)
 from ..contract.rules import VIDEO_ACTIONS
 from ._errors import (APIConnectionError, InternalServerError, NotFoundError, YouchuanError,
@@ -446,6 +446,3 @@ class Client:
                     on_progress(sum(j.done for j in jobs), len(prompts))
         return jobs
 
-
-def facts_for(job: Job) -> JobFacts:
-    return job.facts()

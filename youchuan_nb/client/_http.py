@@ -138,8 +138,9 @@ class Transport:
                                             auth=self._auth,
                                             timeout=(min(5.0, self.timeout), self.timeout))
             except requests.exceptions.ConnectionError as exc:
-                failure = (_describe(exc), isinstance(exc, requests.exceptions.Timeout),
-                           _not_sent(exc))
+                not_sent = _not_sent(exc)
+                failure = (_describe(exc, not_sent), isinstance(exc, requests.exceptions.Timeout),
+                           not_sent)
             except requests.exceptions.Timeout:
                 failure = (f"no answer within {self.timeout:g} s", True, False)
             if failure is not None:
@@ -180,11 +181,11 @@ def _decode(resp: requests.Response) -> Any:
         return resp.text
 
 
-def _describe(exc: BaseException) -> str:
+def _describe(exc: BaseException, not_sent: bool) -> str:
     text = type(exc).__name__
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "could not connect in time"
-    if _not_sent(exc):  # type: ignore[arg-type]
+    if not_sent:
         return "connection refused (is the service or simulator running?)"
     if "RemoteDisconnected" in repr(exc) or "Connection aborted" in repr(exc):
         return "the connection was dropped before an answer arrived"

@@ -91,6 +91,7 @@ class JobStore:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.execute("PRAGMA busy_timeout=30000")
+            db.row_factory = sqlite3.Row  # rows carry their column names
             self._local.db = db
         return db
 
@@ -208,9 +209,8 @@ class JobStore:
     def count(self) -> int:
         return self._db().execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
 
-    def _record(self, row: tuple) -> JobRecord:
-        cols = [d[1] for d in self._db().execute("PRAGMA table_info(jobs)").fetchall()]
-        d = dict(zip(cols, row))
+    def _record(self, row: sqlite3.Row) -> JobRecord:
+        d = dict(row)
         d["params"] = json.loads(d["params"] or "{}")
         d["raw"] = json.loads(d["raw"]) if d["raw"] else None
         d["media"] = json.loads(d["media"] or "[]")

@@ -20,7 +20,7 @@ import traitlets
 
 from ..client import Job, YouchuanError
 from ..client._media import is_http_url, is_video_path
-from ..contract import ENDPOINTS, parse_prompt, refusal
+from ..contract import parse_prompt, refusal
 from ..contract.rules import MAX_VIDEO_EXTENSIONS
 from . import _static
 from ._session import Session, get_session, interactive_frontend
@@ -121,6 +121,15 @@ class JobCard(anywidget.AnyWidget):
             self._nodes[node.key] = node
             self._order.append(node.key)
         return node
+
+    @classmethod
+    def imagine(cls, prompt: str, session: Session | None = None) -> JobCard:
+        """A card that submits ``prompt`` as a grid in the background (as ``%%imagine`` does)."""
+        card = cls(session)
+        client = card._session.client
+        card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
+                    label="Imagine", prompt=prompt)
+        return card
 
     def add_job(self, job: Job, parent_key: str | None = None) -> Node:
         """Show an existing job (and follow its progress)."""
@@ -256,9 +265,7 @@ class JobCard(anywidget.AnyWidget):
     def _message(self, node: Node, status: str) -> str:
         job = node.job
         if job is not None and job.failed:
-            words = job.reason or job.comment or "unknown error"
-            if words.startswith("failed"):
-                words = words[len("failed"):].lstrip(" :") or "unknown error"
+            words = job.reason or job.comment or "an unknown error"
             return f"The job failed: {words}. {_failure_advice(job.comment)}"
         if job is not None and not job.done and job.poll_error:
             if job.poll_gave_up:
@@ -346,6 +353,18 @@ class JobCard(anywidget.AnyWidget):
                     break
                 self._finished.wait(min(remaining, 0.5))
         return self
+
+    def wait_for_job(self, timeout: float = 300.0) -> Job | None:
+        """Block until the root submission has a job (or failed to submit); return the job."""
+        deadline = time.monotonic() + min(timeout, 300.0)
+        with self._lock:
+            while (self.root is not None and self.root.job is None
+                   and self.root.state in ("submitting", "waiting")):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    break
+                self._finished.wait(remaining)  # every _sync() notifies
+        return self.root.job if self.root is not None else None
 
     # -- display -----------------------------------------------------------------------------
     def _repr_mimebundle_(self, **kwargs: Any):
@@ -444,17 +463,9 @@ class JobCard(anywidget.AnyWidget):
                         other.job is None or not other.job.done):
                     return other
         call, op = self._call_for(job, action, index, params)
-        busy_key = f"{key}/{action}/{index}"
-        with self._lock:
-            self.busy = [*self.busy, busy_key]
-        try:
-            child = self.submit(op, call, params={"action": action, **params}, parent_key=key,
-                                label=_pending_label(action, index, params, job),
-                                prompt=params.get("prompt") or job.text, request=request)
-        finally:
-            with self._lock:
-                self.busy = [b for b in self.busy if b != busy_key]
-        return child
+        return self.submit(op, call, params={"action": action, **params}, parent_key=key,
+                           label=_pending_label(action, index, params, job),
+                           prompt=params.get("prompt") or job.text, request=request)
 
     def _call_for(self, job: Job, action: str, index: int | None, params: dict):
         i = 0 if index is None else index

@@ -171,7 +171,7 @@ class ImagineMagics(Magics):
         card.show()
         if name:
             node = card.root
-            card_wait_for_job(card, timeout)
+            card.wait_for_job(timeout)
             self.shell.user_ns[name] = node.job if node.job is not None else card
         if block:
             card.wait(timeout)
@@ -218,17 +218,16 @@ class ImagineMagics(Magics):
             self._finish(previous, block=self._blocking(bool(opts.get("--wait"))),
                          name=opts.get("--name"), timeout=timeout)
             return None
-        card = JobCard(self.session)
         resumed = None if opts.get("--new") else client.find_in_flight("diffusion",
                                                                        {"text": prompt})
         if resumed is not None and not resumed.done:
             # submitted before (e.g. before a kernel restart) and still running: resume it
             print(f"Resuming job {resumed.id}, submitted earlier with this prompt (add --new "
                   "to submit another).", file=sys.stderr)
+            card = JobCard(self.session)
             card.add_job(resumed)
         else:
-            card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
-                        label="Imagine", prompt=prompt)
+            card = JobCard.imagine(prompt, self.session)
         self.session.in_cell[key] = card
         self._finish(card, block=self._blocking(bool(opts.get("--wait"))),
                      name=opts.get("--name"), timeout=timeout)
@@ -489,17 +488,6 @@ class ImagineMagics(Magics):
                                  "%youchuan login")
             set_client(client)
             print(f"using the Youchuan service as {mask_app_id(client.app_id)}")
-
-
-def card_wait_for_job(card: JobCard, timeout: float) -> None:
-    """Wait until the card's root submission has a job id (or failed to submit)."""
-    import time
-
-    deadline = time.monotonic() + min(timeout, 300.0)
-    with card._lock:
-        while card.root is not None and card.root.job is None and card.root.state in (
-                "submitting", "waiting") and time.monotonic() < deadline:
-            card._finished.wait(0.05)
 
 
 def _parse(func: Any, line: str) -> argparse.Namespace:

@@ -86,9 +86,6 @@ class Studio(w.VBox):
             self.error.value = str(exc)
             return None
         self.error.value = ""
-        client = self._session.client
-        card = JobCard(self._session)
-        card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
-                    label="Imagine", prompt=prompt)
+        card = JobCard.imagine(prompt, self._session)
         self.feed.children = (card, *self.feed.children)
         return card
