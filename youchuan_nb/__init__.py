@@ -36,6 +36,22 @@ _EXPORTS = {
 __all__ = sorted(_EXPORTS) + ["load_ipython_extension", "unload_ipython_extension"]
 
 
+def _offline_service() -> Any:
+    from ._offline import embedded_service  # the simulator is imported at the first job only
+
+    return embedded_service()
+
+
+def _compose() -> None:
+    # "no credentials means the built-in simulator": the client layer only knows the seam
+    from .client._offline import register_offline_service
+
+    register_offline_service(_offline_service)
+
+
+_compose()
+
+
 def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:

@@ -1,21 +1,38 @@
-"""The Youchuan API client: ``Client``, ``Job``, the error tree, the job store and media cache."""
+"""The Youchuan API client: ``Client``, ``Job``, the error tree, the job store and media cache.
 
-from ._client import DEFAULT_BASE_URL, Client, mask_app_id
-from ._errors import (APIConnectionError, APIError, APITimeoutError, AuthenticationError,
-                      BadRequestError, ConcurrencyLimitError, InsufficientBalanceError,
-                      InternalServerError, InvalidPromptError, JobFailedError, JobTimeoutError,
-                      NotFoundError, NotSupportedError, PermissionDeniedError,
-                      ReUpscaleNotSupportedError, SensitivePromptError, ServerBusyError,
-                      YouchuanError)
-from ._job import Job, Output
-from ._media import MediaCache
-from ._store import JobRecord, JobStore, default_home
+Names are imported on first use, so importing a small part (the offline seam, the store) does
+not import ``requests``.
+"""
 
-__all__ = [
-    "DEFAULT_BASE_URL", "Client", "mask_app_id", "Job", "Output", "MediaCache", "JobRecord",
-    "JobStore", "default_home", "APIConnectionError", "APIError", "APITimeoutError",
-    "AuthenticationError", "BadRequestError", "ConcurrencyLimitError", "InsufficientBalanceError",
-    "InternalServerError", "InvalidPromptError", "JobFailedError", "JobTimeoutError",
-    "NotFoundError", "NotSupportedError", "PermissionDeniedError", "ReUpscaleNotSupportedError",
-    "SensitivePromptError", "ServerBusyError", "YouchuanError",
-]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "DEFAULT_BASE_URL": "_client", "Client": "_client", "mask_app_id": "_client",
+    "Job": "_job", "Output": "_job", "MediaCache": "_media", "JobRecord": "_store",
+    "JobStore": "_store", "default_home": "_store", "mask_from_shapes": "_masks",
+    **{name: "_errors" for name in (
+        "APIConnectionError", "APIError", "APITimeoutError", "AuthenticationError",
+        "BadRequestError", "ConcurrencyLimitError", "InsufficientBalanceError",
+        "InternalServerError", "InvalidPromptError", "JobFailedError", "JobTimeoutError",
+        "NotFoundError", "NotSupportedError", "PermissionDeniedError",
+        "ReUpscaleNotSupportedError", "SensitivePromptError", "ServerBusyError",
+        "YouchuanError")},
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'youchuan_nb.client' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

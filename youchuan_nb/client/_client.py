@@ -12,14 +12,14 @@ import threading
 import time
 from typing import Any
 
-from ..contract import (ENDPOINTS, InvalidRequest, check_prompt, enum_value, refusal,
-                        validate)
-from ..contract.rules import VIDEO_ACTIONS
+from ..contract import (ENDPOINTS, PROMPT_FIELDS, InvalidRequest, check_prompt, enum_value,
+                        is_loopback_url, refusal, validate)
 from ._errors import (APIConnectionError, InternalServerError, NotFoundError, YouchuanError,
                       error_for)
 from ._http import Transport
 from ._job import Job
 from ._media import MediaCache
+from ._offline import offline_service
 from ._polling import PollSchedule
 from ._slots import Slots
 from ._store import JobStore, default_home
@@ -29,6 +29,11 @@ log = logging.getLogger("youchuan_nb")
 DEFAULT_BASE_URL = "https://ali.youchuan.cn"
 DEFAULT_MAX_CONCURRENT = 3
 _UNSET: Any = object()
+
+
+def _py_name(ep_name: str, name: str) -> str:
+    f = ENDPOINTS[ep_name].field(name)
+    return f.py if f is not None else name
 
 
 def mask_app_id(app_id: str) -> str:
@@ -54,14 +59,14 @@ class Client:
         app_id = app_id or os.environ.get("YOUCHUAN_APP_ID") or None
         secret = secret or os.environ.get("YOUCHUAN_SECRET") or None
         base_url = base_url or os.environ.get("YOUCHUAN_BASE_URL") or None
-        self.simulator = None
+        self.simulator: Any = None  # the built-in simulator, when this client uses it
         if not app_id and not secret and not base_url:
-            from ._embedded import embedded_simulator  # lazy: only offline users pay for it
-
-            self.simulator = embedded_simulator()
-            app_id, secret, base_url = (self.simulator.app_id, self.simulator.secret,
-                                        self.simulator.url)
-            log.info("youchuan_nb: no credentials set; using the built-in simulator at %s", base_url)
+            offline = offline_service()  # started on demand: only offline users pay for it
+            if offline is not None:
+                self.simulator = offline.handle
+                app_id, secret, base_url = offline.app_id, offline.secret, offline.url
+                log.info("youchuan_nb: no credentials set; using the built-in simulator at %s",
+                         base_url)
         if not app_id or not secret:
             missing = " and ".join(n for n, v in (("YOUCHUAN_APP_ID", app_id),
                                                   ("YOUCHUAN_SECRET", secret)) if not v)
@@ -72,7 +77,9 @@ class Client:
         self._transport = Transport(self.base_url, app_id, secret, timeout=timeout,
                                     max_retries=max_retries)
         self.timeout = timeout
-        self._schedule = PollSchedule(poll_interval, max_poll_interval)
+        #: The learned poll schedule shared by this client's jobs (``minimum`` is the base
+        #: interval between polls of one job).
+        self.poll_schedule = PollSchedule(poll_interval, max_poll_interval)
         self.check_prompts = check_prompts
         home = default_home()
         if isinstance(store, JobStore):
@@ -92,10 +99,50 @@ class Client:
         mode = " (simulator)" if self.is_simulator else ""
         return f"Client(app_id={mask_app_id(self.app_id)!r}, base_url={self.base_url!r}){mode}"
 
+    @classmethod
+    def for_service(cls, service: Any, **kwargs: Any) -> Client:
+        """A client of ``service``: anything with ``app_id``, ``secret`` and ``url`` (a
+        :class:`youchuan_nb.Simulator`, say), kept as ``client.simulator``."""
+        client = cls(service.app_id, service.secret, service.url, **kwargs)
+        client.simulator = service
+        return client
+
+    @classmethod
+    def offline(cls, **kwargs: Any) -> Client:
+        """A client of the built-in simulator, whatever credentials are set."""
+        offline = offline_service()
+        if offline is None:
+            raise YouchuanError("no built-in simulator is available in this process")
+        client = cls(offline.app_id, offline.secret, offline.url, **kwargs)
+        client.simulator = offline.handle
+        return client
+
     @property
     def is_simulator(self) -> bool:
-        return self.simulator is not None or self.base_url.startswith(("http://127.0.0.1",
-                                                                       "http://localhost"))
+        return self.simulator is not None or is_loopback_url(self.base_url)
+
+    # -- what a front end needs to show the client's state -------------------------------------
+    @property
+    def poll_interval(self) -> float:
+        """The base interval between two polls of one job (seconds)."""
+        return self.poll_schedule.minimum
+
+    @poll_interval.setter
+    def poll_interval(self, seconds: float) -> None:
+        self.poll_schedule.minimum = float(seconds)
+
+    def expected_seconds(self, action: str) -> float | None:
+        """How long a job of ``action`` takes, learned from this session (None: not yet)."""
+        return self.poll_schedule.expected(action)
+
+    def free_slots(self) -> int:
+        """How many more jobs can start now within the plan's concurrency (may be <= 0)."""
+        return self._slots.free()
+
+    @property
+    def waiting_for_slot(self) -> int:
+        """How many submits are waiting locally for a free slot right now."""
+        return self._slots.waiting
 
     # -- plumbing -----------------------------------------------------------------------------
     def _request(self, ep_name: str, *, body: dict | None = None, query: dict | None = None,
@@ -106,6 +153,19 @@ class Client:
                                          query=query, creates_job=ep.creates_job
                                          or ep_name == "create_moodboard")
         return answer.body
+
+    def check_request(self, ep_name: str, fields: dict[str, Any],
+                      parent: Job | None = None) -> dict[str, Any]:
+        """The request body for ``fields`` (API or Python names), checked as a submit would
+        check it: absent fields dropped, enum names mapped, rules validated, prompts checked.
+        Raises ``InvalidRequest``/``PromptError`` and sends nothing."""
+        ep = ENDPOINTS[ep_name]
+        named = {}
+        for f in ep.body:
+            value = fields.get(f.name, fields.get(f.py))
+            if value is not None:
+                named[f.name] = value
+        return self._prepare(ep_name, named, parent)
 
     def _prepare(self, ep_name: str, fields: dict[str, Any], parent: Job | None) -> dict:
         """Build and check the body: drop absent fields, map enum names, validate, check prompts."""
@@ -118,12 +178,12 @@ class Client:
             body[f.name] = enum_value(ep_name, f.name, value)
         validate(ep_name, body)
         if self.check_prompts:
-            kind = "video" if ep_name in VIDEO_ACTIONS else "image"
-            for name in ("text", "prompt", "remixPrompt"):
+            kind = "video" if ep.kind == "video" else "image"
+            for name in PROMPT_FIELDS:
                 if name in body:
                     # a remix prompt edits the parent's image, so it inherits the parent's model
                     inherit = parent is not None and name == "remixPrompt"
-                    check_prompt(body[name], kind=kind, field_name=ENDPOINTS[ep_name].field(name).py,
+                    check_prompt(body[name], kind=kind, field_name=_py_name(ep_name, name),
                                  default_model=parent.model if inherit else None)
         return body
 
@@ -193,6 +253,8 @@ class Client:
     def _register(self, job: Job) -> None:
         with self._jobs_lock:
             self._jobs[job.id] = job
+        job.on_change(self._job_changed)
+        self._job_changed(job)
         self._slots.track(job)
 
     def _job_changed(self, job: Job) -> None:
@@ -203,7 +265,8 @@ class Client:
                 log.warning("youchuan_nb: could not update the job store: %s", exc)
         self._slots.changed(job)
 
-    def _get_job_raw(self, job_id: str) -> dict:
+    def raw_job(self, job_id: str) -> dict[str, Any]:
+        """GET /v1/tob/job/{jobId}, the service's answer as it came (no ``Job`` made)."""
         if not isinstance(job_id, str) or not job_id.strip():
             raise InvalidRequest("job_id", job_id, "a job id string (job.id)", endpoint="job")
         validate("job", path={"jobId": job_id})
@@ -218,7 +281,7 @@ class Client:
         and the local job store knows it, the stored job is returned: its results come from the
         local cache."""
         try:
-            raw = self._get_job_raw(job_id)
+            raw = self.raw_job(job_id)
         except (NotFoundError, APIConnectionError):
             stored = self.job_from_store(job_id) if from_store else None
             if stored is None:
@@ -226,7 +289,7 @@ class Client:
             return stored
         known = self._known(job_id)
         if known is not None:
-            known._apply(raw)
+            known.apply(raw)
             return known
         action, params, parent_id, image_no = "unknown", {}, None, None
         if self.store is not None:
@@ -234,12 +297,22 @@ class Client:
             if rec is not None:
                 action, params, parent_id, image_no = (rec.endpoint, rec.params, rec.parent_id,
                                                        rec.image_no)
-        job = Job(self, raw, action=action, params=params, parent=self._known(parent_id),
+        job = Job(self, raw, action=action, params=params, parent=self._lineage(parent_id),
                   parent_id=parent_id, image_no=image_no)
         self._register(job)
         return job
 
-    def job_from_store(self, job_id: str) -> Job | None:
+    def _lineage(self, parent_id: str | None, depth: int = 0) -> Job | None:
+        """The parent job from this session or, after a restart, from the store (no request),
+        so a job looked up by id knows its lineage and its facts are right."""
+        if not parent_id or depth > 64:
+            return None
+        known = self._known(parent_id)
+        if known is not None:
+            return known
+        return self.job_from_store(parent_id, _depth=depth + 1)
+
+    def job_from_store(self, job_id: str, *, _depth: int = 0) -> Job | None:
         """The job as last recorded in the local job store (no request), or None."""
         rec = self.store.get(job_id) if self.store is not None else None
         if rec is None or not rec.raw:
@@ -248,10 +321,11 @@ class Client:
         if known is not None:
             return known
         job = Job(self, rec.raw, action=rec.endpoint, params=rec.params,
-                  parent=self._known(rec.parent_id), parent_id=rec.parent_id,
+                  parent=self._lineage(rec.parent_id, _depth), parent_id=rec.parent_id,
                   image_no=rec.image_no, local_id=rec.local_id)
         with self._jobs_lock:
             self._jobs[job.id] = job
+        job.on_change(self._job_changed)  # later answers still reach the store
         return job
 
     def find_in_flight(self, endpoint: str, params: dict, *, max_age: float = 3600.0) -> Job | None:

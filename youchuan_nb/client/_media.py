@@ -14,36 +14,13 @@ import threading
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Iterator
-from urllib.parse import urlparse
 
 import requests
 
+from ..contract import is_http_url, is_video_name, suffix_for
+
 MAX_DOWNLOAD = 512 * 1024 * 1024
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-def is_http_url(url: object) -> bool:
-    if not isinstance(url, str):
-        return False
-    parsed = urlparse(url)
-    return parsed.scheme in ("http", "https") and bool(parsed.netloc)
-
-
-def _ext(url: str, content_type: str = "") -> str:
-    if "video" in content_type:
-        return ".mp4"
-    if "png" in content_type:
-        return ".png"
-    if "jpeg" in content_type or "jpg" in content_type:
-        return ".jpg"
-    if "webp" in content_type:
-        return ".webp"
-    suffix = os.path.splitext(urlparse(url).path)[1].lower()
-    return suffix if suffix in (".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4", ".webm") else ".bin"
-
-
-def is_video_path(path: str | os.PathLike) -> bool:
-    return str(path).lower().endswith((".mp4", ".webm", ".mov"))
 
 
 class MediaCache:
@@ -84,7 +61,7 @@ class MediaCache:
                 resp.raise_for_status()
                 folder = self.job_folder(job_id)
                 folder.mkdir(parents=True, exist_ok=True)
-                target = folder / f"{index}{_ext(url, resp.headers.get('Content-Type', ''))}"
+                target = folder / f"{index}{suffix_for(url, resp.headers.get('Content-Type', ''))}"
                 fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
                 size = 0
                 with os.fdopen(fd, "wb") as out:
@@ -139,16 +116,16 @@ class MediaCache:
 
         if thumb.exists():
             data = thumb.read_bytes()
-            if is_video_path(path):
+            if is_video_name(path):
                 return data, (0, 0)
             with Image.open(path) as im:  # the header only
                 return data, im.size
-        if is_video_path(path):
+        if is_video_name(path):
             im = _first_frame(path)
         else:
             im = Image.open(path)
         dims = im.size  # the full size, before any reduced decode
-        if not is_video_path(path):
+        if not is_video_name(path):
             im.draft("RGB", (size, size))  # JPEG: decode at a reduced scale (no-op for PNG)
             im.load()
         if im.mode in ("RGBA", "LA", "P", "PA"):

@@ -85,7 +85,8 @@ class Slots:
                 self._cond.notify_all()
 
     def changed(self, job: Job) -> None:
-        if job.done:
+        # ended, or the service will not answer for it again: it no longer counts
+        if job.done or job.poll_gave_up:
             with self._cond:
                 if self._active.pop(job.id, None) is not None:
                     self._cond.notify_all()
@@ -109,8 +110,8 @@ class Slots:
                         break
                     wait = 1.0
                     if full and not self._polling and self._active:
-                        due = min(self._active.values(), key=lambda j: j._next_poll_at)
-                        wait = due._next_poll_at - time.monotonic()
+                        due = min(self._active.values(), key=lambda j: j.next_poll_at)
+                        wait = due.next_poll_at - time.monotonic()
                         if wait <= 0:
                             self._polling, job = True, due  # our turn to poll for everyone
                     if job is None:
@@ -118,9 +119,9 @@ class Slots:
                         limit = self.limit
                         continue
                 try:
-                    job._poll_if_due()  # our own poll keeps a script moving
+                    job.poll_if_due()  # our own poll keeps a script moving
                 except Exception:
-                    job._next_poll_at = time.monotonic() + 1.0
+                    job.defer_poll(1.0)
                 finally:
                     with self._cond:
                         self._polling = False

@@ -1,18 +1,38 @@
-"""The Youchuan API contract: endpoints and field rules, prompt rules, follow-up rules, errors.
+"""The Youchuan API contract: endpoints and field rules, prompt rules, job facts, follow-up
+rules, errors, labels.
 
-Shared by the client (validation before sending) and the simulator (validation of what arrives).
+The bottom layer: the client (validation before sending, facts of its jobs) and the simulator
+(validation of what arrives, facts of the jobs it holds) both use it and nothing else of each
+other. It imports nothing from the rest of the package.
 """
 
-from .endpoints import ENDPOINTS, Endpoint, Field, InvalidRequest, endpoint_for, enum_value, validate
+from .endpoints import (ENDPOINTS, PROMPT_FIELDS, Endpoint, Field, InvalidRequest, endpoint_for,
+                        enum_name, enum_names, enum_value, validate)
 from .errors import (COMMENTS, REASONS, STATUS_FAILED, STATUS_NAMES, STATUS_QUEUED, STATUS_RUNNING,
-                     STATUS_SUCCESS, TERMINAL_STATUSES, describe_comment, is_charged, reason_info)
+                     STATUS_SUCCESS, TERMINAL_STATUSES, comment_advice, describe_comment,
+                     is_charged, reason_info)
+from .facts import (ENDED_STATES, MAX_VIDEO_EXTENSIONS, JobFacts, JobState, child_facts,
+                    child_is_draft, expected_outputs, is_done, is_failed, is_video_endpoint,
+                    job_state, own_prompt)
+from .labels import ACTION_LABELS, job_label
 from .prompt import DEFAULT_MODEL, Prompt, PromptError, check_prompt, parse_prompt
-from .rules import JobFacts, Refusal, refusal
+from .rules import Refusal, refusal
+from .urls import is_http_url, is_loopback_url, is_video_name, media_type, suffix_for
+
+VIDEO_ACTIONS = frozenset(name for name, ep in ENDPOINTS.items() if ep.kind == "video")
 
 __all__ = [
-    "ENDPOINTS", "Endpoint", "Field", "InvalidRequest", "endpoint_for", "enum_value", "validate",
+    "ENDPOINTS", "PROMPT_FIELDS", "Endpoint", "Field", "InvalidRequest", "endpoint_for",
+    "enum_name", "enum_names", "enum_value", "validate",
     "COMMENTS", "REASONS", "STATUS_FAILED", "STATUS_NAMES", "STATUS_QUEUED", "STATUS_RUNNING",
-    "STATUS_SUCCESS", "TERMINAL_STATUSES", "describe_comment", "is_charged", "reason_info",
+    "STATUS_SUCCESS", "TERMINAL_STATUSES", "comment_advice", "describe_comment", "is_charged",
+    "reason_info",
+    "ENDED_STATES", "MAX_VIDEO_EXTENSIONS", "JobFacts", "JobState", "child_facts",
+    "child_is_draft", "expected_outputs", "is_done", "is_failed", "is_video_endpoint",
+    "job_state", "own_prompt",
+    "ACTION_LABELS", "job_label",
     "DEFAULT_MODEL", "Prompt", "PromptError", "check_prompt", "parse_prompt",
-    "JobFacts", "Refusal", "refusal",
+    "Refusal", "refusal",
+    "is_http_url", "is_loopback_url", "is_video_name", "media_type", "suffix_for",
+    "VIDEO_ACTIONS",
 ]

@@ -185,6 +185,25 @@ def enum_value(ep_name: str, field_name: str, value: Any) -> Any:
     raise InvalidRequest(f.py, value, _enum_allowed(f), endpoint=ep_name)
 
 
+def enum_name(ep_name: str, field_name: str, value: Any) -> str | None:
+    """The friendly name of an enum integer (the reverse of :func:`enum_value`), or None."""
+    f = ENDPOINTS[ep_name].field(field_name)
+    if f is None or f.kind != "enum":
+        return None
+    if isinstance(value, str) and value.strip().lower() in f.names:
+        return value.strip().lower()
+    for label, number in f.names.items():  # the first name listed for a value is its own
+        if number == value and not isinstance(value, bool):
+            return label
+    return None
+
+
+def enum_names(ep_name: str, field_name: str) -> tuple[str, ...]:
+    """Every friendly name of an enum field, in table order (for argument choices)."""
+    f = ENDPOINTS[ep_name].field(field_name)
+    return tuple(f.names) if f is not None else ()
+
+
 def _enum_allowed(f: Field) -> str:
     by_value: dict[int, list[str]] = {}
     for label, number in f.names.items():

@@ -100,6 +100,23 @@ FAILURE_COMMENTS = tuple(
 )
 
 
+# comment -> what to do about a job that failed with it (default: submit it again)
+COMMENT_ADVICE: dict[str, str] = {
+    "JobStatusTextReject": "Rephrase the prompt or use other images.",
+    "JobStatusImagePromptDenied": "Rephrase the prompt or use other images.",
+    "JobStatusBadPrompt": "Check the prompt's flags and try again (not charged).",
+    "JobStatusInvalidParameter": "Check the prompt's flags and try again (not charged).",
+    "JobStatusInvalidImagePromptLink": "Check that every image URL in the prompt is public and "
+                                       "reachable.",
+    "JobStatusCreditNotEnough": "Top up the account, then try again.",
+}
+
+
+def comment_advice(comment: str | None) -> str:
+    """What to do about a job that failed with ``comment``."""
+    return COMMENT_ADVICE.get(comment or "", "You can submit it again.")
+
+
 def describe_comment(comment: str | None) -> str:
     """Plain words for a job comment; unknown comments are shown as they came."""
     if not comment:

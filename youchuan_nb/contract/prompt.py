@@ -36,6 +36,7 @@ INTEGER_FLAGS = {"seed", "chaos", "stop", "weird", "stylize", "sw", "ow", "exp",
 V81_REJECTS = ("stop", "weird", "tile", "cref", "cw", "bs", "draft", "turbo")
 QUALITY = {"6": {0.25, 0.5, 1, 2}, "6.1": {0.25, 0.5, 1, 2}, "niji 6": {0.25, 0.5, 1, 2},
            "7": {1, 2, 4}, "8.1": {1, 4}}
+MOTIONS = ("low", "high")  # --motion values of video prompts
 VIDEO_FLAGS = {"motion", "end", "loop", "bs", "video", "raw", "ar"}
 MAX_IMAGE_PROMPTS = 20
 MAX_SREF = 20
@@ -209,7 +210,7 @@ def check_prompt(text: str, *, kind: str = "image", field_name: str = "text",
             raise bad(f"--sv needs a whole number, got {value!r}", name)
         if name == "bs" and value not in ("1", "2", "4"):
             raise bad(f"--bs {value!r} is not allowed: use 1, 2 or 4 videos", name)
-        if name == "motion" and value not in ("low", "high"):
+        if name == "motion" and value not in MOTIONS:
             raise bad(f"--motion {value!r} is not allowed: use low or high", name)
         if name == "repeat":
             raise bad("--repeat is not supported by the API: submit the prompt several times "

@@ -9,31 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .errors import STATUS_SUCCESS
+from .facts import MAX_VIDEO_EXTENSIONS, ONLY_UPSCALE_AFTER, JobFacts
 
-MAX_VIDEO_EXTENSIONS = 4
 UPSCALE_ACTIONS = frozenset({"upscale"})
-VIDEO_ACTIONS = frozenset({"video_diffusion", "extend_video", "video_upscale"})
 IMAGE_FOLLOW_UPS = ("variation", "upscale", "reroll", "pan", "outpaint", "inpaint", "remix",
                     "edit", "enhance", "video_diffusion")
 VIDEO_FOLLOW_UPS = ("extend_video", "video_upscale")
-ONLY_UPSCALE_AFTER = frozenset({"upload_paint", "retexture"})
 NOT_ON_V81 = frozenset({"pan", "outpaint", "inpaint", "enhance"})
-
-
-@dataclass(frozen=True)
-class JobFacts:
-    """What the rules need to know about the job an operation starts from."""
-
-    action: str  # the endpoint that created it: "diffusion", "upscale", "video_diffusion", ...
-    model: str = "6.1"
-    draft: bool = False
-    status: int | None = STATUS_SUCCESS
-    outputs: int = 4  # how many images or videos it produced
-    extensions: int = 0  # for video jobs: how many times this video was already extended
-
-    @property
-    def is_video(self) -> bool:
-        return self.action in VIDEO_ACTIONS
 
 
 @dataclass(frozen=True)
@@ -80,16 +62,3 @@ def refusal(operation: str, facts: JobFacts, index: int | None = None) -> Refusa
                        f"{facts.outputs} output(s), numbered 0-{max(facts.outputs - 1, 0)}")
     return None
 
-
-def child_is_draft(operation: str, own_draft: bool | None, parent_draft: bool) -> bool:
-    """Whether a job made by ``operation`` counts as a draft job (so it allows enhance).
-
-    ``own_draft`` is whether the request's own prompt has ``--draft`` (None when the request
-    carries no prompt): an own prompt decides; otherwise the job inherits the parent's draft
-    mode, except upscale and enhance, which produce final images.
-    """
-    if own_draft is not None and operation != "reroll":
-        return own_draft
-    if operation in ("upscale", "enhance"):
-        return False
-    return parent_draft

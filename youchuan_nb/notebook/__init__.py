@@ -1,6 +1,7 @@
 """The notebook layer: magics, the job card widget, the studio and the gallery."""
 
-from ._card import JobCard, mask_from_shapes, show_job
+from ..client import mask_from_shapes
+from ._card import JobCard, show_job
 from ._gallery import Gallery
 from ._session import Session, Settings, get_session
 from ._studio import Studio

@@ -18,10 +18,9 @@ from typing import Any
 import anywidget
 import traitlets
 
-from ..client import Job, YouchuanError
-from ..client._media import is_http_url, is_video_path
-from ..contract import parse_prompt, refusal
-from ..contract.rules import MAX_VIDEO_EXTENSIONS
+from ..client import Job, YouchuanError, mask_from_shapes
+from ..contract import (MAX_VIDEO_EXTENSIONS, comment_advice, is_http_url, is_video_name,
+                        media_type, parse_prompt, refusal)
 from . import _static
 from ._session import Session, get_session, interactive_frontend
 
@@ -57,24 +56,6 @@ class Node:
         self.media_ready = False
         self.outputs: list[dict] = []
         self.request: tuple | None = None  # (action, index, params) for de-duplication
-
-
-def mask_from_shapes(shapes: list[dict], width: int, height: int) -> dict:
-    """Rectangles and polygons drawn on an image (its pixel coordinates) -> an inpaint mask."""
-    areas = []
-    for shape in shapes:
-        if shape.get("type") == "rect":
-            x, y = float(shape["x"]), float(shape["y"])
-            w, h = float(shape["w"]), float(shape["h"])
-            pts = [x, y, x + w, y, x + w, y + h, x, y + h]
-        else:
-            pts = [float(p) for p in shape.get("points", [])]
-        clamped = []
-        for i, v in enumerate(pts):
-            limit = width if i % 2 == 0 else height
-            clamped.append(int(round(min(max(v, 0), limit))))
-        areas.append({"width": int(width), "height": int(height), "points": clamped})
-    return {"areas": areas}
 
 
 class JobCard(anywidget.AnyWidget):
@@ -147,7 +128,7 @@ class JobCard(anywidget.AnyWidget):
                     label=label, prompt=prompt)
         node.request = request
         client = self._session.client
-        if client._slots.free() <= 0:
+        if client.free_slots() <= 0:
             node.state = "waiting"
             node.message = (f"waiting for a free slot ({client.max_concurrent} of "
                             f"{client.max_concurrent} jobs in flight)")
@@ -241,7 +222,7 @@ class JobCard(anywidget.AnyWidget):
         audits = job.audits
         for i in range(len(urls) if found else 0):
             path, (width, height) = found.get(i, (None, (0, 0)))
-            if path is None or is_video_path(path):
+            if path is None or is_video_name(path):
                 width = height = 0
             audit = audits[i] if i < len(audits) else ""
             outputs.append({"index": i, "rejected": bool(audit), "audit": audit,
@@ -266,7 +247,7 @@ class JobCard(anywidget.AnyWidget):
         job = node.job
         if job is not None and job.failed:
             words = job.reason or job.comment or "an unknown error"
-            return f"The job failed: {words}. {_failure_advice(job.comment)}"
+            return f"The job failed: {words}. {comment_advice(job.comment)}"
         if job is not None and not job.done and job.poll_error:
             if job.poll_gave_up:
                 return (f"Stopped checking this job: {job.poll_error} Look it up later with "
@@ -312,7 +293,7 @@ class JobCard(anywidget.AnyWidget):
         job = node.job
         prompt = parse_prompt(node.prompt or "")
         text = " ".join(prompt.images + ([prompt.text] if prompt.text else []))
-        expected = self._session.client._schedule.expected(node.action)
+        expected = self._session.client.expected_seconds(node.action)
         extensions = job.facts().extensions if job is not None else 0
         return {
             "key": node.key, "job_id": job.id if job else "", "parent_key": node.parent_key,
@@ -488,7 +469,7 @@ class JobCard(anywidget.AnyWidget):
             if not prompt:
                 raise ValueError("remix needs a prompt: edit the text and submit again")
             mode = params.get("mode") or "strong"
-            self._session.client._prepare("remix", {"jobId": job.id, "imageNo": i,
+            self._session.client.check_request("remix", {"jobId": job.id, "imageNo": i,
                                                     "remixPrompt": prompt, "mode": mode}, job)
             return (lambda: job.remix(i, prompt, mode=mode)), "remix"
         if action == "inpaint":
@@ -499,7 +480,7 @@ class JobCard(anywidget.AnyWidget):
             out = self._output_size(job, i)
             mask = mask_from_shapes(shapes, *out)
             prompt = (params.get("prompt") or "").strip() or None
-            self._session.client._prepare("inpaint", {"jobId": job.id, "imageNo": i,
+            self._session.client.check_request("inpaint", {"jobId": job.id, "imageNo": i,
                                                       "mask": mask, "remixPrompt": prompt}, job)
             return (lambda: job.inpaint(i, mask, remix_prompt=prompt)), "inpaint"
         if action == "animate":
@@ -565,23 +546,12 @@ class JobCard(anywidget.AnyWidget):
         except Exception as exc:
             self.send({"type": "media", "rid": rid, "mime": "", "error": str(exc)})
             return
-        mime = _mime(path)
+        mime = media_type(path)
         self.send({"type": "media", "rid": rid, "mime": mime, "error": ""}, [data])
 
 
 def _model_label(model: str) -> str:
     return f"v{model}" if model[:1].isdigit() else model
-
-
-def _mime(path: Path) -> str:
-    s = str(path).lower()
-    if s.endswith(".mp4"):
-        return "video/mp4"
-    if s.endswith((".jpg", ".jpeg")):
-        return "image/jpeg"
-    if s.endswith(".webp"):
-        return "image/webp"
-    return "image/png"
 
 
 def _pending_label(action: str, index: int | None, params: dict, job: Job) -> str:
@@ -603,18 +573,6 @@ def _pending_label(action: str, index: int | None, params: dict, job: Job) -> st
     noun = "video" if action in ("extend", "upscale_video") else "image"
     of = f" of {noun} {index + 1}" if index is not None and action != "reroll" else ""
     return f"{names.get(action, action)}{detail}{of} of job {job.id[:8]}"
-
-
-def _failure_advice(comment: str) -> str:
-    if comment in ("JobStatusTextReject", "JobStatusImagePromptDenied"):
-        return "Rephrase the prompt or use other images."
-    if comment in ("JobStatusBadPrompt", "JobStatusInvalidParameter"):
-        return "Check the prompt's flags and try again (not charged)."
-    if comment == "JobStatusInvalidImagePromptLink":
-        return "Check that every image URL in the prompt is public and reachable."
-    if comment == "JobStatusCreditNotEnough":
-        return "Top up the account, then try again."
-    return "You can submit it again."
 
 
 def show_job(job: Job, session: Session | None = None) -> JobCard:

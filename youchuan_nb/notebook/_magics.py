@@ -103,7 +103,7 @@ class ImagineMagics(Magics):
         s.poll_interval, s.default_flags = self.poll_interval, self.default_flags
         s.thumbnail_size, s.cache_dir = self.thumbnail_size, self.cache_dir
         s.wait, s.timeout = self.wait, self.timeout
-        self.session.client._schedule.minimum = self.poll_interval
+        self.session.client.poll_interval = self.poll_interval
         if self.cache_dir:
             from ..client import MediaCache
 
@@ -380,7 +380,7 @@ class ImagineMagics(Magics):
         self._follow_up("Enhance", job, lambda: job.enhance(i), "enhance")
 
     def _cmd_inpaint(self, args: list[str]) -> None:
-        from ._card import mask_from_shapes
+        from ..client import mask_from_shapes
 
         job, i, rest = self._job_and_index(args, "inpaint JOB N --rect X,Y,W,H [--prompt TEXT]")
         shapes = []

@@ -86,17 +86,17 @@ class Tracker:
         try:
             job.refresh()
             if job.poll_error:
-                job._set_poll_error("")
+                job.note_poll_error("")
         except (NotFoundError, AuthenticationError) as exc:
             # the service will not answer for this job again: stop, say so, free its slot
             self.errors += 1
-            job._set_poll_error(str(exc), gave_up=True)
+            job.note_poll_error(str(exc), gave_up=True)
             with self._lock:
                 self._jobs.pop(job.id, None)
         except Exception as exc:  # transient: retry on the schedule, and show it on the card
             self.errors += 1
-            job._next_poll_at = time.monotonic() + 2.0
-            job._set_poll_error(str(exc))
+            job.defer_poll(2.0)
+            job.note_poll_error(str(exc))
         finally:
             with self._lock:
                 self._polling.discard(job.id)
@@ -117,7 +117,7 @@ class Tracker:
                     continue
                 if job.id in self._polling or job.poll_gave_up:
                     continue
-                if job._next_poll_at <= now:
+                if job.next_poll_at <= now:
                     with self._lock:
                         self._polling.add(job.id)
                     try:
@@ -125,7 +125,7 @@ class Tracker:
                     except RuntimeError:  # the interpreter is shutting down
                         return
                 else:
-                    next_at = min(next_at, job._next_poll_at)
+                    next_at = min(next_at, job.next_poll_at)
             self._wake.wait(max(0.005, next_at - time.monotonic()))
             self._wake.clear()
 
@@ -178,12 +178,7 @@ def make_client(mode: str | None = None, *, app_id: str | None = None, secret: s
     if s.cache_dir:
         kwargs["cache_dir"] = s.cache_dir
     if mode == "sim":
-        from ..client._embedded import embedded_simulator
-
-        sim = embedded_simulator()
-        client = Client(sim.app_id, sim.secret, sim.url, **kwargs)
-        client.simulator = sim
-        return client
+        return Client.offline(**kwargs)
     return Client(app_id, secret, base_url, **kwargs)
 
 

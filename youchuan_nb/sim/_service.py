@@ -43,7 +43,7 @@ from urllib.parse import urlsplit
 from ..contract import (ENDPOINTS, DEFAULT_MODEL, InvalidRequest, JobFacts, Prompt, PromptError,
                         check_prompt, is_charged, parse_prompt, refusal, validate)
 from ..contract.endpoints import PROMPT_FIELDS
-from ..contract.rules import child_is_draft
+from ..contract import child_is_draft
 from ._faults import AUDIT_REJECTION, Faults, JobFate
 from ._media_store import MEDIA_PATH, Media, MediaStore
 
