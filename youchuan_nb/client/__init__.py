@@ -10,16 +10,43 @@ import importlib
 from typing import Any
 
 _EXPORTS = {
-    "DEFAULT_BASE_URL": "_client", "Client": "_client", "mask_app_id": "_client",
-    "Job": "_job", "Output": "_job", "MediaCache": "_media", "JobRecord": "_store",
-    "JobStore": "_store", "default_home": "_store", "mask_from_shapes": "_masks",
-    **{name: "_errors" for name in (
-        "APIConnectionError", "APIError", "APITimeoutError", "AuthenticationError",
-        "BadRequestError", "ConcurrencyLimitError", "InsufficientBalanceError",
-        "InternalServerError", "InvalidPromptError", "JobFailedError", "JobTimeoutError",
-        "NotFoundError", "NotSupportedError", "PermissionDeniedError",
-        "ReUpscaleNotSupportedError", "SensitivePromptError", "ServerBusyError",
-        "YouchuanError")},
+    "DEFAULT_BASE_URL": "_client",
+    "Client": "_client",
+    "mask_app_id": "_client",
+    "Batch": "_batch",
+    "BatchItem": "_batch",
+    "BatchProgress": "_batch",
+    "BatchPromptsError": "_batch",
+    "Job": "_job",
+    "Output": "_job",
+    "MediaCache": "_media",
+    "JobRecord": "_store",
+    "JobStore": "_store",
+    "default_home": "_store",
+    "mask_from_shapes": "_masks",
+    **dict.fromkeys(
+        (
+            "APIConnectionError",
+            "APIError",
+            "APITimeoutError",
+            "AuthenticationError",
+            "BadRequestError",
+            "ConcurrencyLimitError",
+            "InsufficientBalanceError",
+            "InternalServerError",
+            "InvalidPromptError",
+            "JobFailedError",
+            "JobTimeoutError",
+            "NotFoundError",
+            "NotSupportedError",
+            "PermissionDeniedError",
+            "ReUpscaleNotSupportedError",
+            "SensitivePromptError",
+            "ServerBusyError",
+            "YouchuanError",
+        ),
+        "_errors",
+    ),
 }
 
 __all__ = sorted(_EXPORTS)

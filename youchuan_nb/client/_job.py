@@ -16,9 +16,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..contract import (JobFacts, JobState, Prompt, child_facts, describe_comment, is_done,
-                        is_failed, is_video_endpoint, is_video_name, job_label, job_state,
-                        own_prompt, parse_prompt)
+from ..contract import (
+    JobFacts,
+    JobState,
+    Prompt,
+    child_facts,
+    describe_comment,
+    is_done,
+    is_failed,
+    is_video_endpoint,
+    is_video_name,
+    job_label,
+    job_state,
+    own_prompt,
+    parse_prompt,
+)
 from ._errors import JobFailedError, JobTimeoutError
 from ._followups import FollowUps
 from ._poll_state import PollState
@@ -47,10 +59,18 @@ class Output:
 class Job(FollowUps):
     """A job submitted to the service (or looked up by id)."""
 
-    def __init__(self, client: Client, raw: dict[str, Any], *, action: str = "unknown",
-                 params: dict[str, Any] | None = None, parent: Job | None = None,
-                 parent_id: str | None = None, image_no: int | None = None,
-                 local_id: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        raw: dict[str, Any],
+        *,
+        action: str = "unknown",
+        params: dict[str, Any] | None = None,
+        parent: Job | None = None,
+        parent_id: str | None = None,
+        image_no: int | None = None,
+        local_id: str | None = None,
+    ) -> None:
         self._client = client
         self._lock = threading.RLock()
         self.raw: dict[str, Any] = {}
@@ -258,8 +278,13 @@ class Job(FollowUps):
         """Seconds until this job should be polled again (negative: overdue)."""
         return self.poll.next_at - time.monotonic()
 
-    def wait(self, timeout: float = 900.0, *, poll_interval: float | None = None,
-             raise_on_failure: bool = True) -> Job:
+    def wait(
+        self,
+        timeout: float = 900.0,
+        *,
+        poll_interval: float | None = None,
+        raise_on_failure: bool = True,
+    ) -> Job:
         """Poll until the job ends; return it. Raises JobFailedError if it failed."""
         deadline = time.monotonic() + timeout
         while not self.done:
@@ -306,7 +331,7 @@ class Job(FollowUps):
         """The output images as PIL images (loaded from the local cache)."""
         from PIL import Image as PILImage
 
-        result = []
+        result: list[Image] = []
         for p in self.download():
             if not is_video_name(p):
                 im = PILImage.open(p)
