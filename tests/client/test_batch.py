@@ -22,8 +22,9 @@ def test_bad_prompts_are_all_listed_by_position_and_nothing_is_sent(sim, client)
 
 def test_a_refused_prompt_does_not_stop_the_others(sim, client):
     seen: list[BatchProgress] = []
-    batch = client.batch(["a fox", "a forbidden fox", "an owl"], timeout=60,
-                         on_progress=seen.append)
+    batch = client.batch(
+        ["a fox", "a forbidden fox", "an owl"], timeout=60, on_progress=seen.append
+    )
     assert [item.state for item in batch] == ["finished", "refused", "finished"]
     assert isinstance(batch[1].error, SensitivePromptError) and batch[1].job is None
     assert set(batch.errors) == {1}

@@ -107,6 +107,39 @@ class JobLookup:
         self._remember(job)
         return job
 
+    def children_of(self, job: Job) -> list[Job]:
+        """The follow-ups made from ``job``, oldest first: this session's and, after a restart,
+        those the job store recorded (no request). ``job.children`` is brought up to date."""
+        if self.store is not None and job.id:
+            have = {child.id for child in job.children}
+            records = sorted(
+                self.store.list(limit=10_000, parent_id=job.id), key=lambda r: r.created_at
+            )
+            for rec in records:
+                if not rec.job_id or rec.job_id in have:
+                    continue
+                child = self._known(rec.job_id) or self.job_from_store(rec.job_id)
+                if child is not None:
+                    if child.parent is None:
+                        child.parent = job
+                    job.children.append(child)
+                    have.add(child.id)
+        return list(job.children)
+
+    def tree(self, job: Job) -> list[tuple[Job, int]]:
+        """``job`` and every follow-up under it, depth first, with its depth (0 for ``job``)."""
+        out: list[tuple[Job, int]] = []
+        stack = [(job, 0)]
+        seen: set[str] = set()
+        while stack:
+            node, depth = stack.pop()
+            if node.id in seen:  # a store can never make a cycle, but never loop on one
+                continue
+            seen.add(node.id)
+            out.append((node, depth))
+            stack.extend((child, depth + 1) for child in reversed(self.children_of(node)))
+        return out
+
     def find_in_flight(self, endpoint: str, params: dict, *, max_age: float = 3600.0) -> Job | None:
         """A job this store recorded for the same request that has not ended (e.g. submitted
         before a kernel restart), so re-running a cell resumes it instead of paying again."""
