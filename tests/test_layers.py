@@ -113,10 +113,12 @@ def _private_reaches(path: Path) -> list[str]:
     object of another module), unless ``other`` is ``self``/``cls``/``super()``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     own = _defined_here(tree)
-    modules = {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import)
-               for a in n.names}
-    modules |= {a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)
-                for a in n.names}
+    modules = {
+        a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names
+    }
+    modules |= {
+        a.asname or a.name for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) for a in n.names
+    }
     found = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Attribute):
@@ -129,11 +131,22 @@ def _private_reaches(path: Path) -> list[str]:
         value = node.value
         if isinstance(value, ast.Name) and (value.id in ("self", "cls") or value.id in modules):
             continue
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and \
-                value.func.id == "super":
+        if (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Name)
+            and value.func.id == "super"
+        ):
             continue
-        if name in ("_repr_mimebundle_", "_ipython_display_", "_asdict", "_replace", "_fields",
-                    "_exit", "_getframe", "_meta"):
+        if name in (
+            "_repr_mimebundle_",
+            "_ipython_display_",
+            "_asdict",
+            "_replace",
+            "_fields",
+            "_exit",
+            "_getframe",
+            "_meta",
+        ):
             continue  # protocols of IPython, namedtuples and os/sys, not our privates
         found.append(f"{path.relative_to(PACKAGE.parent)}:{node.lineno} .{name}")
     return found

@@ -29,10 +29,16 @@ def sim_facts(sim: Simulator, job_id: str) -> JobFacts:
 @pytest.fixture(scope="module")
 def lineages(tmp_path_factory):
     folder = tmp_path_factory.mktemp("parity")
-    with Simulator(job_seconds=0.1, video_seconds=0.6, extend_seconds=0.3, concurrency=12,
-                   processes=False) as sim:
-        c = Client.for_service(sim, poll_interval=0.05, store=folder / "jobs.sqlite3",
-                               cache_dir=folder / "media", max_concurrent=12)
+    with Simulator(
+        job_seconds=0.1, video_seconds=0.6, extend_seconds=0.3, concurrency=12, processes=False
+    ) as sim:
+        c = Client.for_service(
+            sim,
+            poll_interval=0.05,
+            store=folder / "jobs.sqlite3",
+            cache_dir=folder / "media",
+            max_concurrent=12,
+        )
         jobs: dict[str, object] = {}
         grid = jobs["grid"] = c.diffusion("a fox --v 7 --ar 3:2").wait(30)
         draft = jobs["draft"] = c.diffusion("a fox --draft --v 7").wait(30)
@@ -57,8 +63,9 @@ def lineages(tmp_path_factory):
             "v81_upscale": lambda: v81.upscale(0),
             "animate": lambda: grid.animate(0, "it moves --bs 1", motion="high"),
             "retexture": lambda: c.retexture(grid.urls[0], "made of glass --v 7"),
-            "upload_paint": lambda: c.upload_paint(grid.urls[0], MASK, {"width": 64, "height": 64},
-                                                   BOX, "a hat"),
+            "upload_paint": lambda: c.upload_paint(
+                grid.urls[0], MASK, {"width": 64, "height": 64}, BOX, "a hat"
+            ),
             "remove_bg": lambda: c.remove_background(grid.urls[0]),
         }
         made = {name: make() for name, make in follow.items()}
@@ -67,9 +74,15 @@ def lineages(tmp_path_factory):
         jobs["retexture_up"] = jobs["retexture"].upscale(0).wait(30)
         # a chain of five image steps, each from the one before
         node = grid
-        for i, step in enumerate((lambda j: j.vary(0), lambda j: j.pan(1, "up", 1.2),
-                                  lambda j: j.remix(2, "a lynx"), lambda j: j.zoom_out(0, 1.2),
-                                  lambda j: j.upscale(3))):
+        for i, step in enumerate(
+            (
+                lambda j: j.vary(0),
+                lambda j: j.pan(1, "up", 1.2),
+                lambda j: j.remix(2, "a lynx"),
+                lambda j: j.zoom_out(0, 1.2),
+                lambda j: j.upscale(3),
+            )
+        ):
             node = jobs[f"chain{i + 1}"] = step(node).wait(30)
         # a video extended four times, then upscaled (the drift bug), and a text video
         video = jobs["video"] = c.video_diffusion(prompt="a cat walks --bs 1").wait(60)
@@ -80,8 +93,13 @@ def lineages(tmp_path_factory):
         jobs["video_up"] = video.upscale_video(0).wait(60)
         assert all(j.ok for j in jobs.values()), {k: j for k, j in jobs.items() if not j.ok}
         # a second client on the same store, as after a kernel restart: lineage from the store
-        later = Client.for_service(sim, poll_interval=0.05, store=folder / "jobs.sqlite3",
-                                   cache_dir=folder / "media", max_concurrent=12)
+        later = Client.for_service(
+            sim,
+            poll_interval=0.05,
+            store=folder / "jobs.sqlite3",
+            cache_dir=folder / "media",
+            max_concurrent=12,
+        )
         yield sim, c, later, jobs
         for client in (c, later):
             client.store.close()
@@ -89,8 +107,11 @@ def lineages(tmp_path_factory):
 
 def test_every_node_has_the_simulators_facts(lineages):
     sim, _, _, jobs = lineages
-    differ = {name: (job.facts(), sim_facts(sim, job.id)) for name, job in jobs.items()
-              if job.facts() != sim_facts(sim, job.id)}
+    differ = {
+        name: (job.facts(), sim_facts(sim, job.id))
+        for name, job in jobs.items()
+        if job.facts() != sim_facts(sim, job.id)
+    }
     assert not differ, differ
     assert len(jobs) >= 35
 

@@ -42,6 +42,7 @@ _EXPORTS = {
             "PermissionDeniedError",
             "ReUpscaleNotSupportedError",
             "SensitivePromptError",
+            "UnreadableAnswerError",
             "ServerBusyError",
             "YouchuanError",
         ),

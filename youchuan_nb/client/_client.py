@@ -10,23 +10,29 @@ import logging
 import os
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ..contract import (
     ENDPOINTS,
     PROMPT_FIELDS,
     InvalidRequest,
     check_prompt,
+    coerce_numbers,
     enum_value,
     is_loopback_url,
     refusal,
     validate,
 )
+from ..contract.answers import UnreadableAnswer, error_in, read_job
 from ._account import AccountMethods
 from ._batch import Batch, run_batch
+from ._captures import save_capture
 from ._errors import (
     APIConnectionError,
     InternalServerError,
+    UnreadableAnswerError,
     YouchuanError,
     error_for,
 )
@@ -120,6 +126,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             self.store = JobStore(store)
         else:
             self.store = None
+        #: Where answers that could not be read are saved for a bug report.
+        self.captures_dir: Path = home / "captures"
         self.media = MediaCache(cache_dir or home / "media")
         self._slots = Slots(self, max_concurrent)
         self._jobs: dict[str, Job] = {}
@@ -184,7 +192,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         path_params: dict | None = None,
     ) -> Any:
         ep = ENDPOINTS[ep_name]
-        path = ep.path.format(**(path_params or {}))
+        # ids are percent-encoded: a job id can never add a query or another path segment
+        path = ep.path.format(**{k: quote(str(v), safe="") for k, v in (path_params or {}).items()})
         answer = self._transport.request(
             ep.method,
             path,
@@ -192,7 +201,15 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             query=query,
             creates_job=ep.creates_job or ep_name == "create_moodboard",
         )
+        inside = error_in(answer.body)
+        if inside is not None:  # an error body inside a 200: raise it as that error
+            raise error_for(inside.code, inside.body, method=ep.method, path=ep.path)
         return answer.body
+
+    def _unreadable(self, ep_name: str, exc: UnreadableAnswer) -> UnreadableAnswerError:
+        """The error for an answer the reader cannot read, with the answer saved to a file."""
+        capture = save_capture(self.captures_dir, ep_name, exc.raw)
+        return UnreadableAnswerError(str(exc), raw=exc.raw, capture=capture)
 
     def check_request(
         self, ep_name: str, fields: dict[str, Any], parent: Job | None = None
@@ -218,6 +235,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
                 continue
             body[f.name] = enum_value(ep_name, f.name, value)
         validate(ep_name, body)
+        body = coerce_numbers(ep_name, body)  # "1" -> 1: send the API's integers
         if self.check_prompts:
             kind = "video" if ep.kind == "video" else "image"
             for name in PROMPT_FIELDS:
@@ -276,14 +294,12 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
                         local_id, str(exc), maybe_created=isinstance(exc, InternalServerError)
                     )
                 raise
-            if not isinstance(raw, dict) or not raw.get("id"):
+            try:
+                raw = read_job(raw)
+            except UnreadableAnswer as exc:
                 if store is not None:
-                    store.record_submit_error(
-                        local_id, f"unexpected answer {raw!r:.200}", maybe_created=True
-                    )
-                raise YouchuanError(
-                    f"the service accepted the request but answered without a job id: {raw!r:.200}"
-                )
+                    store.record_submit_error(local_id, str(exc), maybe_created=True)
+                raise self._unreadable(ep_name, exc) from None
             job = Job(
                 self,
                 raw,
@@ -338,11 +354,17 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         self._slots.changed(job)
 
     def raw_job(self, job_id: str) -> dict[str, Any]:
-        """GET /v1/tob/job/{jobId}, the service's answer as it came (no ``Job`` made)."""
+        """GET /v1/tob/job/{jobId}: the service's answer about a job (no ``Job`` made), read by
+        the tolerant reader into the flat shape. Raises ``UnreadableAnswerError`` for an
+        answer of a shape it does not know."""
         if not isinstance(job_id, str) or not job_id.strip():
             raise InvalidRequest("job_id", job_id, "a job id string (job.id)", endpoint="job")
         validate("job", path={"jobId": job_id})
-        return self._request("job", path_params={"jobId": job_id})
+        body = self._request("job", path_params={"jobId": job_id})
+        try:
+            return read_job(body, expect_id=job_id)
+        except UnreadableAnswer as exc:
+            raise self._unreadable("job", exc) from None
 
     @property
     def max_concurrent(self) -> int:

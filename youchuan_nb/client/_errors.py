@@ -17,6 +17,7 @@
     │   └── ServerBusyError         503 Server_Busy, Request_Timout
     ├── APIConnectionError          no answer (refused, dropped, DNS)
     │   └── APITimeoutError         no answer in time
+    ├── UnreadableAnswerError       an answer of a shape the tolerant reader does not know
     ├── JobFailedError              the job ran and ended failed (status 3)
     └── JobTimeoutError             wait() gave up before the job ended
 
@@ -149,6 +150,20 @@ def error_for(
     if cls is None:
         cls = InternalServerError if status >= 500 else APIError
     return cls(status, code, reason, message, method=method, path=path, body=body, local=local)
+
+
+class UnreadableAnswerError(YouchuanError):
+    """The service answered, but in a shape youchuan_nb cannot read. ``raw`` is the answer and
+    ``capture`` the file it was saved to (no credentials in it), for a bug report."""
+
+    def __init__(self, message: str, *, raw: Any = None, capture: str | None = None) -> None:
+        self.raw, self.capture = raw, capture
+        where = (
+            f" The answer is saved in {capture}; please attach it to a bug report."
+            if capture
+            else ""
+        )
+        super().__init__(message + where)
 
 
 class APIConnectionError(YouchuanError):

@@ -235,8 +235,12 @@ class GenerationMethods:
             {"jobId": job_id, "videoNo": video_no, "prompt": prompt, "callback": callback},
         )
 
-    def video_upscale(self, job_id: str, video_no: int, callback: str | None = None) -> Job:
-        """POST /v1/tob/video-upscale: 1080p."""
+    def video_upscale(
+        self, job_id: str, video_no: int, callback: str | None = None, *, type: int | None = None
+    ) -> Job:
+        """POST /v1/tob/video-upscale: 1080p. ``type`` is sent only when given: it is not in the
+        document's parameter list, but its samples send ``"type": 0``."""
         return self._submit(
-            "video_upscale", {"jobId": job_id, "videoNo": video_no, "callback": callback}
+            "video_upscale",
+            {"jobId": job_id, "videoNo": video_no, "type": type, "callback": callback},
         )

@@ -31,7 +31,7 @@ from ..contract import (
     own_prompt,
     parse_prompt,
 )
-from ._errors import JobFailedError, JobTimeoutError
+from ._errors import JobFailedError, JobTimeoutError, UnreadableAnswerError
 from ._followups import FollowUps
 from ._poll_state import PollState
 
@@ -41,6 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._client import Client
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+#: Answers in a row that the reader cannot read before polling stops and the error is final.
+UNREADABLE_LIMIT = 3
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class Job(FollowUps):
         self._made: JobFacts | None = None  # facts from how it was made (computed once)
         self.poll_error = ""  # why the last poll failed, if it did
         self.poll_gave_up = False
+        self._unreadable = 0  # answers in a row the reader could not read
         self.poll = PollState(client.poll_schedule, action)
         self._apply(raw)
         self.poll.plan()
@@ -248,7 +251,14 @@ class Job(FollowUps):
 
         def fetch() -> float:
             sent = time.monotonic()
-            raw = self._client.raw_job(self.id)
+            try:
+                raw = self._client.raw_job(self.id)
+            except UnreadableAnswerError as exc:
+                self._unreadable += 1
+                # a shape we cannot read will not fix itself: after a few, stop and say so
+                self.note_poll_error(str(exc), gave_up=self._unreadable >= UNREADABLE_LIMIT)
+                raise
+            self._unreadable = 0
             # the answer was true somewhere between sending and receiving: take the middle
             seen = (sent + time.monotonic()) / 2.0
             self._apply(raw, seen_at=seen)
@@ -293,7 +303,11 @@ class Job(FollowUps):
                 raise JobTimeoutError(self, timeout)
             delay = poll_interval if poll_interval is not None else max(0.0, self.poll_due_in)
             time.sleep(min(delay, remaining))
-            self.refresh()
+            try:
+                self.refresh()
+            except UnreadableAnswerError:
+                if self.poll_gave_up:
+                    raise
         if self.failed and raise_on_failure:
             raise JobFailedError(self)
         return self

@@ -49,7 +49,7 @@ from .labels import ACTION_LABELS, job_label
 from .prompt import DEFAULT_MODEL, Prompt, PromptError, check_prompt, parse_prompt
 from .rules import Refusal, refusal
 from .urls import is_http_url, is_loopback_url, is_video_name, media_type, suffix_for
-from .validation import validate
+from .validation import coerce_numbers, validate
 
 VIDEO_ACTIONS = frozenset(name for name, ep in ENDPOINTS.items() if ep.kind == "video")
 
@@ -80,6 +80,7 @@ __all__ = [
     "check_prompt",
     "child_facts",
     "child_is_draft",
+    "coerce_numbers",
     "comment_advice",
     "describe_comment",
     "endpoint_for",

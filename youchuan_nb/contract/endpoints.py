@@ -83,7 +83,8 @@ def _text(name: str = "text", required: bool = True) -> Field:
 JOB_ID = Field("jobId", "id", True)
 IMAGE_NO = Field("imageNo", "index", True, 0, 3)
 VIDEO_NO = Field("videoNo", "index", True, 0, 3)
-CALLBACK = Field("callback", "callback", False, max_len=CALLBACK_MAX)
+CALLBACK = Field("callback", "callback", False)  # no length given for image endpoints
+CALLBACK_VIDEO = Field("callback", "callback", False, max_len=CALLBACK_MAX)  # "[1-2048]"
 REMIX_OPT = _text("remixPrompt", False)
 REMIX_REQ = _text("remixPrompt", True)
 MASK_REQ = Field("mask", "mask", True)
@@ -184,7 +185,13 @@ _ALL = [
         CALLBACK,
     ),
     _ep("retexture", "POST", "/v1/tob/retexture", IMG_URL, REMIX_REQ, CALLBACK),
-    _ep("remove_background", "POST", "/v1/tob/remove-background", IMG_URL, CALLBACK),
+    _ep(
+        "remove_background",
+        "POST",
+        "/v1/tob/remove-background",
+        Field("imgUrl", "url", True),  # the document gives no length here
+        CALLBACK,
+    ),
     _ep("enhance", "POST", "/v1/tob/enhance", JOB_ID, IMAGE_NO, CALLBACK),
     # Video: 3 endpoints
     _ep(
@@ -195,7 +202,7 @@ _ALL = [
         Field("jobId", "id", False),
         Field("imageNo", "index", False, 0, 3),
         Field("videoType", "enum", False, 0, 1, VIDEO_TYPES),
-        CALLBACK,
+        CALLBACK_VIDEO,
         kind="video",
     ),
     _ep(
@@ -205,10 +212,20 @@ _ALL = [
         JOB_ID,
         VIDEO_NO,
         _text("prompt"),
-        CALLBACK,
+        CALLBACK_VIDEO,
         kind="video",
     ),
-    _ep("video_upscale", "POST", "/v1/tob/video-upscale", JOB_ID, VIDEO_NO, CALLBACK, kind="video"),
+    _ep(
+        "video_upscale",
+        "POST",
+        "/v1/tob/video-upscale",
+        JOB_ID,
+        VIDEO_NO,
+        # not in the parameter list, but every official sample sends "type": 0
+        Field("type", "index", False, 0, 2**31 - 1),
+        CALLBACK_VIDEO,
+        kind="video",
+    ),
     # Account: 5 endpoints
     _ep("job", "GET", "/v1/tob/job/{jobId}", creates_job=False, kind="account"),
     _ep(
@@ -254,7 +271,11 @@ _ALL = [
         "moodboards",
         "GET",
         "/v1/tob/moodboards",
-        query=(Field("pageNo", "page", False, 1, 1000), Field("pageSize", "page", False, 1, 500)),
+        # the document gives no ranges for these two (costs' 1-1000 / 1-500 are not copied)
+        query=(
+            Field("pageNo", "page", False, 1, 2**31 - 1),
+            Field("pageSize", "page", False, 1, 2**31 - 1),
+        ),
         creates_job=False,
         kind="moodboard",
     ),

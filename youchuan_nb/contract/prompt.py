@@ -216,7 +216,7 @@ def check_prompt(
         raise PromptError(
             f"{field_name} must be a string, got {type(text).__name__}", param=field_name
         )
-    if not text.strip():
+    if not text:
         raise PromptError(
             f"{field_name} is empty: write what to imagine, e.g. "
             "'a red fox in snow --ar 3:2 --v 7'",
@@ -286,8 +286,6 @@ def check_prompt(
                 "(e.g. a loop or client.batch)",
                 name,
             )
-        if name == "relax":
-            raise bad("--relax is not supported by the API: use --fast (the default)", name)
         if name in ("public", "stealth"):
             raise bad(f"--{name} is not supported by the API; remove it", name)
 

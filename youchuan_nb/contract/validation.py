@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from typing import Any, TypeGuard
 
 from .endpoints import (
-    CALLBACK_MAX,
     ENDPOINTS,
     TEXT_MAX,
     URL_MAX,
@@ -21,10 +20,28 @@ from .endpoints import (
     describe_enum,
     snake_case,
 )
+from .prompt import parse_prompt
 
 
 def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
+
+
+def _as_int(value: Any) -> Any:
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return value
+
+
+def coerce_numbers(ep_name: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    """``body`` with numeric strings of integer fields as integers ("0" -> 0), as a protobuf
+    JSON service reads them."""
+    ep = ENDPOINTS[ep_name]
+    out = dict(body)
+    for f in ep.body:
+        if f.kind in ("index", "page", "enum") and f.name in out:
+            out[f.name] = _as_int(out[f.name])
+    return out
 
 
 def _bounds(f: Field) -> tuple[float, float]:
@@ -39,10 +56,10 @@ def _is_number(v: Any) -> bool:
     )
 
 
-def _check_http_url(f: Field, value: Any, limit: int, ep: str) -> None:
+def _check_http_url(f: Field, value: Any, limit: int | None, ep: str) -> None:
     if not isinstance(value, str) or not value:
-        raise InvalidRequest(f.py, value, f"an http(s) URL of 1-{limit} characters", endpoint=ep)
-    if len(value) > limit:
+        raise InvalidRequest(f.py, value, "an http(s) URL", endpoint=ep)
+    if limit is not None and len(value) > limit:
         raise InvalidRequest(
             f.py, value, f"at most {limit} characters (got {len(value)})", endpoint=ep
         )
@@ -132,14 +149,8 @@ def _check_mask(f: Field, mask: Any, ep: str) -> None:
                 "points)",
                 endpoint=ep,
             )
-        w, h = area["width"], area["height"]
-        if any(not (0 <= x <= w) for x in pts[0::2]) or any(not (0 <= y <= h) for y in pts[1::2]):
-            raise InvalidRequest(
-                f"{where}.points",
-                pts,
-                f"coordinates inside the {w}x{h} image (0 <= x <= width, 0 <= y <= height)",
-                endpoint=ep,
-            )
+        # The document never says what an area's width/height mean, so points outside them
+        # are left for the service to judge.
 
 
 def _check_field(ep: Endpoint, f: Field, value: Any) -> None:
@@ -148,9 +159,9 @@ def _check_field(ep: Endpoint, f: Field, value: Any) -> None:
     if k == "text":
         if not isinstance(value, str):
             raise InvalidRequest(f.py, value, "a string", endpoint=n)
-        if not (1 <= len(value) <= TEXT_MAX) or not value.strip():
+        if not (1 <= len(value) <= TEXT_MAX):  # the document gives the length only
             raise InvalidRequest(
-                f.py, value, f"1-{TEXT_MAX} characters, not blank (got {len(value)})", endpoint=n
+                f.py, value, f"1-{TEXT_MAX} characters (got {len(value)})", endpoint=n
             )
     elif k == "id":
         if not isinstance(value, str) or not value.strip() or len(value) > 256:
@@ -159,6 +170,8 @@ def _check_field(ep: Endpoint, f: Field, value: Any) -> None:
             )
     elif k in ("index", "page", "enum"):
         low, high = _bounds(f)
+        # numeric strings pass: the document's own samples send "imageNo": "0"
+        value = _as_int(value)
         if not _is_int(value) or not (low <= value <= high):
             allowed = (
                 describe_enum(f) if k == "enum" else f"an integer from {int(low)} to {int(high)}"
@@ -168,10 +181,8 @@ def _check_field(ep: Endpoint, f: Field, value: Any) -> None:
         low, high = _bounds(f)
         if not _is_number(value) or not (low <= value <= high):
             raise InvalidRequest(f.py, value, f"a number from {low} to {high}", endpoint=n)
-    elif k == "url":
-        _check_http_url(f, value, f.max_len or URL_MAX, n)
-    elif k == "callback":
-        _check_http_url(f, value, f.max_len or CALLBACK_MAX, n)
+    elif k in ("url", "callback"):
+        _check_http_url(f, value, f.max_len, n)
     elif k == "mask":
         _check_mask(f, value, n)
     elif k == "canvas":
@@ -245,6 +256,18 @@ def validate(
 
 
 def _cross_checks(ep: Endpoint, body: Mapping[str, Any]) -> None:
+    if ep.name == "retexture" and isinstance(body.get("remixPrompt"), str):
+        model = parse_prompt(body["remixPrompt"]).model
+        # the document: "目前只支持6.1及以上的模型" (currently only models 6.1 and above)
+        version = _version(model)
+        if version is not None and version < (6, 1):
+            raise InvalidRequest(
+                "remix_prompt",
+                body["remixPrompt"],
+                f"retexture works only with models 6.1 and above (this prompt uses {model}): "
+                "add --v 6.1, --v 7 or later",
+                endpoint=ep.name,
+            )
     if ep.name == "video_diffusion":
         if body.get("prompt") is None and body.get("jobId") is None:
             raise InvalidRequest(
@@ -266,3 +289,9 @@ def _cross_checks(ep: Endpoint, body: Mapping[str, Any]) -> None:
                 "required with job_id: which image (0-3) of that job to animate",
                 endpoint=ep.name,
             )
+
+
+def _version(model: str) -> tuple[int, ...] | None:
+    """(6, 1) for "6.1"; None for a model that is not a plain version number (niji)."""
+    parts = model.split(".")
+    return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
