@@ -57,9 +57,10 @@ def test_an_unreadable_poll_answer_is_raised_within_three_polls(recorder, tmp_pa
     polls = len(recorder.requests) - before
     assert polls == 3
     assert job.poll_gave_up and "cannot read" in job.poll_error
-    saved = json.loads(open(info.value.capture, encoding="utf-8").read())
-    assert saved["answer"] == {"id": "job-1", "state_of_things": "??"}
-    assert recorder.secret not in open(info.value.capture, encoding="utf-8").read()
+    with open(info.value.capture, encoding="utf-8") as f:
+        text = f.read()
+    assert json.loads(text)["answer"] == {"id": "job-1", "state_of_things": "??"}
+    assert recorder.secret not in text
 
 
 def test_an_error_inside_a_200_on_submit_is_that_error_not_maybe_billed(recorder, tmp_path):
@@ -108,7 +109,7 @@ def test_documented_rules_only(recorder):
 
 def test_retexture_needs_model_six_point_one_or_later(recorder):
     client = recorder.client()
-    with pytest.raises(ValueError, match="6.1 and above"):
+    with pytest.raises(ValueError, match=r"6\.1 and above"):
         client.retexture("https://x.org/a.png", "oil painting --v 6")
     assert recorder.requests == []
     client.retexture("https://x.org/a.png", "oil painting --v 6.1")
