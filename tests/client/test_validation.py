@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from youchuan_nb.client import Client
 from youchuan_nb.contract import InvalidRequest, PromptError
 
 J = "0f" * 16
@@ -182,7 +183,7 @@ def test_bad_remix_prompt_of_a_known_v81_parent_fails_locally(sim, client):
 def test_prompt_checks_can_be_switched_off_and_the_service_refuses(sim, tmp_path):
     from youchuan_nb.client import InvalidPromptError
 
-    c = sim.client(check_prompts=False, store=False, max_concurrent=3)
+    c = Client.for_service(sim, check_prompts=False, store=False, max_concurrent=3)
     with pytest.raises(InvalidPromptError) as info:
         c.diffusion("a fox --v 8.1 --tile")
     assert info.value.status == 400 and info.value.reason == "Invalid_Prompt_Parameter"

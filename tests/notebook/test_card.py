@@ -6,6 +6,7 @@ import time
 
 import pytest
 
+from youchuan_nb.client import Client
 from youchuan_nb.notebook import JobCard, mask_from_shapes
 from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.sim import Faults, Simulator
@@ -41,7 +42,7 @@ def sim():
 
 @pytest.fixture
 def session(sim, tmp_path):
-    client = sim.client(poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
+    client = Client.for_service(sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
                         cache_dir=tmp_path / "media")
     return Session(client=client, settings=Settings(thumbnail_size=128))
 
