@@ -19,13 +19,19 @@ import anywidget
 import traitlets
 
 from ..client import Job, YouchuanError
-from ..contract import is_video_name, media_type
+from ..contract import media_type
 from . import _static
-from ._card_actions import build_call, use_cell
-from ._card_state import ENDED_STATUSES, CardState, Node, OutputState, card_state
+from ._card_actions import build_call, image_size, use_cell
+from ._card_state import ENDED_STATUSES, CardState, Node, Status, card_state, results
 from ._session import Session, get_session, interactive_frontend
 
 STATIC = Path(__file__).parent / "static"
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 log = logging.getLogger("youchuan_nb")
 
 
@@ -78,30 +84,44 @@ class JobCard(anywidget.AnyWidget):
         """A card that submits ``prompt`` as a grid in the background (as ``%%imagine`` does)."""
         card = cls(session)
         client = card._session.client
-        card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
-                    label="Imagine", prompt=prompt)
+        card.submit(
+            "diffusion",
+            lambda: client.diffusion(prompt),
+            params={"text": prompt},
+            label="Imagine",
+            prompt=prompt,
+        )
         return card
 
     def add_job(self, job: Job, parent_key: str | None = None) -> Node:
         """Show an existing job (and follow its progress)."""
-        node = Node(uuid.uuid4().hex[:12], action=job.action, params=job.params,
-                    parent_key=parent_key, label=job.label, prompt=job.text)
+        node = Node(new_key(), action=job.action, params=job.params, parent_key=parent_key)
         node.started = job.submitted_at
         self._add_node(node)
         self._attach(node, job)
         return node
 
-    def submit(self, action: str, call, *, params: dict, parent_key: str | None = None,
-               label: str = "", prompt: str = "", request: tuple | None = None) -> Node:
+    def submit(
+        self,
+        action: str,
+        call,
+        *,
+        params: dict,
+        parent_key: str | None = None,
+        label: str = "",
+        prompt: str = "",
+        request: tuple | None = None,
+    ) -> Node:
         """Add a node at once and submit ``call()`` in the background (it may wait for a slot)."""
-        node = Node(uuid.uuid4().hex[:12], action=action, params=params, parent_key=parent_key,
-                    label=label, prompt=prompt)
-        node.request = request
+        node = Node(new_key(), action=action, params=params, parent_key=parent_key, label=label)
+        node.prompt, node.request = prompt, request
         client = self._session.client
         if client.free_slots() <= 0:
             node.state = "waiting"
-            node.message = (f"waiting for a free slot ({client.max_concurrent} of "
-                            f"{client.max_concurrent} jobs in flight)")
+            node.message = (
+                f"waiting for a free slot ({client.max_concurrent} of "
+                f"{client.max_concurrent} jobs in flight)"
+            )
         self._add_node(node)
         self._sync()
         self._session.run_in_background(self._run_submit, node, call)
@@ -111,27 +131,23 @@ class JobCard(anywidget.AnyWidget):
         try:
             job = call()
         except YouchuanError as exc:
-            node.state = "unknown" if getattr(exc, "maybe_created", False) else "refused"
-            node.message = str(exc)
-            node.ended = time.time()
-            self._sync(final=True)
-            return
+            self._never_made(
+                node, "unknown" if getattr(exc, "maybe_created", False) else "refused", str(exc)
+            )
         except ValueError as exc:
-            node.state = "refused"
-            node.message = str(exc)
-            node.ended = time.time()
-            self._sync(final=True)
-            return
+            self._never_made(node, "refused", str(exc))
         except Exception as exc:  # never let a background failure vanish silently
-            node.state = "unknown"
-            node.message = f"unexpected error: {exc}"
-            node.ended = time.time()
-            self._sync(final=True)
-            return
-        self._attach(node, job)
+            self._never_made(node, "unknown", f"unexpected error: {exc}")
+        else:
+            self._attach(node, job)
+
+    def _never_made(self, node: Node, state: Status, message: str) -> None:
+        node.state, node.message, node.ended = state, message, time.time()
+        self._sync(final=True)
 
     def _attach(self, node: Node, job: Job) -> None:
         node.job = job
+        node.message = ""  # e.g. the wait for a slot: over once the job exists
         node.label = job.label
         node.prompt = job.text
         job.on_change(lambda j, n=node: self._job_changed(n))
@@ -170,7 +186,7 @@ class JobCard(anywidget.AnyWidget):
         size = self._session.settings.thumbnail_size
         media = self._session.client.media
         urls = job.urls
-        found: dict[int, tuple] = {}
+        found: dict[int, tuple[Path | None, tuple[int, int]]] = {}
         try:
             for index, path, thumb, dims in media.fetch_thumbnails(job.id, urls, size):
                 found[index] = (path, dims)
@@ -184,22 +200,8 @@ class JobCard(anywidget.AnyWidget):
                 job.cached_paths()  # all cached by now: records them in the job store
             except Exception:
                 pass
-        missing = [i + 1 for i in range(len(urls)) if found.get(i, (None,))[0] is None]
-        if missing and not node.message:
-            node.message = (f"{len(missing)} of {len(urls)} results could not be downloaded "
-                            f"(output {', '.join(map(str, missing))}); the service's links expire "
-                            "after a while: use %youchuan job <id> to try again soon after a "
-                            "job finishes.")
-        outputs: list[OutputState] = []
-        audits = job.audits
-        for i in range(len(urls) if found else 0):
-            path, (width, height) = found.get(i, (None, (0, 0)))
-            if path is None or is_video_name(str(path)):
-                width = height = 0
-            audit = audits[i] if i < len(audits) else ""
-            outputs.append({"index": i, "rejected": bool(audit), "audit": audit,
-                            "width": width, "height": height})
-        node.outputs = outputs
+        node.outputs, trouble = results(job, found)
+        node.message = node.message or trouble
         node.media_ready = True
         self._sync(final=True)
 
@@ -240,8 +242,11 @@ class JobCard(anywidget.AnyWidget):
         """Block until the root submission has a job (or failed to submit); return the job."""
         deadline = time.monotonic() + min(timeout, 300.0)
         with self._lock:
-            while (self.root is not None and self.root.job is None
-                   and self.root.state in ("submitting", "waiting")):
+            while (
+                self.root is not None
+                and self.root.job is None
+                and self.root.state in ("submitting", "waiting")
+            ):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -259,8 +264,7 @@ class JobCard(anywidget.AnyWidget):
             cards, thumbs = cast(list[CardState], list(self.cards)), dict(self.thumbs)
         data["text/html"] = _static.html(cards, thumbs, simulator=self.simulator)
         data["text/plain"] = _static.text(cards)
-        root = {"job_id": cards[0]["job_id"], "label": cards[0]["label"]} if cards else {
-            "job_id": "", "label": ""}
+        root = {name: cards[0][name] if cards else "" for name in ("job_id", "label")}
         metadata = {**metadata, "youchuan_nb": root}
         return data, metadata
 
@@ -300,8 +304,8 @@ class JobCard(anywidget.AnyWidget):
         elif kind == "media":
             self._session.run_in_background(self._send_media, content, pool="media")
 
-    def _ack(self, rid: Any, ok: bool, error: str = "") -> None:
-        self.send({"type": "ack", "rid": rid, "ok": ok, "error": error})
+    def _ack(self, rid: Any, ok: bool, error: str = "", **extra: Any) -> None:
+        self.send({"type": "ack", "rid": rid, "ok": ok, "error": error, **extra})
 
     def _on_action(self, msg: dict) -> None:
         rid = msg.get("rid")
@@ -312,11 +316,14 @@ class JobCard(anywidget.AnyWidget):
                 node = self._nodes.get(str(msg.get("key")))
                 if node is None or node.job is None or not node.job.ok:
                     raise ValueError("this job has not finished yet")
-                self.send({"type": "ack", "rid": rid, "ok": True, "error": "",
-                           "copy": use_cell(node.job, int(msg.get("index") or 0))})
+                self._ack(rid, True, copy=use_cell(node.job, int(msg.get("index") or 0)))
                 return
-            self.perform(str(msg.get("key")), str(msg.get("action")), msg.get("index"),
-                         msg.get("params") or {})
+            self.perform(
+                str(msg.get("key")),
+                str(msg.get("action")),
+                msg.get("index"),
+                msg.get("params") or {},
+            )
         except (ValueError, YouchuanError, KeyError, TypeError) as exc:
             self._ack(rid, False, str(exc))
             return
@@ -342,14 +349,23 @@ class JobCard(anywidget.AnyWidget):
         with self._lock:
             for other in self._nodes.values():
                 # a double click, or the same click again while it runs, submits once
-                if other.request == request and other.state not in ("refused", "unknown") and (
-                        other.job is None or not other.job.done):
+                if (
+                    other.request == request
+                    and other.state not in ("refused", "unknown")
+                    and (other.job is None or not other.job.done)
+                ):
                     return other
         call, spec = build_call(job, action, index, params, self)
         assert spec.endpoint is not None  # build_call only answers for endpoints
-        return self.submit(spec.endpoint, call, params={"action": action, **params},
-                           parent_key=key, label=spec.label(index, params, job),
-                           prompt=params.get("prompt") or job.text, request=request)
+        return self.submit(
+            spec.endpoint,
+            call,
+            params={"action": action, **params},
+            parent_key=key,
+            label=spec.label(index, params, job),
+            prompt=params.get("prompt") or job.text,
+            request=request,
+        )
 
     # CallContext (what _card_actions may ask of the card)
     def check_request(self, ep_name: str, fields: dict[str, Any], parent: Job) -> Any:
@@ -357,17 +373,7 @@ class JobCard(anywidget.AnyWidget):
 
     def output_size(self, job: Job, index: int) -> tuple[int, int]:
         node = self.node_for_job(job.id)
-        if node is not None and index < len(node.outputs):
-            out = node.outputs[index]
-            if out.get("width") and out.get("height"):
-                return out["width"], out["height"]
-        from PIL import Image
-
-        paths = job.cached_paths()
-        if index >= len(paths) or paths[index] is None:
-            raise ValueError(f"image {index + 1} is not available locally (its download failed)")
-        with Image.open(paths[index]) as im:
-            return im.size
+        return image_size(job, index, node.outputs if node is not None else [])
 
     def _use_as_prompt(self, job: Job, index: int) -> None:
         from IPython import get_ipython

@@ -11,19 +11,29 @@ A click arrives as ``{"action": <name>, "index": i, "params": {...}}``. ``ACTION
   checked before anything is sent;
 * the detail of the pending row's label ("Upscale (creative) of image 2 of job 1a2b3c4d").
 
-``use`` and ``download`` are local: ``use`` answers with a cell to copy, ``download`` is a link
-the front end makes from media it already has.
+``use`` and ``download`` call nothing: ``use`` is answered with a cell to copy; ``download`` is
+a link the front end makes from media it already has, and never reaches the kernel.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..client import Job, mask_from_shapes
-from ..contract import (ACTION_LABELS, JobFacts, enum_name, enum_names, is_http_url,
-                        parse_prompt, refusal)
+from ..contract import (
+    ACTION_LABELS,
+    JobFacts,
+    enum_name,
+    enum_names,
+    is_http_url,
+    parse_prompt,
+    refusal,
+)
+
+if TYPE_CHECKING:  # _card_state imports this module
+    from ._card_state import OutputState
 
 PAN_SCALE = 1.5
 
@@ -55,6 +65,7 @@ class CardAction:
     keys: tuple[str, ...]  # its keys in CardState.actions / grid_actions
     build: Build | None = None
     detail: Callable[[Mapping[str, Any]], str] = lambda _params: ""
+    sent: bool = True  # the front end sends it to the kernel (False: front end only)
 
     def reason(self, job: Job, facts: JobFacts) -> str:
         """Why the button is disabled for ``job`` ("" when it is enabled)."""
@@ -112,20 +123,23 @@ def _remix(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Cal
     if not prompt:
         raise ValueError("remix needs a prompt: edit the text and submit again")
     mode = _choice("remix", "mode", params.get("mode") or "strong", "remix mode")
-    ctx.check_request("remix", {"jobId": job.id, "imageNo": i, "remixPrompt": prompt,
-                                "mode": mode}, job)
+    ctx.check_request(
+        "remix", {"jobId": job.id, "imageNo": i, "remixPrompt": prompt, "mode": mode}, job
+    )
     return lambda: job.remix(i, prompt, mode=mode)
 
 
 def _inpaint(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
     shapes = params.get("shapes") or []
     if not shapes:
-        raise ValueError("vary region needs at least one area: draw a rectangle or polygon on "
-                         "the image")
+        raise ValueError(
+            "vary region needs at least one area: draw a rectangle or polygon on the image"
+        )
     mask = mask_from_shapes(shapes, *ctx.output_size(job, i))
     prompt = _text(params) or None
-    ctx.check_request("inpaint", {"jobId": job.id, "imageNo": i, "mask": mask,
-                                  "remixPrompt": prompt}, job)
+    ctx.check_request(
+        "inpaint", {"jobId": job.id, "imageNo": i, "mask": mask, "remixPrompt": prompt}, job
+    )
     return lambda: job.inpaint(i, mask, remix_prompt=prompt)
 
 
@@ -155,22 +169,40 @@ def _upscale_video(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext
 
 
 _ALL = [
-    CardAction("upscale", "upscale", "image", ("upscale_standard", "upscale_creative"), _upscale,
-               lambda p: f" ({p.get('type', 'standard')})"),
-    CardAction("vary", "variation", "image", ("vary_subtle", "vary_strong"), _vary,
-               lambda p: " (strong)" if p.get("strong") else " (subtle)"),
+    CardAction(
+        "upscale",
+        "upscale",
+        "image",
+        ("upscale_standard", "upscale_creative"),
+        _upscale,
+        lambda p: f" ({p.get('type', 'standard')})",
+    ),
+    CardAction(
+        "vary",
+        "variation",
+        "image",
+        ("vary_subtle", "vary_strong"),
+        _vary,
+        lambda p: " (strong)" if p.get("strong") else " (subtle)",
+    ),
     CardAction("pan", "pan", "image", ("pan",), _pan, lambda p: f" {p.get('direction')}"),
     CardAction("zoom", "outpaint", "image", ("zoom",), _zoom, lambda p: f" x{p.get('scale')}"),
     CardAction("remix", "remix", "image", ("remix",), _remix),
     CardAction("inpaint", "inpaint", "image", ("inpaint",), _inpaint),
-    CardAction("animate", "video_diffusion", "image", ("animate",), _animate,
-               lambda p: f" ({p.get('motion', 'low')} motion)"),
+    CardAction(
+        "animate",
+        "video_diffusion",
+        "image",
+        ("animate",),
+        _animate,
+        lambda p: f" ({p.get('motion', 'low')} motion)",
+    ),
     CardAction("enhance", "enhance", "image", ("enhance",), _enhance),
     CardAction("use", None, "image", ("use",)),
     CardAction("reroll", "reroll", "grid", ("reroll",), _reroll),
     CardAction("extend", "extend_video", "video", ("extend",), _extend),
     CardAction("upscale_video", "video_upscale", "video", ("upscale_video",), _upscale_video),
-    CardAction("download", None, "video", ("download",)),
+    CardAction("download", None, "video", ("download",), sent=False),
 ]
 
 #: message action -> what it does
@@ -193,6 +225,21 @@ def action_states(job: Job, video: bool) -> tuple[dict[str, str], dict[str, str]
     return actions, grid
 
 
+def image_size(job: Job, index: int, outputs: Sequence[OutputState]) -> tuple[int, int]:
+    """The full size of image ``index`` (for a vary-region mask): known from the card's outputs,
+    else read from the downloaded file."""
+    if index < len(outputs) and outputs[index]["width"] and outputs[index]["height"]:
+        return outputs[index]["width"], outputs[index]["height"]
+    from PIL import Image
+
+    paths = job.cached_paths()
+    path = paths[index] if index < len(paths) else None
+    if path is None:
+        raise ValueError(f"image {index + 1} is not available locally (its download failed)")
+    with Image.open(path) as im:
+        return im.size
+
+
 def use_cell(job: Job, index: int) -> str:
     """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt."""
     if not 0 <= index < len(job.urls):
@@ -203,8 +250,9 @@ def use_cell(job: Job, index: int) -> str:
     return f"%%imagine\n{url} {parse_prompt(job.text).text}"
 
 
-def build_call(job: Job, name: str, index: int | None, params: Mapping[str, Any],
-               ctx: CallContext) -> tuple[Call, CardAction]:
+def build_call(
+    job: Job, name: str, index: int | None, params: Mapping[str, Any], ctx: CallContext
+) -> tuple[Call, CardAction]:
     """The client call a click asks for (not yet made), and its table entry."""
     action = ACTIONS.get(name)
     if action is None or action.build is None or action.endpoint is None:

@@ -10,19 +10,37 @@ aspect ratio of its placeholders all come from :func:`card_state`.
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Literal, TypedDict
 
 from ..client import Job
-from ..contract import (ENDED_STATES, MAX_VIDEO_EXTENSIONS, comment_advice, expected_outputs,
-                        is_video_endpoint, parse_prompt)
+from ..contract import (
+    ENDED_STATES,
+    MAX_VIDEO_EXTENSIONS,
+    comment_advice,
+    expected_outputs,
+    is_video_endpoint,
+    is_video_name,
+    parse_prompt,
+)
 from ._card_actions import action_states
 
 #: A node's status: a submission on its way (submitting, waiting for a slot), the job's own
 #: state (queued … failed), or the card's own ends: refused (the service said no before a job
 #: existed) and unknown (we lost track: the submit may or may not have made a job, or polling
 #: gave up).
-Status = Literal["submitting", "waiting", "queued", "running", "finishing", "finished",
-                 "failed", "refused", "unknown"]
+Status = Literal[
+    "submitting",
+    "waiting",
+    "queued",
+    "running",
+    "finishing",
+    "finished",
+    "failed",
+    "refused",
+    "unknown",
+]
 Kind = Literal["grid", "single", "video"]
 
 #: Statuses after which a node never changes again.
@@ -67,8 +85,16 @@ class CardState(TypedDict):
 class Node:
     """One job in a card's tree: a submission on its way, or a Job."""
 
-    def __init__(self, key: str, *, action: str, params: dict, parent_key: str | None = None,
-                 label: str = "", prompt: str = "") -> None:
+    def __init__(
+        self,
+        key: str,
+        *,
+        action: str,
+        params: dict,
+        parent_key: str | None = None,
+        label: str = "",
+        prompt: str = "",
+    ) -> None:
         self.key = key
         self.action = action
         self.params = params
@@ -83,6 +109,32 @@ class Node:
         self.media_ready = False
         self.outputs: list[OutputState] = []
         self.request: tuple | None = None  # (key, action, index, params) for de-duplication
+
+
+def results(
+    job: Job, found: Mapping[int, tuple[Path | None, tuple[int, int]]]
+) -> tuple[list[OutputState], str]:
+    """A finished job's outputs from what was downloaded (``found``: index -> (path, (width,
+    height))), and what to say about the downloads that failed ("" if none did)."""
+    urls, audits = job.urls, job.audits
+    missing = [i + 1 for i in range(len(urls)) if found.get(i, (None,))[0] is None]
+    trouble = ""
+    if missing:
+        trouble = (
+            f"{len(missing)} of {len(urls)} results could not be downloaded "
+            f"(output {', '.join(map(str, missing))}); the service's links expire after a "
+            "while: use %youchuan job <id> to try again soon after a job finishes."
+        )
+    outputs: list[OutputState] = []
+    for i in range(len(urls) if found else 0):
+        path, (width, height) = found.get(i, (None, (0, 0)))
+        if path is None or is_video_name(str(path)):
+            width = height = 0
+        audit = audits[i] if i < len(audits) else ""
+        outputs.append(
+            {"index": i, "rejected": bool(audit), "audit": audit, "width": width, "height": height}
+        )
+    return outputs, trouble
 
 
 def status_of(node: Node) -> Status:
@@ -107,8 +159,10 @@ def message_of(node: Node, status: Status) -> str:
         if not job.poll_error:
             return ""  # e.g. the slot it waited for: old news once the job exists
         if job.poll_gave_up:
-            return (f"Stopped checking this job: {job.poll_error} Look it up later with "
-                    f"%youchuan job {job.id}.")
+            return (
+                f"Stopped checking this job: {job.poll_error} Look it up later with "
+                f"%youchuan job {job.id}."
+            )
         return f"Can't check the job right now ({job.poll_error}); retrying."
     return node.message  # results that could not be downloaded
 

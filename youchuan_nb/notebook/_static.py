@@ -14,33 +14,43 @@ from html import escape
 
 from ._card_state import CardState
 
-_STATUS_COLOURS = {"finished": "#1a7f37", "failed": "#cf222e", "refused": "#cf222e",
-                   "unknown": "#9a6700", "waiting": "#6e7781"}
+_STATUS_COLOURS = {
+    "finished": "#1a7f37",
+    "failed": "#cf222e",
+    "refused": "#cf222e",
+    "unknown": "#9a6700",
+    "waiting": "#6e7781",
+}
 
 
 def _thumb(data: bytes) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
-def html(cards: Sequence[CardState], thumbs: Mapping[str, bytes], *,
-         simulator: bool = False) -> str:
+def html(
+    cards: Sequence[CardState], thumbs: Mapping[str, bytes], *, simulator: bool = False
+) -> str:
     depth: dict[str, int] = {}
     parts = ['<div class="yc-static" style="font-family:sans-serif;font-size:13px">']
     for card in cards:
         level = depth.get(card["parent_key"] or "", -1) + 1
         depth[card["key"]] = level
         colour = _STATUS_COLOURS.get(card["status"], "#0969da")
-        parts.append(f'<div style="margin:6px 0 6px {level * 24}px;border:1px solid #d0d7de;'
-                     'border-radius:6px;padding:8px">')
+        parts.append(
+            f'<div style="margin:6px 0 6px {level * 24}px;border:1px solid #d0d7de;'
+            'border-radius:6px;padding:8px">'
+        )
         head = []
         if simulator:
-            head.append('<span style="background:#9a6700;color:#fff;padding:1px 6px;'
-                        'border-radius:4px;font-size:11px">SIMULATOR</span>')
+            head.append(
+                '<span style="background:#9a6700;color:#fff;padding:1px 6px;'
+                'border-radius:4px;font-size:11px">SIMULATOR</span>'
+            )
         head.append(f"<b>{escape(card['label'])}</b>")
         head.append(f'<span style="color:{colour}">{escape(card["status"])}</span>')
         if card["job_id"]:
             head.append(f"<code>{escape(card['job_id'])}</code>")
-        parts.append('<div>' + " &middot; ".join(head) + "</div>")
+        parts.append("<div>" + " &middot; ".join(head) + "</div>")
         prompt = " ".join([card["prompt"], *card["chips"]])
         if prompt.strip():
             parts.append(f'<div style="margin:4px 0">{escape(prompt)}</div>')
@@ -50,18 +60,22 @@ def html(cards: Sequence[CardState], thumbs: Mapping[str, bytes], *,
         for out in card["outputs"]:
             i = out["index"]
             if out["rejected"]:
-                images.append(f'<span style="display:inline-block;width:128px;padding:4px">'
-                              f'Rejected by moderation: {escape(out["audit"])}</span>')
+                images.append(
+                    f'<span style="display:inline-block;width:128px;padding:4px">'
+                    f"Rejected by moderation: {escape(out['audit'])}</span>"
+                )
                 continue
             data = thumbs.get(f"{card['key']}/{i}")
             if data:
                 what = "video" if card["kind"] == "video" else "image"
                 alt = escape(f"{what} {i + 1} of job {card['job_id']}")
-                images.append(f'<img src="{_thumb(data)}" alt="{alt}" title="{alt}" '
-                              'style="max-width:256px;margin:2px;border-radius:4px">')
+                images.append(
+                    f'<img src="{_thumb(data)}" alt="{alt}" title="{alt}" '
+                    'style="max-width:256px;margin:2px;border-radius:4px">'
+                )
         if images:
             per_row = 2 if card["kind"] != "single" else 1
-            rows = ["".join(images[i:i + per_row]) for i in range(0, len(images), per_row)]
+            rows = ["".join(images[i : i + per_row]) for i in range(0, len(images), per_row)]
             parts.append("<div>" + "<br>".join(rows) + "</div>")
         parts.append("</div>")
     parts.append("</div>")
