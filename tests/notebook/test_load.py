@@ -32,15 +32,27 @@ print("\nRESULT " + json.dumps(out))
 
 
 def _run(tmp_path, then: str, **env: str) -> tuple[dict, str]:
-    base = {k: v for k, v in os.environ.items()
-            if not k.startswith("YOUCHUAN_") or k == "YOUCHUAN_SIM_JOB_SECONDS"}
-    base.update(YOUCHUAN_NB_HOME=str(tmp_path), YOUCHUAN_NB_WAIT="always",
-                YOUCHUAN_SIM_JOB_SECONDS="0.2", **env)
-    proc = subprocess.run([sys.executable, "-c", _SNIPPET, json.dumps(HEAVY), then], env=base,
-                          capture_output=True, text=True, timeout=120)
+    base = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("YOUCHUAN_") or k == "YOUCHUAN_SIM_JOB_SECONDS"
+    }
+    base.update(
+        YOUCHUAN_NB_HOME=str(tmp_path),
+        YOUCHUAN_NB_WAIT="always",
+        YOUCHUAN_SIM_JOB_SECONDS="0.2",
+        **env,
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", _SNIPPET, json.dumps(HEAVY), then],
+        env=base,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert line is not None, proc.stdout + proc.stderr
-    return json.loads(line[len("RESULT "):]), proc.stdout
+    return json.loads(line[len("RESULT ") :]), proc.stdout
 
 
 def test_load_imports_nothing_heavy_and_starts_nothing(tmp_path):
@@ -54,14 +66,24 @@ def test_load_imports_nothing_heavy_and_starts_nothing(tmp_path):
     assert {"requests", "anywidget", "youchuan_nb.sim"} <= set(out["after"])
 
 
-@pytest.mark.parametrize("env,needle", [
-    ({"YOUCHUAN_APP_ID": "app-123456", "YOUCHUAN_SECRET": "s3cret"},
-     "using the Youchuan service as app***56"),
-    ({"YOUCHUAN_APP_ID": "app-123456", "YOUCHUAN_SECRET": "s3cret",
-      "YOUCHUAN_BASE_URL": "https://example.invalid/"},
-     "using the Youchuan service at https://example.invalid as app***56"),
-    ({"YOUCHUAN_APP_ID": "app-123456"}, "missing credentials: set YOUCHUAN_SECRET"),
-])
+@pytest.mark.parametrize(
+    "env,needle",
+    [
+        (
+            {"YOUCHUAN_APP_ID": "app-123456", "YOUCHUAN_SECRET": "s3cret"},
+            "using the Youchuan service as app***56",
+        ),
+        (
+            {
+                "YOUCHUAN_APP_ID": "app-123456",
+                "YOUCHUAN_SECRET": "s3cret",
+                "YOUCHUAN_BASE_URL": "https://example.invalid/",
+            },
+            "using the Youchuan service at https://example.invalid as app***56",
+        ),
+        ({"YOUCHUAN_APP_ID": "app-123456"}, "missing credentials: set YOUCHUAN_SECRET"),
+    ],
+)
 def test_load_says_which_service_from_the_environment_alone(tmp_path, env, needle):
     out, printed = _run(tmp_path, "nothing", **env)
     assert needle in printed, printed

@@ -22,7 +22,9 @@ def ip(tmp_path_factory):
 
 def run(ip, line, cell=None):
     if cell is None:
-        return ip.run_line_magic(*line.split(" ", 1)) if " " in line else ip.run_line_magic(line, "")
+        return (
+            ip.run_line_magic(*line.split(" ", 1)) if " " in line else ip.run_line_magic(line, "")
+        )
     name, _, rest = line.partition(" ")
     return ip.run_cell_magic(name, rest, cell)
 
@@ -41,13 +43,16 @@ def test_default_flags_respect_the_prompt(ip):
     assert "--v" not in ip.user_ns["n6"].text
 
 
-@pytest.mark.parametrize("line,cell,needle", [
-    ("imagine --timeout abc", "a cat", "expected a number"),
-    ("imagine --bogus", "a cat", "unknown option --bogus"),
-    ("imagine", "   ", "the cell body is the prompt"),
-    ("imagine", "a cat --chaos 500", "--chaos 500 is out of range"),
-    ("imagine", "a cat --v 8.1 --tile", "not supported by model 8.1"),
-])
+@pytest.mark.parametrize(
+    "line,cell,needle",
+    [
+        ("imagine --timeout abc", "a cat", "expected a number"),
+        ("imagine --bogus", "a cat", "unknown option --bogus"),
+        ("imagine", "   ", "the cell body is the prompt"),
+        ("imagine", "a cat --chaos 500", "--chaos 500 is out of range"),
+        ("imagine", "a cat --v 8.1 --tile", "not supported by model 8.1"),
+    ],
+)
 def test_mistakes_are_one_line_usage_errors(ip, line, cell, needle):
     name, _, rest = line.partition(" ")
     with pytest.raises(UsageError, match=None) as info:
@@ -165,15 +170,22 @@ def test_half_credentials_load_without_traceback(tmp_path):
     import subprocess
     import sys
 
-    code = ("from IPython.testing.globalipapp import start_ipython\n"
-            "ip = start_ipython()\n"
-            "ip.run_line_magic('load_ext', 'youchuan_nb')\n"
-            "r = ip.run_cell('%imagine a cat')\n"
-            "print('LOADED', 'imagine' in ip.magics_manager.magics['line'])\n")
-    env = {"PATH": "/usr/bin:/bin", "YOUCHUAN_APP_ID": "only-the-app-id",
-           "YOUCHUAN_NB_HOME": str(tmp_path), "HOME": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=120)
+    code = (
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "ip = start_ipython()\n"
+        "ip.run_line_magic('load_ext', 'youchuan_nb')\n"
+        "r = ip.run_cell('%imagine a cat')\n"
+        "print('LOADED', 'imagine' in ip.magics_manager.magics['line'])\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "YOUCHUAN_APP_ID": "only-the-app-id",
+        "YOUCHUAN_NB_HOME": str(tmp_path),
+        "HOME": str(tmp_path),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     out = proc.stdout + proc.stderr
     assert "LOADED True" in out, out
     assert "missing credentials: set YOUCHUAN_SECRET" in out
@@ -181,18 +193,21 @@ def test_half_credentials_load_without_traceback(tmp_path):
 
 
 # -- argument parsing: one style, choices from the contract -------------------------------------
-@pytest.mark.parametrize("magic,line,cell,needle", [
-    ("imagine", '--name "pic', "a cat", "no closing quotation"),
-    ("animate", "--from fox:²", None, "image number '²': use 1-4"),
-    ("animate", "--from fox:5", None, "image number '5': use 1-4"),
-    ("animate", "--resolution 1080p", "waves", "invalid choice: '1080p'"),
-    ("animate", "--motion fast", "waves", "invalid choice: 'fast'"),
-    ("animate", "--bogus", "waves", "unknown option --bogus"),
-    ("youchuan", "pan zzz 1 sideways", None, "invalid choice: 'sideways'"),
-    ("youchuan", "upscale zzz ²", None, "image number '²'"),
-    ("youchuan", 'remix zzz 1 "a cat', None, "no closing quotation"),
-    ("youchuan", "account --verbose", None, "unrecognized arguments: --verbose"),
-])
+@pytest.mark.parametrize(
+    "magic,line,cell,needle",
+    [
+        ("imagine", '--name "pic', "a cat", "no closing quotation"),
+        ("animate", "--from fox:²", None, "image number '²': use 1-4"),
+        ("animate", "--from fox:5", None, "image number '5': use 1-4"),
+        ("animate", "--resolution 1080p", "waves", "invalid choice: '1080p'"),
+        ("animate", "--motion fast", "waves", "invalid choice: 'fast'"),
+        ("animate", "--bogus", "waves", "unknown option --bogus"),
+        ("youchuan", "pan zzz 1 sideways", None, "invalid choice: 'sideways'"),
+        ("youchuan", "upscale zzz ²", None, "image number '²'"),
+        ("youchuan", 'remix zzz 1 "a cat', None, "no closing quotation"),
+        ("youchuan", "account --verbose", None, "unrecognized arguments: --verbose"),
+    ],
+)
 def test_usage_errors_are_one_line(ip, magic, line, cell, needle):
     with pytest.raises(UsageError) as info:
         if cell is None:
@@ -236,8 +251,16 @@ def test_settings_are_declared_once_and_config_writes_them(ip, capsys):
     from youchuan_nb.notebook._magics import ImagineMagics
     from youchuan_nb.notebook._session import Settings, get_session
 
-    names = {"poll_interval", "max_poll_interval", "default_flags", "thumbnail_size",
-             "cache_dir", "wait", "timeout", "max_concurrent"}
+    names = {
+        "poll_interval",
+        "max_poll_interval",
+        "default_flags",
+        "thumbnail_size",
+        "cache_dir",
+        "wait",
+        "timeout",
+        "max_concurrent",
+    }
     assert names <= set(Settings.class_traits(config=True))
     assert not set(ImagineMagics.class_own_traits(config=True))  # nothing declared twice
     ip.run_line_magic("config", "ImagineMagics")
@@ -310,8 +333,11 @@ def test_run_all_on_a_finished_notebook_submits_nothing(ip):
     notebook()
     assert len(sim.created) == made
     # the re-shown grid carries its follow-ups, from the store's parent links
-    card = next(c for c in reversed(session.cards) if c.root and c.root.job
-                and c.root.job.id == ip.user_ns["tree"].id)
+    card = next(
+        c
+        for c in reversed(session.cards)
+        if c.root and c.root.job and c.root.job.id == ip.user_ns["tree"].id
+    )
     assert {j.action for j in card.jobs} >= {"diffusion", "upscale"}
     notebook()  # and again in the same kernel
     assert len(sim.created) == made
@@ -331,3 +357,30 @@ def test_a_failed_job_is_not_reused(ip):
         sim.faults = saved
     run(ip, "imagine --wait --name mended", "a glass bird")
     assert sim.count("diffusion") == before + 2 and ip.user_ns["mended"].ok
+
+
+def test_plain_rerun_lists_the_same_files_without_submitting(ip, capsys):
+    from youchuan_nb.notebook._session import get_session
+
+    sim = get_session().client.simulator
+    before = sim.count("diffusion")
+    ip.run_cell_magic("imagine", "--plain", "a copper kettle on a stove")
+    first = capsys.readouterr().out
+    ip.run_cell_magic("imagine", "--plain", "a copper kettle on a stove")
+    second = capsys.readouterr().out
+    assert sim.count("diffusion") == before + 1
+    assert "unchanged cell" in second
+    assert [ln for ln in first.splitlines() if ".png" in ln] == [
+        ln for ln in second.splitlines() if ".png" in ln
+    ]
+
+
+def test_job_subcommand_after_a_restart_shows_the_follow_ups(ip):
+    run(ip, "imagine --wait --name roots", "a banyan tree at noon")
+    root_id = ip.user_ns["roots"].id
+    ip.run_line_magic("yc", "vary roots 2 --strong")
+    session = _restart()
+    ip.run_line_magic("youchuan", f"job {root_id}")
+    card = session.cards[-1]
+    assert [j.action for j in card.jobs] == ["diffusion", "variation"]
+    assert card.jobs[1].parent_id == root_id

@@ -65,9 +65,9 @@ def _masked(app_id: str) -> str:
 
 
 def _display_job(job: Any) -> None:
-    from ._card import show_job
+    from ._rerun import show_tree
 
-    show_job(job)
+    show_tree(job)  # with its follow-ups, from the store's parent links after a restart
 
 
 def register_display(ipython: Any) -> None:

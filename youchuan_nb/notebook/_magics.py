@@ -186,6 +186,13 @@ class ImagineMagics(Magics, Settings):
         client = self.client()
         timeout = self.timeout if opts.timeout is None else opts.timeout
         if opts.plain:
+            found = (
+                None if opts.new else _rerun.find_job(self.session, "diffusion", {"text": prompt})
+            )
+            if found is not None:
+                job, since = found
+                print(_rerun.note(since))
+                return self._plain(lambda: job, timeout)
             return self._plain(lambda: client.diffusion(prompt), timeout)
         self.make_job(
             "diffusion",

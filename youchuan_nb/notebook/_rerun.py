@@ -38,12 +38,26 @@ def remember(session: Session, endpoint: str, body: dict, card: JobCard, node: A
 
 
 def find(session: Session, endpoint: str, body: dict, parent: Job | None = None) -> Found | None:
-    """The job this request made before, shown in a new card with its follow-ups, or None."""
+    """The job this request made before, on the card that made it in this kernel, or on a new
+    card with its follow-ups from the store; None if there is none (or it failed)."""
     previous = session.in_cell.get(request_key(endpoint, body))
     if previous is not None:
         card, node = previous
         if not _gave_nothing(node):
             return Found(card, node, node.started)
+    found = find_job(session, endpoint, body)
+    if found is None:
+        return None
+    job, since = found
+    card = tree_card(session, job, parent=parent)
+    node = card.node_for_job(job.id)
+    remember(session, endpoint, body, card, node)
+    return Found(card, node, since)
+
+
+def find_job(session: Session, endpoint: str, body: dict) -> tuple[Job, float] | None:
+    """The job the store recorded for this request (finished or in flight) and when it was
+    submitted, or None."""
     client = session.client
     if client.store is None:
         return None
@@ -53,10 +67,7 @@ def find(session: Session, endpoint: str, body: dict, parent: Job | None = None)
     job = _lookup(client, rec.job_id, in_flight=rec.state != "finished")
     if job is None or job.failed:
         return None
-    card = tree_card(session, job, parent=parent)
-    node = card.node_for_job(job.id)
-    remember(session, endpoint, body, card, node)
-    return Found(card, node, rec.created_at)
+    return job, rec.created_at
 
 
 def _gave_nothing(node: Any) -> bool:
@@ -91,6 +102,18 @@ def tree_card(session: Session, job: Job, *, parent: Job | None = None) -> JobCa
     parent_key = card.add_job(parent).key if parent is not None else None
     node = card.add_job(job, parent_key)
     _add_children(session.client, card, job, node.key, 0)
+    return card
+
+
+def show_tree(job: Job, session: Session | None = None) -> JobCard:
+    """Display ``job`` with its follow-ups (a headless run waits for them to end)."""
+    from ._session import get_session, interactive_frontend
+
+    session = session or get_session()
+    card = tree_card(session, job).show()
+    if not interactive_frontend():
+        card.wait(session.settings.timeout)
+        card.refresh_output()
     return card
 
 
