@@ -22,7 +22,9 @@ def ip(tmp_path_factory):
 
 def run(ip, line, cell=None):
     if cell is None:
-        return ip.run_line_magic(*line.split(" ", 1)) if " " in line else ip.run_line_magic(line, "")
+        return (
+            ip.run_line_magic(*line.split(" ", 1)) if " " in line else ip.run_line_magic(line, "")
+        )
     name, _, rest = line.partition(" ")
     return ip.run_cell_magic(name, rest, cell)
 
@@ -41,13 +43,16 @@ def test_default_flags_respect_the_prompt(ip):
     assert "--v" not in ip.user_ns["n6"].text
 
 
-@pytest.mark.parametrize("line,cell,needle", [
-    ("imagine --timeout abc", "a cat", "expected a number"),
-    ("imagine --bogus", "a cat", "unknown option --bogus"),
-    ("imagine", "   ", "the cell body is the prompt"),
-    ("imagine", "a cat --chaos 500", "--chaos 500 is out of range"),
-    ("imagine", "a cat --v 8.1 --tile", "not supported by model 8.1"),
-])
+@pytest.mark.parametrize(
+    "line,cell,needle",
+    [
+        ("imagine --timeout abc", "a cat", "expected a number"),
+        ("imagine --bogus", "a cat", "unknown option --bogus"),
+        ("imagine", "   ", "the cell body is the prompt"),
+        ("imagine", "a cat --chaos 500", "--chaos 500 is out of range"),
+        ("imagine", "a cat --v 8.1 --tile", "not supported by model 8.1"),
+    ],
+)
 def test_mistakes_are_one_line_usage_errors(ip, line, cell, needle):
     name, _, rest = line.partition(" ")
     with pytest.raises(UsageError, match=None) as info:
@@ -165,16 +170,217 @@ def test_half_credentials_load_without_traceback(tmp_path):
     import subprocess
     import sys
 
-    code = ("from IPython.testing.globalipapp import start_ipython\n"
-            "ip = start_ipython()\n"
-            "ip.run_line_magic('load_ext', 'youchuan_nb')\n"
-            "r = ip.run_cell('%imagine a cat')\n"
-            "print('LOADED', 'imagine' in ip.magics_manager.magics['line'])\n")
-    env = {"PATH": "/usr/bin:/bin", "YOUCHUAN_APP_ID": "only-the-app-id",
-           "YOUCHUAN_NB_HOME": str(tmp_path), "HOME": str(tmp_path)}
-    proc = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          timeout=120)
+    code = (
+        "from IPython.testing.globalipapp import start_ipython\n"
+        "ip = start_ipython()\n"
+        "ip.run_line_magic('load_ext', 'youchuan_nb')\n"
+        "r = ip.run_cell('%imagine a cat')\n"
+        "print('LOADED', 'imagine' in ip.magics_manager.magics['line'])\n"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "YOUCHUAN_APP_ID": "only-the-app-id",
+        "YOUCHUAN_NB_HOME": str(tmp_path),
+        "HOME": str(tmp_path),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
     out = proc.stdout + proc.stderr
     assert "LOADED True" in out, out
     assert "missing credentials: set YOUCHUAN_SECRET" in out
     assert "Traceback" not in out
+
+
+# -- argument parsing: one style, choices from the contract -------------------------------------
+@pytest.mark.parametrize(
+    "magic,line,cell,needle",
+    [
+        ("imagine", '--name "pic', "a cat", "no closing quotation"),
+        ("animate", "--from fox:²", None, "image number '²': use 1-4"),
+        ("animate", "--from fox:5", None, "image number '5': use 1-4"),
+        ("animate", "--resolution 1080p", "waves", "invalid choice: '1080p'"),
+        ("animate", "--motion fast", "waves", "invalid choice: 'fast'"),
+        ("animate", "--bogus", "waves", "unknown option --bogus"),
+        ("youchuan", "pan zzz 1 sideways", None, "invalid choice: 'sideways'"),
+        ("youchuan", "upscale zzz ²", None, "image number '²'"),
+        ("youchuan", 'remix zzz 1 "a cat', None, "no closing quotation"),
+        ("youchuan", "account --verbose", None, "unrecognized arguments: --verbose"),
+    ],
+)
+def test_usage_errors_are_one_line(ip, magic, line, cell, needle):
+    with pytest.raises(UsageError) as info:
+        if cell is None:
+            ip.run_line_magic(magic, line)
+        else:
+            ip.run_cell_magic(magic, line, cell)
+    message = str(info.value)
+    assert needle in message and "\n" not in message, message
+
+
+def test_choices_come_from_the_contract():
+    from youchuan_nb.contract import ENDPOINTS, enum_names
+    from youchuan_nb.contract.prompt import MOTIONS
+    from youchuan_nb.notebook import _magic_args as margs
+
+    def choices(parser, dest):
+        return next(tuple(a.choices) for a in parser._actions if a.dest == dest)
+
+    animate = margs.animate_parser()
+    assert choices(animate, "resolution") == enum_names("video_diffusion", "videoType")
+    assert choices(animate, "motion") == MOTIONS
+    pan = margs.youchuan_parser().parse_known_args(["pan", "j", "1", "top"])[0]
+    assert pan.direction == "top"  # a contract synonym of "up"
+    field = ENDPOINTS["upscale"].field("imageNo")
+    assert margs.image_number(str(field.high + 1)) == field.high
+    with pytest.raises(Exception, match="use 1-4"):
+        margs.image_number(str(field.high + 2))
+    text = margs.help_text()
+    assert "|".join(enum_names("video_diffusion", "videoType")) in text
+    assert "{" + ",".join(enum_names("pan", "direction")) + "}" in text
+
+
+def test_help_prints_and_returns(ip, capsys):
+    ip.run_line_magic("youchuan", "help")
+    ip.run_cell_magic("imagine", "--help", "ignored")
+    out = capsys.readouterr().out
+    assert "%youchuan pan" in out and "usage: %%imagine" in out
+
+
+def test_settings_are_declared_once_and_config_writes_them(ip, capsys):
+    from youchuan_nb.notebook._magics import ImagineMagics
+    from youchuan_nb.notebook._session import Settings, get_session
+
+    names = {
+        "poll_interval",
+        "max_poll_interval",
+        "default_flags",
+        "thumbnail_size",
+        "cache_dir",
+        "wait",
+        "timeout",
+        "max_concurrent",
+    }
+    assert names <= set(Settings.class_traits(config=True))
+    assert not set(ImagineMagics.class_own_traits(config=True))  # nothing declared twice
+    ip.run_line_magic("config", "ImagineMagics")
+    out = capsys.readouterr().out
+    assert all(f"ImagineMagics.{n}" in out for n in names), out
+    settings = get_session().settings
+    assert isinstance(settings, ImagineMagics)
+    ip.run_line_magic("config", "ImagineMagics.timeout = 123.0")
+    ip.run_line_magic("config", "ImagineMagics.poll_interval = 0.5")
+    try:
+        assert settings.timeout == 123.0
+        assert get_session().client.poll_interval == 0.5
+    finally:
+        ip.run_line_magic("config", "ImagineMagics.timeout = 900.0")
+        ip.run_line_magic("config", "ImagineMagics.poll_interval = 1.0")
+    ip.run_line_magic("reload_ext", "youchuan_nb")
+    assert sum(isinstance(c, ImagineMagics) for c in ip.configurables) == 1
+
+
+# -- re-running never pays twice by accident -----------------------------------------------------
+def _restart():
+    """What a kernel restart does to the notebook layer: a new session and client; the job store
+    (and here the process-wide simulator) stay."""
+    from youchuan_nb.notebook._session import get_session, reset_session
+
+    reset_session()
+    return get_session()
+
+
+def test_rerunning_a_finished_cell_shows_its_job(ip, capsys):
+    from youchuan_nb.notebook._session import get_session
+
+    sim = get_session().client.simulator
+    before = sim.count("diffusion")
+    run(ip, "imagine --wait --name once", "a heron standing in mist --ar 3:2")
+    first = ip.user_ns["once"]
+    capsys.readouterr()
+    run(ip, "imagine --wait --name again", "a heron standing in mist --ar 3:2")
+    assert sim.count("diffusion") == before + 1
+    assert ip.user_ns["again"] is first
+    assert "(unchanged cell); use --new to make a new one" in capsys.readouterr().out
+
+    session = _restart()  # a new kernel on the same job store
+    assert session.client.simulator is sim
+    run(ip, "imagine --wait --name after", "a heron standing in mist --ar 3:2")
+    assert sim.count("diffusion") == before + 1
+    assert ip.user_ns["after"].id == first.id and ip.user_ns["after"].ok
+    assert "Showing the job from" in capsys.readouterr().out
+
+    run(ip, "imagine --wait --new --name fresh", "a heron standing in mist --ar 3:2")
+    assert sim.count("diffusion") == before + 2
+    assert ip.user_ns["fresh"].id != first.id
+    run(ip, "imagine --wait --name changed", "a heron standing in rain --ar 3:2")
+    assert sim.count("diffusion") == before + 3
+
+
+def test_run_all_on_a_finished_notebook_submits_nothing(ip):
+    from youchuan_nb.notebook._session import get_session
+
+    def notebook():
+        run(ip, "imagine --wait --name tree", "an old oak on a hill")
+        ip.run_line_magic("youchuan", "upscale tree 3")
+        ip.run_cell_magic("animate", "--wait --name tree_clip --motion low", "leaves in wind")
+        ip.run_line_magic("animate", "--from tree:2 --wait --name tree_video")
+
+    sim = get_session().client.simulator
+    notebook()
+    made = len(sim.created)
+    session = _restart()
+    notebook()
+    assert len(sim.created) == made
+    # the re-shown grid carries its follow-ups, from the store's parent links
+    card = next(
+        c
+        for c in reversed(session.cards)
+        if c.root and c.root.job and c.root.job.id == ip.user_ns["tree"].id
+    )
+    assert {j.action for j in card.jobs} >= {"diffusion", "upscale"}
+    notebook()  # and again in the same kernel
+    assert len(sim.created) == made
+
+
+def test_a_failed_job_is_not_reused(ip):
+    from youchuan_nb.notebook._session import get_session
+    from youchuan_nb.sim import Faults
+
+    sim = get_session().client.simulator
+    before = sim.count("diffusion")
+    saved, sim.faults = sim.faults, Faults(fail=1.0)
+    try:
+        run(ip, "imagine --wait --name broken", "a glass bird")
+        assert ip.user_ns["broken"].failed
+    finally:
+        sim.faults = saved
+    run(ip, "imagine --wait --name mended", "a glass bird")
+    assert sim.count("diffusion") == before + 2 and ip.user_ns["mended"].ok
+
+
+def test_plain_rerun_lists_the_same_files_without_submitting(ip, capsys):
+    from youchuan_nb.notebook._session import get_session
+
+    sim = get_session().client.simulator
+    before = sim.count("diffusion")
+    ip.run_cell_magic("imagine", "--plain", "a copper kettle on a stove")
+    first = capsys.readouterr().out
+    ip.run_cell_magic("imagine", "--plain", "a copper kettle on a stove")
+    second = capsys.readouterr().out
+    assert sim.count("diffusion") == before + 1
+    assert "unchanged cell" in second
+    assert [ln for ln in first.splitlines() if ".png" in ln] == [
+        ln for ln in second.splitlines() if ".png" in ln
+    ]
+
+
+def test_job_subcommand_after_a_restart_shows_the_follow_ups(ip):
+    run(ip, "imagine --wait --name roots", "a banyan tree at noon")
+    root_id = ip.user_ns["roots"].id
+    ip.run_line_magic("yc", "vary roots 2 --strong")
+    session = _restart()
+    ip.run_line_magic("youchuan", f"job {root_id}")
+    card = session.cards[-1]
+    assert [j.action for j in card.jobs] == ["diffusion", "variation"]
+    assert card.jobs[1].parent_id == root_id

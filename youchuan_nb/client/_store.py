@@ -270,6 +270,21 @@ class JobStore:
         args += [limit, offset]
         return [self._record(r) for r in self._db().execute(sql, args).fetchall()]
 
+    def find(self, endpoint: str, params: dict, *, base_url: str,
+             states: tuple[str, ...] = ("submitted", "finished")) -> JobRecord | None:
+        """The newest record of the same request (endpoint, body, service) in one of ``states``
+        that has a job id: what re-running an unchanged notebook cell shows instead of paying
+        again."""
+        marks = ",".join("?" * len(states))
+        rows = self._db().execute(
+            f"SELECT * FROM jobs WHERE endpoint=? AND base_url=? AND state IN ({marks}) "
+            "AND job_id IS NOT NULL ORDER BY created_at DESC", (endpoint, base_url, *states))
+        wanted = {k: v for k, v in params.items() if k != "callback"}
+        for row in rows:
+            if json.loads(row["params"] or "{}") == wanted:
+                return self._record(row)
+        return None
+
     def __iter__(self) -> Iterator[JobRecord]:
         return iter(self.list(limit=1_000_000))
 

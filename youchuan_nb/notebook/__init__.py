@@ -1,10 +1,36 @@
-"""The notebook layer: magics, the job card widget, the studio and the gallery."""
+"""The notebook layer: magics, the job card widget, the studio and the gallery.
 
-from ..client import mask_from_shapes
-from ._card import JobCard, show_job
-from ._gallery import Gallery
-from ._session import Session, Settings, get_session
-from ._studio import Studio
+Names are imported at first use: ``%load_ext youchuan_nb`` imports this package, and it must not
+pull in the widget libraries.
+"""
 
-__all__ = ["JobCard", "Gallery", "Studio", "Session", "Settings", "get_session", "show_job",
-           "mask_from_shapes"]
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "JobCard": "._card",
+    "show_job": "._card",
+    "Gallery": "._gallery",
+    "Studio": "._studio",
+    "Session": "._session",
+    "Settings": "._session",
+    "get_session": "._session",
+    "mask_from_shapes": "..client",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'youchuan_nb.notebook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -1,39 +1,73 @@
-"""``%load_ext youchuan_nb``: register the magics and say which service is used."""
+"""``%load_ext youchuan_nb``: register the magics and say which service is used.
+
+Loading costs nothing: no client is made, so neither ``requests`` nor the widget libraries nor
+the simulator are imported, and the simulator is not started. Which service will be used is
+told from the environment alone; the client (and, without credentials, the simulator) comes at
+the first job.
+"""
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+_CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET")
 
 
 def load(ipython: Any) -> None:
-    from ..client import mask_app_id
     from ._magics import ImagineMagics
-    from ._session import get_session
+    from ._session import use_settings
 
-    from ..client import YouchuanError
-
-    magics = ImagineMagics(ipython)
+    # one magics object per shell: it holds the settings (%config ImagineMagics), which then
+    # survive %reload_ext, and %config does not see two of them
+    magics = next((c for c in ipython.configurables if isinstance(c, ImagineMagics)), None)
+    if magics is None:
+        magics = ImagineMagics(ipython)
     ipython.register_magics(magics)
     ipython.magics_manager.register_alias("yc", "youchuan", "line")
     register_display(ipython)
-    try:
-        client = get_session().client
-    except YouchuanError as exc:  # e.g. only one of the two credentials set
-        print(f"youchuan_nb: {exc}")
-        return
-    if client.simulator is not None:
-        print("youchuan_nb: no credentials found, using the built-in SIMULATOR "
-              "(set YOUCHUAN_APP_ID and YOUCHUAN_SECRET, or run %youchuan login, for the real "
-              "service). %youchuan help lists the commands.")
-    else:
-        print(f"youchuan_nb: using the Youchuan service at {client.base_url} as "
-              f"{mask_app_id(client.app_id)}. %youchuan help lists the commands.")
+    use_settings(magics)
+    print(service_note())
+
+
+def service_note(environ: Any = None) -> str:
+    """The load message: which service the first job will use (from the environment only; the
+    same rule as ``Client()``: no credentials and no base URL means the built-in simulator)."""
+    env = os.environ if environ is None else environ
+    app_id, secret = (env.get(name) or "" for name in _CREDENTIALS)
+    base_url = env.get("YOUCHUAN_BASE_URL") or ""
+    if not app_id and not secret and not base_url:
+        return (
+            "youchuan_nb: no credentials found, using the built-in SIMULATOR (set "
+            "YOUCHUAN_APP_ID and YOUCHUAN_SECRET, or run %youchuan login, for the real "
+            "service). It starts at the first job. %youchuan help lists the commands."
+        )
+    if not app_id or not secret:
+        missing = " and ".join(
+            n for n, v in zip(_CREDENTIALS, (app_id, secret), strict=True) if not v
+        )
+        return (
+            f"youchuan_nb: missing credentials: set {missing} (or run %youchuan login). "
+            "%youchuan help lists the commands."
+        )
+    where = f" at {base_url.rstrip('/')}" if base_url else ""
+    return (
+        f"youchuan_nb: using the Youchuan service{where} as {_masked(app_id)}. "
+        "%youchuan help lists the commands."
+    )
+
+
+def _masked(app_id: str) -> str:
+    # as client.mask_app_id, which lives in the client module that imports requests
+    if len(app_id) <= 6:
+        return app_id[:1] + "***"
+    return f"{app_id[:3]}***{app_id[-2:]}"
 
 
 def _display_job(job: Any) -> None:
-    from ._card import show_job
+    from ._rerun import show_tree
 
-    show_job(job)
+    show_tree(job)  # with its follow-ups, from the store's parent links after a restart
 
 
 def register_display(ipython: Any) -> None:
@@ -44,6 +78,8 @@ def register_display(ipython: Any) -> None:
 
 
 def unload(ipython: Any) -> None:
-    from ._session import get_session
+    from ._session import current_session
 
-    get_session().tracker.stop()
+    session = current_session()
+    if session is not None:
+        session.tracker.stop()

@@ -36,14 +36,20 @@ class Gallery(w.VBox):
         # read once: the tiles and the static fallback both use them
         self._thumbs = [_first_thumbnail(rec, client.media) for rec in self._records]
         tiles = []
-        for rec, thumb in zip(self._records, self._thumbs):
-            image = (w.Image(value=thumb, format="jpeg", layout=w.Layout(width="128px"))
-                     if thumb else w.HTML("<div style='width:128px;height:96px;background:#eee'></div>"))
+        for rec, thumb in zip(self._records, self._thumbs, strict=True):
+            image = (
+                w.Image(value=thumb, format="jpeg", layout=w.Layout(width="128px"))
+                if thumb
+                else w.HTML("<div style='width:128px;height:96px;background:#eee'></div>")
+            )
             prompt = _prompt_of(rec)
             label = w.Label(f"{rec.endpoint} · {rec.state}", layout=w.Layout(width="128px"))
             text = w.Label(prompt[:40], tooltip=prompt, layout=w.Layout(width="128px"))
-            button = w.Button(description="Open", layout=w.Layout(width="128px"),
-                              tooltip=f"Reopen job {rec.job_id}")
+            button = w.Button(
+                description="Open",
+                layout=w.Layout(width="128px"),
+                tooltip=f"Reopen job {rec.job_id}",
+            )
             button.on_click(lambda _b, job_id=rec.job_id: self._open(job_id))
             tiles.append(w.VBox([image, label, text, button]))
         where = client.store.path if client.store else "this session"
@@ -56,26 +62,36 @@ class Gallery(w.VBox):
         # saved and exported notebooks show the thumbnails rather than a widget repr
         data = dict(super()._repr_mimebundle_(**kwargs) or {})
         data["text/html"] = self._html()
-        data["text/plain"] = "\n".join(f"{r.job_id}  {r.endpoint}  {r.state}"
-                                       for r in self._records) or "(no jobs yet)"
+        data["text/plain"] = (
+            "\n".join(f"{r.job_id}  {r.endpoint}  {r.state}" for r in self._records)
+            or "(no jobs yet)"
+        )
         return data
 
     def _html(self) -> str:
         cells = []
-        for rec, thumb in zip(self._records, self._thumbs):
-            img = (f'<img src="data:image/jpeg;base64,{base64.b64encode(thumb).decode()}" '
-                   'style="width:128px;border-radius:4px">') if thumb else ""
-            cells.append(f'<div style="display:inline-block;width:136px;vertical-align:top;margin:4px">'
-                         f'{img}<div style="font-size:11px">{escape(rec.endpoint)} · '
-                         f'{escape(rec.state)}</div><div style="font-size:11px">'
-                         f'{escape(_prompt_of(rec)[:60])}</div>'
-                         f'<code style="font-size:10px">{escape(rec.job_id or "")}</code></div>')
+        for rec, thumb in zip(self._records, self._thumbs, strict=True):
+            img = (
+                (
+                    f'<img src="data:image/jpeg;base64,{base64.b64encode(thumb).decode()}" '
+                    'style="width:128px;border-radius:4px">'
+                )
+                if thumb
+                else ""
+            )
+            cells.append(
+                f'<div style="display:inline-block;width:136px;vertical-align:top;margin:4px">'
+                f'{img}<div style="font-size:11px">{escape(rec.endpoint)} · '
+                f'{escape(rec.state)}</div><div style="font-size:11px">'
+                f"{escape(_prompt_of(rec)[:60])}</div>"
+                f'<code style="font-size:10px">{escape(rec.job_id or "")}</code></div>'
+            )
         return "<div class='yc-gallery-static'>" + "".join(cells) + "</div>"
 
     def _open(self, job_id: str) -> None:
         from IPython.display import display
 
-        from ._card import JobCard
+        from ._rerun import tree_card
 
         self._out.clear_output()
         try:
@@ -85,7 +101,6 @@ class Gallery(w.VBox):
             with self._out:
                 print(f"could not open job {job_id}: {exc}")
             return
-        card = JobCard(self._session)
-        card.add_job(job)
+        card = tree_card(self._session, job)  # with its follow-ups, from the store
         with self._out:
             display(card)

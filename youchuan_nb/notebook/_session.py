@@ -11,26 +11,47 @@ import logging
 import os
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any
+
+from traitlets import Enum, Float, Int, Unicode
+from traitlets.config import Configurable
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..client import Client, Job
 
 
-@dataclass
-class Settings:
-    """Notebook defaults; the magics' traitlets (``%config ImagineMagics``) write into these."""
+class Settings(Configurable):
+    """Notebook defaults, declared once. The magics class inherits these traits, so
+    ``%config ImagineMagics.timeout = 60`` (or ``c.ImagineMagics.timeout`` in a config file) sets
+    them on the object the session reads."""
 
-    poll_interval: float = 1.0
-    max_poll_interval: float = 10.0
-    default_flags: str = "--v 7"
-    thumbnail_size: int = 256
-    cache_dir: str = ""
-    wait: str = "auto"  # auto | always | never: block cells until jobs end
-    timeout: float = 900.0
-    max_concurrent: int = 0  # 0: ask the service (subscribe), else 3
+    poll_interval = Float(1.0, help="Shortest pause between polls of a job, seconds.").tag(
+        config=True
+    )
+    max_poll_interval = Float(
+        10.0, help="Longest pause between polls of a job, seconds (read when the client is made)."
+    ).tag(config=True)
+    default_flags = Unicode(
+        "--v 7",
+        help="Flags added to a prompt that does not set them (the "
+        "service's own default model is 6.1).",
+    ).tag(config=True)
+    thumbnail_size = Int(256, help="Long side of card thumbnails, pixels.").tag(config=True)
+    cache_dir = Unicode(
+        "", help="Folder for downloaded results (default: the user data folder)."
+    ).tag(config=True)
+    wait = Enum(
+        ("auto", "always", "never"),
+        "auto",
+        help="auto: cells return at once in a live "
+        "notebook and block when run headless; always; never.",
+    ).tag(config=True)
+    timeout = Float(900.0, help="Seconds a blocking cell waits for its jobs.").tag(config=True)
+    max_concurrent = Int(
+        0, help="Jobs in flight at once; 0 asks the service (read when the client is made)."
+    ).tag(config=True)
 
 
 def interactive_frontend() -> bool:
@@ -46,8 +67,14 @@ def interactive_frontend() -> bool:
         return False
     if forced in ("never", "0", "false", "no"):
         return True
-    markers = ("JPY_SESSION_NAME", "VSCODE_PID", "VSCODE_CWD", "COLAB_RELEASE_TAG",
-               "VOILA_KERNEL_ID", "SPYDER_ARGS")
+    markers = (
+        "JPY_SESSION_NAME",
+        "VSCODE_PID",
+        "VSCODE_CWD",
+        "COLAB_RELEASE_TAG",
+        "VOILA_KERNEL_ID",
+        "SPYDER_ARGS",
+    )
     return any(os.environ.get(m) for m in markers)
 
 
@@ -71,8 +98,9 @@ class Tracker:
             self._jobs[job.id] = job
             if self._thread is None or not self._thread.is_alive():
                 self._stop = False  # e.g. after %reload_ext
-                self._thread = threading.Thread(target=self._run, name="youchuan-tracker",
-                                                daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="youchuan-tracker", daemon=True
+                )
                 self._thread.start()
         self._wake.set()
 
@@ -134,27 +162,83 @@ class Tracker:
         self._wake.set()
 
 
-@dataclass
 class Session:
-    client: Client
-    settings: Settings = field(default_factory=Settings)
-    tracker: Tracker = field(default_factory=Tracker)
-    submit_pool: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(16, thread_name_prefix="youchuan-submit"))
-    # downloads and thumbnails must not queue behind submits waiting for a free slot
-    media_pool: ThreadPoolExecutor = field(
-        default_factory=lambda: ThreadPoolExecutor(4, thread_name_prefix="youchuan-media"))
-    cards: list = field(default_factory=list)  # every JobCard made in this kernel
-    in_cell: dict = field(default_factory=dict)  # (cell text) -> root card, for re-run dedupe
+    """The kernel's client, settings, poller, thread pools and cards.
+
+    The client is made at first use (``session.client``), not with the session: making it may
+    start the built-in simulator and imports ``requests``, and ``%load_ext`` must cost nothing.
+    """
+
+    def __init__(
+        self,
+        client: Client | None = None,
+        settings: Settings | None = None,
+        tracker: Tracker | None = None,
+    ) -> None:
+        self._client = client
+        self._client_lock = threading.Lock()
+        self.settings = settings if settings is not None else Settings()
+        self.settings.observe(self._settings_changed, names=["poll_interval", "cache_dir"])
+        self.tracker = tracker if tracker is not None else Tracker()
+        self.submit_pool = ThreadPoolExecutor(16, thread_name_prefix="youchuan-submit")
+        # downloads and thumbnails must not queue behind submits waiting for a free slot
+        self.media_pool = ThreadPoolExecutor(4, thread_name_prefix="youchuan-media")
+        self.cards: list = []  # every JobCard made in this kernel
+        self.in_cell: dict = {}  # (cell text) -> root card, for re-run dedupe in this kernel
+
+    @property
+    def client(self) -> Client:
+        """The client, made from the environment and the settings at first use."""
+        with self._client_lock:
+            if self._client is None:
+                self._client = make_client(settings=self.settings)
+            return self._client
+
+    @client.setter
+    def client(self, client: Client) -> None:
+        with self._client_lock:
+            self._client = client
+
+    @property
+    def started(self) -> bool:
+        """True once the client exists (so the service, or the simulator, is in use)."""
+        return self._client is not None
 
     @property
     def simulator(self) -> bool:
         return self.client.is_simulator
 
-    def run_in_background(self, fn: Callable, *args, pool: str = "submit") -> None:
+    def use_settings(self, settings: Settings) -> None:
+        """Read ``settings`` from now on (the magics object, which ``%config`` writes)."""
+        if settings is self.settings:
+            return
+        self.settings.unobserve(self._settings_changed, names=["poll_interval", "cache_dir"])
+        self.settings = settings
+        settings.observe(self._settings_changed, names=["poll_interval", "cache_dir"])
+        if self._client is not None:
+            self._apply(self._client)
+
+    def _settings_changed(self, _change: Any) -> None:
+        if self._client is not None:
+            self._apply(self._client)
+
+    def _apply(self, client: Client) -> None:
+        # the two settings a client can take after it is made; the others are read by the card
+        # and the magics each time, or (max_poll_interval, max_concurrent) when a client is made
+        client.poll_interval = self.settings.poll_interval
+        if self.settings.cache_dir:
+            from ..client import MediaCache
+
+            client.media = MediaCache(self.settings.cache_dir)
+
+    def run_in_background(self, fn: Callable, *args: Any, pool: str = "submit") -> None:
         executor = self.media_pool if pool == "media" else self.submit_pool
         future = executor.submit(fn, *args)
         future.add_done_callback(_log_failure)
+
+    def close(self) -> None:
+        """Stop polling (the pools finish what they hold)."""
+        self.tracker.stop()
 
 
 def _log_failure(future) -> None:
@@ -165,16 +249,26 @@ def _log_failure(future) -> None:
 
 
 _session: Session | None = None
+_settings: Settings | None = None  # the magics object once %load_ext ran
 _session_lock = threading.Lock()
 
 
-def make_client(mode: str | None = None, *, app_id: str | None = None, secret: str | None = None,
-                base_url: str | None = None, settings: Settings | None = None) -> Client:
+def make_client(
+    mode: str | None = None,
+    *,
+    app_id: str | None = None,
+    secret: str | None = None,
+    base_url: str | None = None,
+    settings: Settings | None = None,
+) -> Client:
     from ..client import Client
 
     s = settings or Settings()
-    kwargs = dict(poll_interval=s.poll_interval, max_poll_interval=s.max_poll_interval,
-                  max_concurrent=s.max_concurrent or None)
+    kwargs: dict[str, Any] = {
+        "poll_interval": s.poll_interval,
+        "max_poll_interval": s.max_poll_interval,
+        "max_concurrent": s.max_concurrent or None,
+    }
     if s.cache_dir:
         kwargs["cache_dir"] = s.cache_dir
     if mode == "sim":
@@ -183,12 +277,37 @@ def make_client(mode: str | None = None, *, app_id: str | None = None, secret: s
 
 
 def get_session() -> Session:
+    """The kernel's session (made at first use; its client at the first job)."""
     global _session
     with _session_lock:
         if _session is None:
-            settings = Settings()
-            _session = Session(client=make_client(settings=settings), settings=settings)
+            _session = Session(settings=_settings)
         return _session
+
+
+def current_session() -> Session | None:
+    """The session if one was made, else None (makes nothing)."""
+    return _session
+
+
+def use_settings(settings: Settings) -> None:
+    """Make ``settings`` (the magics object) the kernel's settings, now and for a later session."""
+    global _settings
+    with _session_lock:
+        _settings = settings
+        session = _session
+    if session is not None:
+        session.use_settings(settings)
+
+
+def reset_session() -> None:
+    """Forget the kernel's session, as a kernel restart would (the job store stays): the next
+    ``get_session()`` makes a new session and, at its first job, a new client."""
+    global _session
+    with _session_lock:
+        session, _session = _session, None
+    if session is not None:
+        session.close()
 
 
 def set_client(client: Client) -> Session:

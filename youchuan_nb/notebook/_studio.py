@@ -17,8 +17,10 @@ class Studio(w.VBox):
 
     def __init__(self, session: Session | None = None) -> None:
         self._session = session or get_session()
-        self.prompt = w.Textarea(placeholder="a lighthouse on a cliff at dawn, oil painting",
-                                 layout=w.Layout(width="100%", height="64px"))
+        self.prompt = w.Textarea(
+            placeholder="a lighthouse on a cliff at dawn, oil painting",
+            layout=w.Layout(width="100%", height="64px"),
+        )
         self.model = w.Dropdown(options=MODELS, value="7", description="model")
         self.ratio = w.Dropdown(options=RATIOS, value="1:1", description="--ar")
         self.stylize = w.IntSlider(100, 0, 1000, 10, description="--stylize")
@@ -31,15 +33,37 @@ class Studio(w.VBox):
         self.error = w.Label()
         self.feed = w.VBox()
         self.button.on_click(lambda _b: self.imagine())
-        for control in (self.prompt, self.model, self.ratio, self.stylize, self.chaos, self.seed,
-                        self.raw, self.hd, self.draft):
+        for control in (
+            self.prompt,
+            self.model,
+            self.ratio,
+            self.stylize,
+            self.chaos,
+            self.seed,
+            self.raw,
+            self.hd,
+            self.draft,
+        ):
             control.observe(lambda _change: setattr(self.error, "value", ""), names="value")
-        controls = w.GridBox([self.model, self.ratio, self.stylize, self.chaos, self.seed,
-                              self.raw, self.hd, self.draft],
-                             layout=w.Layout(grid_template_columns="repeat(2, 50%)"))
-        badge = [w.HTML("<b style='color:#9a6700'>SIMULATOR</b>")] if self._session.simulator else []
-        super().__init__([*badge, self.prompt, controls, w.HBox([self.button, self.error]),
-                          self.feed])
+        controls = w.GridBox(
+            [
+                self.model,
+                self.ratio,
+                self.stylize,
+                self.chaos,
+                self.seed,
+                self.raw,
+                self.hd,
+                self.draft,
+            ],
+            layout=w.Layout(grid_template_columns="repeat(2, 50%)"),
+        )
+        badge = (
+            [w.HTML("<b style='color:#9a6700'>SIMULATOR</b>")] if self._session.simulator else []
+        )
+        super().__init__(
+            [*badge, self.prompt, controls, w.HBox([self.button, self.error]), self.feed]
+        )
         self.add_class("yc-studio")
 
     def _repr_mimebundle_(self, **kwargs):

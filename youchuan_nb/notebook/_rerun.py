@@ -1,0 +1,149 @@
+"""Re-running never pays twice by accident.
+
+A magic that makes a job first looks for the same request (endpoint and body, on the same
+service) made before: in this kernel (the card that made it) or, after a restart, in the job
+store, finished or still running. If it finds one it shows that job with its follow-ups, from
+the store's parent links, instead of submitting; ``--new`` skips the look-up.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..client import Client, Job
+    from ._card import JobCard
+    from ._session import Session
+
+_MAX_DEPTH = 32
+
+
+@dataclass
+class Found:
+    card: JobCard
+    node: Any  # the card's node for the job found
+    since: float  # when the job was submitted (epoch seconds)
+
+
+def request_key(endpoint: str, body: dict) -> tuple[str, str]:
+    return endpoint, json.dumps(body, sort_keys=True, ensure_ascii=False)
+
+
+def remember(session: Session, endpoint: str, body: dict, card: JobCard, node: Any) -> None:
+    """Note the card (and its node) that submitted this request in this kernel."""
+    session.in_cell[request_key(endpoint, body)] = (card, node)
+
+
+def find(session: Session, endpoint: str, body: dict, parent: Job | None = None) -> Found | None:
+    """The job this request made before, on the card that made it in this kernel, or on a new
+    card with its follow-ups from the store; None if there is none (or it failed)."""
+    previous = session.in_cell.get(request_key(endpoint, body))
+    if previous is not None:
+        card, node = previous
+        if not _gave_nothing(node):
+            return Found(card, node, node.started)
+    found = find_job(session, endpoint, body)
+    if found is None:
+        return None
+    job, since = found
+    card = tree_card(session, job, parent=parent)
+    node = card.node_for_job(job.id)
+    remember(session, endpoint, body, card, node)
+    return Found(card, node, since)
+
+
+def find_job(session: Session, endpoint: str, body: dict) -> tuple[Job, float] | None:
+    """The job the store recorded for this request (finished or in flight) and when it was
+    submitted, or None."""
+    client = session.client
+    if client.store is None:
+        return None
+    rec = client.store.find(endpoint, body, base_url=client.base_url)
+    if rec is None or rec.job_id is None:
+        return None
+    job = _lookup(client, rec.job_id, in_flight=rec.state != "finished")
+    if job is None or job.failed:
+        return None
+    return job, rec.created_at
+
+
+def _gave_nothing(node: Any) -> bool:
+    """True if the earlier submission ended without a usable job (refused, failed, unknown)."""
+    if node is None:
+        return True
+    if node.job is None:
+        return node.state not in ("submitting", "waiting")
+    return bool(node.job.failed)
+
+
+def _lookup(client: Client, job_id: str, *, in_flight: bool) -> Job | None:
+    """The job from the service, or as stored if the service no longer answers for it.
+
+    A job the built-in simulator has forgotten (it keeps nothing across restarts) is not
+    reused: its follow-ups would fail, and a simulated job costs nothing to make again."""
+    from ..client import APIConnectionError, NotFoundError
+
+    try:
+        return client.job(job_id, from_store=False)
+    except NotFoundError:
+        return None if client.is_simulator else client.job_from_store(job_id)
+    except APIConnectionError:
+        return None if in_flight and client.is_simulator else client.job_from_store(job_id)
+
+
+def tree_card(session: Session, job: Job, *, parent: Job | None = None) -> JobCard:
+    """A card for ``job`` (under ``parent`` if given) and every follow-up the store knows."""
+    from ._card import JobCard
+
+    card = JobCard(session)
+    parent_key = card.add_job(parent).key if parent is not None else None
+    node = card.add_job(job, parent_key)
+    _add_children(session.client, card, job, node.key, 0)
+    return card
+
+
+def show_tree(job: Job, session: Session | None = None) -> JobCard:
+    """Display ``job`` with its follow-ups (a headless run waits for them to end)."""
+    from ._session import get_session, interactive_frontend
+
+    session = session or get_session()
+    card = tree_card(session, job).show()
+    if not interactive_frontend():
+        card.wait(session.settings.timeout)
+        card.refresh_output()
+    return card
+
+
+def _add_children(client: Client, card: JobCard, job: Job, key: str, depth: int) -> None:
+    from ..client import YouchuanError
+
+    if client.store is None or depth > _MAX_DEPTH:
+        return
+    for rec in reversed(client.store.list(limit=1000, parent_id=job.id)):  # oldest first
+        if rec.job_id is None or card.node_for_job(rec.job_id) is not None:
+            continue
+        try:
+            if rec.state in ("finished", "failed"):
+                child = client.job_from_store(rec.job_id)
+            else:  # still running (or was when last seen): ask, so polling resumes
+                child = client.job(rec.job_id)
+        except (YouchuanError, ValueError):
+            child = None
+        if child is None:
+            continue
+        node = card.add_job(child, key)
+        _add_children(client, card, child, node.key, depth + 1)
+
+
+def note(since: float) -> str:
+    """The one line a re-run prints above the job it shows."""
+    now = time.localtime()
+    then = time.localtime(since)
+    fmt = "%H:%M" if then[:3] == now[:3] else "%Y-%m-%d %H:%M"
+    return (
+        f"Showing the job from {time.strftime(fmt, then)} (unchanged cell); use --new to "
+        "make a new one"
+    )
