@@ -337,7 +337,7 @@ def test_use_button_answers_with_a_cell_to_copy(session, sim):
 def test_a_video_extended_four_times_then_upscaled_cannot_be_extended(tmp_path):
     """The facts come from the contract: extensions survive a video upscale (issue 9)."""
     with Simulator(job_seconds=0.1, video_seconds=0.3, extend_seconds=0.2) as sim:
-        client = sim.client(poll_interval=0.05, store=False, cache_dir=tmp_path / "media")
+        client = Client.for_service(sim, poll_interval=0.05, store=False, cache_dir=tmp_path / "media")
         session = Session(client=client, settings=Settings(thumbnail_size=64))
         card = RecordingCard(session)
         card.submit(

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+from youchuan_nb.client import Client
+
 pytestmark = pytest.mark.browser
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -131,7 +133,7 @@ def made(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cards")
     out: dict = {}
     with Simulator(job_seconds=0.2, video_seconds=0.6, extend_seconds=0.4) as sim:
-        client = sim.client(poll_interval=0.05, store=tmp / "jobs.sqlite3", cache_dir=tmp / "media")
+        client = Client.for_service(sim, poll_interval=0.05, store=tmp / "jobs.sqlite3", cache_dir=tmp / "media")
         session = Session(client=client, settings=Settings(thumbnail_size=128))
         running: list[dict] = []
         tree = JobCard.imagine("a lighthouse at dusk --ar 3:2 --v 7", session)
