@@ -3,7 +3,7 @@
 A prompt is ``[image URLs] text --flag value --flag ...``. The client checks prompts with
 :func:`check_prompt` before submitting and the simulator answers 400 Invalid_Prompt_Parameter
 for the same problems. The rules come from the service's model and parameter pages (see
-``response-side-research.md`` §5); where those pages are unclear the rule is left out rather
+``docs/sources.md``); where those pages are unclear the rule is left out rather
 than guessed, and unknown flags only warn.
 """
 
