@@ -32,3 +32,18 @@ def test_bad_prompt_is_one_line_error(tmp_path):
     assert proc.returncode == 1
     assert proc.stderr.strip().startswith("error: --chaos 900 is out of range")
     assert "Traceback" not in proc.stderr
+
+
+def test_doctor_on_the_simulator_writes_a_capture_without_credentials(tmp_path):
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL")}
+    env.update(YOUCHUAN_NB_HOME=str(tmp_path / "home"), YOUCHUAN_SIM_JOB_SECONDS="0.2")
+    proc = subprocess.run([sys.executable, "-m", "youchuan_nb", "doctor", "--job"], env=env,
+                          capture_output=True, text=True, timeout=180)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "[ok  ] credentials: accepted" in proc.stdout
+    assert "[ok  ] job: draft job" in proc.stdout
+    (capture,) = (tmp_path / "home" / "captures").glob("doctor-*.json")
+    text = capture.read_text(encoding="utf-8")
+    assert '"subscribe"' in text and "sim-secret" not in text
+    assert oct(capture.stat().st_mode & 0o777) == "0o600"

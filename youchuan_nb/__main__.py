@@ -1,4 +1,5 @@
 """``python -m youchuan_nb [PROMPT] [--out DIR]``: imagine one grid and save its four images.
+``python -m youchuan_nb doctor [--job]``: check the configured service step by step.
 
 Uses the service when YOUCHUAN_APP_ID and YOUCHUAN_SECRET are set, otherwise the built-in
 simulator, so a newcomer gets four images on disk with no account.
@@ -10,10 +11,33 @@ import argparse
 import sys
 
 
+def doctor(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m youchuan_nb doctor",
+        description="Check the configured Youchuan service step by step; no paid call unless "
+        "--job is given.",
+    )
+    parser.add_argument("--job", action="store_true", help="make one cheap draft job")
+    parser.add_argument("--timeout", type=float, default=600.0)
+    args = parser.parse_args(argv)
+
+    from .client import run_doctor
+
+    report = run_doctor(job=args.job, timeout=args.timeout)
+    print(report)
+    return 0 if report.ok else 1
+
+
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m youchuan_nb", description=__doc__.split("\n")[0])
-    parser.add_argument("prompt", nargs="?",
-                        default="a lighthouse on a cliff at dawn, oil painting --ar 3:2 --v 7")
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["doctor"]:
+        return doctor(argv[1:])
+    parser = argparse.ArgumentParser(
+        prog="python -m youchuan_nb", description=(__doc__ or "").split("\n")[0]
+    )
+    parser.add_argument(
+        "prompt", nargs="?", default="a lighthouse on a cliff at dawn, oil painting --ar 3:2 --v 7"
+    )
     parser.add_argument("--out", default="out/first-grid", help="folder for the images")
     parser.add_argument("--timeout", type=float, default=300.0)
     args = parser.parse_args(argv)

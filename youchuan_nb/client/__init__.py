@@ -18,6 +18,8 @@ _EXPORTS = {
     "BatchProgress": "_batch",
     "BatchPromptsError": "_batch",
     "Job": "_job",
+    "run_doctor": "_doctor",
+    "DoctorReport": "_doctor",
     "Output": "_job",
     "MediaCache": "_media",
     "JobRecord": "_store",

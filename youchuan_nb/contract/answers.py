@@ -230,3 +230,74 @@ def read_record(body: Any) -> Any:
     if err is not None:
         raise err
     return _unwrap(body)
+
+
+# -- account answers (ASSUMPTION: the document shows none of their bodies) -------------------
+_CONCURRENCY_KEYS = (
+    "maxConcurrent",
+    "max_concurrent",
+    "maxConcurrency",
+    "concurrency",
+    "concurrent",
+    "maxConcurrentJobs",
+)
+_BALANCE_KEYS = ("balance", "remaining", "remain", "credit", "credits", "amount")
+_ITEM_KEYS = ("list", "records", "items", "rows", "data", "moodboards")
+
+
+def _scopes(body: Any) -> list[Mapping[str, Any]]:
+    body = _unwrap(body)
+    if not isinstance(body, Mapping):
+        return []
+    scopes = [body]
+    for key in ("plan", "data", "subscription", "account"):
+        inner = body.get(key)
+        if isinstance(inner, Mapping):
+            scopes.append(inner)
+    return scopes
+
+
+def _number_at(body: Any, keys: tuple[str, ...]) -> tuple[float | None, str | None]:
+    for scope in _scopes(body):
+        for key in keys:
+            value = scope.get(key)
+            if isinstance(value, bool):
+                continue
+            if isinstance(value, (int, float)):
+                return float(value), key
+            if isinstance(value, str):
+                try:
+                    return float(value), key
+                except ValueError:
+                    continue
+    return None, None
+
+
+def plan_concurrency(body: Any) -> int | None:
+    """How many jobs the plan runs at once, from a subscribe answer (None: not found)."""
+    value, _ = _number_at(body, _CONCURRENCY_KEYS)
+    return int(value) if value is not None and value >= 1 and value == int(value) else None
+
+
+def plan_balance(body: Any) -> float | None:
+    """The balance from a subscribe answer (None: not found)."""
+    value, _ = _number_at(body, _BALANCE_KEYS)
+    return value
+
+
+def page_items(body: Any) -> list[Any] | None:
+    """The records of a paged answer (costs, cost-monthly, moodboards), or None if not found."""
+    body = _unwrap(body)
+    if isinstance(body, list):
+        return body
+    if not isinstance(body, Mapping):
+        return None
+    for key in _ITEM_KEYS:
+        value = body.get(key)
+        if isinstance(value, list):
+            return value
+        if isinstance(value, Mapping):
+            inner = page_items(value)
+            if inner is not None:
+                return inner
+    return None
