@@ -15,6 +15,8 @@ from __future__ import annotations
 import threading
 import time
 
+from youchuan_nb.client import Client
+
 from ._common import Result, median, temp_home
 
 NAME = "latency"
@@ -83,7 +85,7 @@ def run(quick: bool = False) -> list[Result]:
     job_seconds = 4.0 if quick else 10.0
     with temp_home("latency"), Simulator(job_seconds=job_seconds, queue_seconds=0.0,
                                          concurrency=n) as sim:
-        client = sim.client(max_concurrent=n)
+        client = Client.for_service(sim, max_concurrent=n)
         session = Session(client=client)
         try:
             samples = _wave(sim, session, n, "cold", job_seconds * 3 + 30)

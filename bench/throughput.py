@@ -16,6 +16,8 @@ import math
 import statistics
 import time
 
+from youchuan_nb.client import Client
+
 from ._common import Result, temp_home
 
 NAME = "throughput"
@@ -50,7 +52,7 @@ def _batch(n: int, conc: int, job_s: float) -> dict:
 
     with temp_home("throughput"), Simulator(job_seconds=job_s, queue_seconds=0.0,
                                             concurrency=conc, workers=2) as sim:
-        client = sim.client()  # the plan's concurrency is discovered from subscribe
+        client = Client.for_service(sim)  # the plan's concurrency is discovered from subscribe
         prompts = [f"benchmark batch {i} --v 7" for i in range(n)]
         user_429 = other_err = 0
         t0 = time.monotonic()
@@ -77,7 +79,7 @@ def _cards(n: int, conc: int, job_s: float) -> dict:
 
     with temp_home("throughput-cards"), Simulator(job_seconds=job_s, queue_seconds=0.0,
                                                   concurrency=conc, workers=2) as sim:
-        client = sim.client()
+        client = Client.for_service(sim)
         session = Session(client=client)
         cards = []
         t0 = time.monotonic()

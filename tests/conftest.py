@@ -7,7 +7,8 @@ simulator and a private YOUCHUAN_NB_HOME for the whole session.
 Helpers are fixtures (tests/ is not a package, so there are no relative imports):
 
 * ``sim``: a fresh ``Simulator(job_seconds=0.2)`` (videos kept short so tests stay fast);
-* ``client``: ``sim.client(poll_interval=0.05, store=<tmp sqlite>, cache_dir=<tmp>)``;
+* ``client``: ``Client.for_service(sim, poll_interval=0.05, store=<tmp sqlite>,
+  cache_dir=<tmp>)``;
 * ``wait_until(condition, timeout=...)``: poll a condition with a deadline (never a bare sleep);
 * ``recorder``: a loopback HTTP server that records every request exactly as it arrived and
   answers like the service, for byte-level checks of what the client sends.
@@ -57,7 +58,9 @@ def sim():
 
 @pytest.fixture
 def client(sim, tmp_path):
-    c = sim.client(poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
+    from youchuan_nb.client import Client
+
+    c = Client.for_service(sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
                    cache_dir=tmp_path / "media")
     yield c
     if c.store is not None:

@@ -6,6 +6,7 @@ import threading
 
 
 from youchuan_nb.client import ConcurrencyLimitError
+from youchuan_nb.client import Client
 
 
 class Sampler:
@@ -105,7 +106,7 @@ def test_batch_stays_within_the_plan(sim, client):
 
 def test_an_explicit_limit_wins_over_the_plan(sim):
     sim.concurrency = 5
-    c = sim.client(store=False, max_concurrent=1, poll_interval=0.05)
+    c = Client.for_service(sim, store=False, max_concurrent=1, poll_interval=0.05)
     sampler = Sampler(sim)
     jobs = [c.diffusion(f"cat {i}") for i in range(3)]
     for j in jobs:
@@ -116,7 +117,7 @@ def test_an_explicit_limit_wins_over_the_plan(sim):
 
 def test_in_flight_never_exceeds_the_limit_seen_by_the_client(sim):
     limit = sim.concurrency = 1
-    c = sim.client(store=False, poll_interval=0.05)
+    c = Client.for_service(sim, store=False, poll_interval=0.05)
     peak = 0
     jobs = []
     for i in range(limit + 1):

@@ -17,6 +17,7 @@ from youchuan_nb.client import (APIConnectionError, APIError, APITimeoutError,
                                 YouchuanError)
 from youchuan_nb.contract.errors import REASONS
 from youchuan_nb.sim import Faults, Simulator
+from youchuan_nb.client import Client
 
 EXPECTED_CLASS = {
     "Internal_Server_Error": InternalServerError,
@@ -91,7 +92,7 @@ def test_missing_credentials_with_a_base_url_name_the_variables(monkeypatch):
 
 def test_402_balance(tmp_path):
     with Simulator(job_seconds=0.2, balance=0.5) as s:
-        c = s.client(store=False, max_concurrent=3)
+        c = Client.for_service(s, store=False, max_concurrent=3)
         with pytest.raises(InsufficientBalanceError) as info:
             c.diffusion("a fox")
         exc = info.value
@@ -125,7 +126,7 @@ def test_404_unknown_job_and_moodboard(sim, client):
 
 def test_405_not_supported(sim, client):
     grid = client.diffusion("a fox --v 7").wait(10)
-    other = sim.client(store=False, max_concurrent=3)
+    other = Client.for_service(sim, store=False, max_concurrent=3)
     with pytest.raises(NotSupportedError) as info:
         other.enhance(grid.id, 0)
     assert (info.value.status, info.value.code, info.value.reason) == (405, 405, "Not_Support")
@@ -134,7 +135,7 @@ def test_405_not_supported(sim, client):
 
 def test_429_when_retries_are_exhausted_carries_the_advice(sim):
     sim.concurrency = 1
-    greedy = sim.client(store=False, max_concurrent=5, max_retries=0)
+    greedy = Client.for_service(sim, store=False, max_concurrent=5, max_retries=0)
     first = greedy.diffusion("a fox")
     with pytest.raises(ConcurrencyLimitError) as info:
         greedy.diffusion("a hen")
@@ -147,7 +148,7 @@ def test_429_when_retries_are_exhausted_carries_the_advice(sim):
 
 def test_500_and_503_from_the_service(sim, client):
     sim.faults = Faults(server_error=1.0, on_submit=False)
-    c = sim.client(store=False, max_concurrent=3, max_retries=0)
+    c = Client.for_service(sim, store=False, max_concurrent=3, max_retries=0)
     with pytest.raises(InternalServerError) as info:
         c.subscribe()
     assert (info.value.status, info.value.code, info.value.reason) == (
@@ -173,7 +174,7 @@ def test_connection_refused_has_its_own_class():
 
 def test_timeouts_have_their_own_class(sim):
     sim.faults = Faults(slow=1.0, slow_seconds=0.6)
-    c = sim.client(store=False, max_concurrent=3, max_retries=0, timeout=0.2)
+    c = Client.for_service(sim, store=False, max_concurrent=3, max_retries=0, timeout=0.2)
     with pytest.raises(APITimeoutError) as info:
         c.subscribe()
     assert isinstance(info.value, APIConnectionError)
@@ -194,9 +195,9 @@ def world(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("rules")
     with Simulator(job_seconds=0.2, video_seconds=1.0, extend_seconds=0.5, concurrency=10) as s:
-        owner = s.client(poll_interval=0.05, store=folder / "jobs.sqlite3",
+        owner = Client.for_service(s, poll_interval=0.05, store=folder / "jobs.sqlite3",
                          cache_dir=folder / "media")
-        stranger = s.client(poll_interval=0.05, store=False, max_concurrent=3)
+        stranger = Client.for_service(s, poll_interval=0.05, store=False, max_concurrent=3)
         grid = owner.diffusion("a fox --v 7")
         v81 = owner.diffusion("a fox --v 8.1")
         video = owner.video_diffusion(prompt="a cat walks --bs 1")

@@ -14,7 +14,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 def test_status_goes_queued_running_success(tmp_path):
     with Simulator(job_seconds=0.3, queue_seconds=0.2) as s:
-        c = s.client(store=False, max_concurrent=3, poll_interval=0.05)
+        c = Client.for_service(s, store=False, max_concurrent=3, poll_interval=0.05)
         job = c.diffusion("a fox")
         assert job.status in (0, 1) and not job.done and not job.ok and job.urls == []
         seen = [job.status]
@@ -39,7 +39,7 @@ def test_refresh_reloads_from_the_service(sim, client, wait_until):
 
 def test_wait_timeout(tmp_path):
     with Simulator(job_seconds=30) as s:
-        c = s.client(store=False, max_concurrent=3, poll_interval=0.05)
+        c = Client.for_service(s, store=False, max_concurrent=3, poll_interval=0.05)
         job = c.diffusion("a slow fox")
         started = time.monotonic()
         with pytest.raises(JobTimeoutError) as info:
@@ -66,7 +66,7 @@ def test_a_failed_job_makes_wait_raise_with_the_job_and_comment(sim, client):
 
 def test_client_job_by_id_from_another_client(sim, client):
     job = client.diffusion("an owl").wait(10)
-    other = sim.client(store=False, max_concurrent=3)
+    other = Client.for_service(sim, store=False, max_concurrent=3)
     same = other.job(job.id)
     assert same is not job and same.id == job.id and same.ok and same.urls == job.urls
     assert client.job(job.id) is job

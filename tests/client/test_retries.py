@@ -13,9 +13,14 @@ from email.utils import format_datetime
 
 import pytest
 
-from youchuan_nb.client import (APIConnectionError, ConcurrencyLimitError, InternalServerError,
-                                ServerBusyError)
-from youchuan_nb.client import _http
+from youchuan_nb.client import (
+    APIConnectionError,
+    Client,
+    ConcurrencyLimitError,
+    InternalServerError,
+    ServerBusyError,
+    _http,
+)
 from youchuan_nb.client._http import MAX_RETRY_DELAY, backoff_delay
 from youchuan_nb.sim import AUDIT_REJECTION, Faults, Simulator
 
@@ -96,7 +101,7 @@ def test_503_busy_on_submit_is_retried_and_makes_exactly_one_job(sim, fast_backo
     seed = find_seed(lambda f: f[0][0] == "busy" and f[1][0] == "busy" and f[2][0] is None,
                      submit=True, busy=0.5)
     sim.faults = Faults(seed=seed, busy=0.5, on_poll=False)
-    c = sim.client(store=False, max_concurrent=3, poll_interval=0.05)
+    c = Client.for_service(sim, store=False, max_concurrent=3, poll_interval=0.05)
     job = c.diffusion("a fox")
     assert posts(sim, "/v1/tob/diffusion") == [503, 503, 200]
     assert [x["id"] for x in sim.created] == [job.id]
@@ -105,7 +110,7 @@ def test_503_busy_on_submit_is_retried_and_makes_exactly_one_job(sim, fast_backo
 
 def test_busy_submit_gives_up_after_max_retries(sim, fast_backoff):
     sim.faults = Faults(busy=1.0, on_poll=False)
-    c = sim.client(store=False, max_concurrent=3, max_retries=2)
+    c = Client.for_service(sim, store=False, max_concurrent=3, max_retries=2)
     with pytest.raises(ServerBusyError):
         c.diffusion("a fox")
     assert posts(sim, "/v1/tob/diffusion") == [503, 503, 503]
@@ -115,8 +120,8 @@ def test_busy_submit_gives_up_after_max_retries(sim, fast_backoff):
 def test_429_on_submit_is_retried(sim):
     """Another program holds the plan's only slot: our 429 is retried, not shown to the user."""
     sim.concurrency = 1
-    other = sim.client(store=False, max_concurrent=1)
-    ours = sim.client(store=False, max_concurrent=5, poll_interval=0.05)
+    other = Client.for_service(sim, store=False, max_concurrent=1)
+    ours = Client.for_service(sim, store=False, max_concurrent=5, poll_interval=0.05)
     blocker = other.diffusion("a hen")
     job = ours.diffusion("a fox")  # waits out the 429s with backoff
     assert 429 in posts(sim, "/v1/tob/diffusion")
@@ -218,7 +223,7 @@ def test_500_on_submit_is_recorded_as_unknown(sim, client):
 
 def test_read_timeout_on_submit_is_not_retried(sim, fast_backoff, wait_until):
     sim.faults = Faults(slow=1.0, slow_seconds=0.6, on_poll=False)
-    c = sim.client(store=False, max_concurrent=3, timeout=0.25)
+    c = Client.for_service(sim, store=False, max_concurrent=3, timeout=0.25)
     with pytest.raises(APIConnectionError) as info:
         c.diffusion("a fox")
     assert info.value.maybe_created is True
@@ -253,7 +258,8 @@ def test_polling_survives_503_500_drops_and_slow_answers(sim, fast_backoff):
     faults = Faults(seed=seed, slow_seconds=0.2, on_submit=False, **kw)
     sim.faults = faults
     sim.job_seconds = 1.5  # long enough for well over 8 polls
-    c = sim.client(store=False, max_concurrent=3, poll_interval=0.05, max_retries=5, timeout=5)
+    c = Client.for_service(sim, store=False, max_concurrent=3, poll_interval=0.05, max_retries=5,
+                           timeout=5)
     job = c.diffusion("a fox")
     assert job.wait(20).ok and len(job.urls) == 4
     kinds = {kind for _, n, kind in faults.events}
@@ -267,7 +273,7 @@ def test_polling_survives_answers_slower_than_the_timeout(sim, fast_backoff):
     seed = find_seed(lambda f: f[0][1] and f[1][1] and _no_long_slow(f), submit=False,
                      slow=0.4)
     sim.faults = Faults(seed=seed, slow=0.4, slow_seconds=0.5, on_submit=False)
-    c = sim.client(store=False, max_concurrent=3, poll_interval=0.05, max_retries=4,
+    c = Client.for_service(sim, store=False, max_concurrent=3, poll_interval=0.05, max_retries=4,
                    timeout=0.25)
     job = c.diffusion("a fox")
     assert job.wait(20).ok

@@ -41,7 +41,7 @@ def test_connection_failure_carries_no_secret(tmp_path):
 
 def test_error_answer_carries_no_secret(tmp_path):
     with Simulator(secret=SECRET, job_seconds=0.1) as sim:
-        client = sim.client(store=tmp_path / "s.sqlite3")
+        client = Client.for_service(sim, store=tmp_path / "s.sqlite3")
         with pytest.raises(NotFoundError) as info:
             client.job("no-such-job", from_store=False)
         assert SECRET not in _rendered(info.value)

@@ -29,7 +29,7 @@ def test_the_secret_never_shows(sim, tmp_path, caplog, recwarn):
     caplog.set_level(logging.DEBUG)  # every logger, urllib3 included
     warnings.simplefilter("always")
     store = tmp_path / "jobs.sqlite3"
-    c = sim.client(poll_interval=0.05, store=store, cache_dir=tmp_path / "media")
+    c = Client.for_service(sim, poll_interval=0.05, store=store, cache_dir=tmp_path / "media")
     shown = [repr(c), str(c), repr(c._transport), repr(c.store), repr(c.media), repr(sim)]
     errors: list[BaseException] = []
 
@@ -86,7 +86,7 @@ def test_the_secret_never_shows(sim, tmp_path, caplog, recwarn):
 
 def test_a_warning_from_a_broken_store_does_not_show_the_secret(sim, tmp_path, caplog):
     caplog.set_level(logging.DEBUG)
-    c = sim.client(poll_interval=0.05, store=tmp_path / "jobs.sqlite3")
+    c = Client.for_service(sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3")
     job = c.diffusion("a fox")
 
     def broken(*a, **kw):

@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from youchuan_nb.client import JobStore
+from youchuan_nb.client import Client, JobStore
 from youchuan_nb.sim import Faults
 
 PER_PROCESS = 60
@@ -110,5 +110,5 @@ def test_the_store_is_a_readable_sqlite_file(sim, client):
 
 
 def test_a_client_without_a_store(sim):
-    c = sim.client(store=False, max_concurrent=3, poll_interval=0.05)
+    c = Client.for_service(sim, store=False, max_concurrent=3, poll_interval=0.05)
     assert c.diffusion("a fox").wait(10).ok and c.history() == []

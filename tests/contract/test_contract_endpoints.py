@@ -31,7 +31,7 @@ DIGEST = {  # name: (method, path, required body/query fields, optional fields)
                         {"jobId", "imageNo", "prompt", "callback", "videoType"}),
     "extend_video": ("POST", "/v1/tob/extend-video", {"jobId", "videoNo", "prompt"},
                      {"callback"}),
-    "video_upscale": ("POST", "/v1/tob/video-upscale", {"jobId", "videoNo"}, {"callback"}),
+    "video_upscale": ("POST", "/v1/tob/video-upscale", {"jobId", "videoNo"}, {"callback", "type"}),  # type: in every official sample
     "job": ("GET", "/v1/tob/job/{jobId}", set(), set()),
     "costs": ("GET", "/v1/tob/costs", {"pageNo", "pageSize"}, {"since", "to"}),
     "cost_monthly": ("GET", "/v1/tob/cost-monthly", {"pageNo", "pageSize"}, set()),
@@ -115,7 +115,8 @@ def test_valid_requests(ep, body, query):
     ("video_diffusion", {}, None, "prompt"),
     ("create_moodboard", {}, None, "name"),
     ("callback", {"jobId": "j", "callback": "https://x"}, None, "callback"),
-    ("remove_background", {"imgUrl": "https://x.org/" + "a" * 1011}, None, "img_url"),
+    ("retexture", {"imgUrl": "https://x.org/" + "a" * 1011, "remixPrompt": "x"}, None,
+     "img_url"),
 ])
 def test_invalid_requests(ep, body, query, param):
     with pytest.raises(InvalidRequest) as info:

@@ -86,10 +86,10 @@ def test_data_uri_is_refused_with_advice():
 
 
 @pytest.mark.parametrize("text,fragment", [
-    ("", "empty"), ("   ", "empty"), ("x" * 8193, "8192"), ("a fox --chaos 101", "--chaos"),
+    ("", "empty"), ("x" * 8193, "8192"), ("a fox --chaos 101", "--chaos"),
     ("a fox --ar 16x9", "--ar"), ("a fox --v 9", "--v"), ("a fox --seed 1.5", "whole number"),
     ("a fox --ar 1:1 --ar 2:1", "twice"), ("a fox --hd", "--hd works only"),
-    ("a fox --q 4", "--q 4"), ("a fox --repeat 3", "--repeat"), ("a fox --relax", "--relax"),
+    ("a fox --q 4", "--q 4"), ("a fox --repeat 3", "--repeat"),
     ("--ar 1:1", "nothing to imagine"), (U.format(1), "at least two images"),
     ("a fox --sw 100", "--sw needs --sref"), ("a fox --iw 1", "--iw needs"),
 ])

@@ -56,8 +56,9 @@ class Api:
         self.sim = sim
         self.s = requests.Session()
         self.s.trust_env = False
-        self.s.headers.update({"x-youchuan-app": app_id or sim.app_id,
-                               "x-youchuan-secret": secret or sim.secret})
+        self.s.headers.update(
+            {"x-youchuan-app": app_id or sim.app_id, "x-youchuan-secret": secret or sim.secret}
+        )
 
     def url(self, path: str) -> str:
         return self.sim.url + path
@@ -88,11 +89,13 @@ class Api:
 
     def wait(self, job_id: str, timeout: float = 20.0, *, urls: bool = True) -> dict:
         """The job once terminal (status 3, or status 2 with urls unless ``urls=False``)."""
+
         def done():
             job = self.job(job_id)
             if job["status"] == 3 or (job["status"] == 2 and (job["urls"] or not urls)):
                 return job
             return None
+
         return wait_until(done, timeout, what=f"job {job_id} to finish")
 
     def run(self, endpoint: str, body: dict, timeout: float = 20.0) -> dict:
@@ -112,8 +115,9 @@ class Api:
 def sim():
     # processes=False: media made in threads; faster for many short tests on a busy machine.
     # test_server.py::test_media_generation_in_worker_processes covers the default (processes).
-    with Simulator(job_seconds=0.1, concurrency=20, video_seconds=1.0, processes=False,
-                   extend_seconds=0.5) as s:
+    with Simulator(
+        job_seconds=0.1, concurrency=20, video_seconds=1.0, processes=False, extend_seconds=0.5
+    ) as s:
         yield s
 
 
@@ -126,6 +130,7 @@ def api(sim):
 
 def png_size(data: bytes) -> tuple[int, int]:
     from PIL import Image
+
     with Image.open(io.BytesIO(data)) as img:
         img.load()
         return img.size
@@ -139,7 +144,7 @@ class Receiver:
         received = self.bodies
 
         class H(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802
+            def do_POST(self):
                 n = int(self.headers.get("Content-Length") or 0)
                 received.append(json.loads(self.rfile.read(n)))
                 out = b'{"status":"ok"}'
@@ -173,6 +178,13 @@ def receiver():
 def h():
     """The helpers above, as a fixture (tests/sim is not a package, so no relative imports)."""
     import types
-    return types.SimpleNamespace(Api=Api, assert_error=assert_error,
-                                 assert_job_shape=assert_job_shape, wait_until=wait_until,
-                                 png_size=png_size, Receiver=Receiver, JOB_KEYS=JOB_KEYS)
+
+    return types.SimpleNamespace(
+        Api=Api,
+        assert_error=assert_error,
+        assert_job_shape=assert_job_shape,
+        wait_until=wait_until,
+        png_size=png_size,
+        Receiver=Receiver,
+        JOB_KEYS=JOB_KEYS,
+    )

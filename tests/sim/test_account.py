@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -20,8 +20,7 @@ def test_concurrency_limit_is_429_without_creating_or_charging(sim, api, h):
     assert sim.running() == 2
     sub = api.get("/v1/tob/subscribe").json()
     assert sub["running"] == 2 and sub["maxConcurrent"] == 2 and sub["balance"] == 998.0
-    h.assert_error(api.post("/v1/tob/diffusion", {"text": "three"}), 429,
-                   "Max_Concurrent_Limited")
+    h.assert_error(api.post("/v1/tob/diffusion", {"text": "three"}), 429, "Max_Concurrent_Limited")
     assert sim.count("diffusion") == 2 and _balance(api) == 998.0
     # another app has its own limit
     other = h.Api(sim, *sim.add_app())
@@ -44,10 +43,12 @@ def test_balance_402_and_prices(sim, api, h):
     sim.balance = 1.5
     grid = api.run("diffusion", {"text": "a fox"})
     assert grid["cost"] == 1.0 and _balance(api) == 0.5
-    h.assert_error(api.post("/v1/tob/diffusion", {"text": "another fox"}), 402,
-                   "Account_Fee_Not_Enough")
-    h.assert_error(api.post("/v1/tob/video-diffusion", {"prompt": "a fox"}), 402,
-                   "Account_Fee_Not_Enough")
+    h.assert_error(
+        api.post("/v1/tob/diffusion", {"text": "another fox"}), 402, "Account_Fee_Not_Enough"
+    )
+    h.assert_error(
+        api.post("/v1/tob/video-diffusion", {"prompt": "a fox"}), 402, "Account_Fee_Not_Enough"
+    )
     assert sim.count("diffusion") == 1 and sim.count("video_diffusion") == 0
     up = api.run("upscale", {"jobId": grid["id"], "imageNo": 0, "type": 0})  # 0.5 fits exactly
     assert up["cost"] == 0.5 and _balance(api) == 0.0
@@ -75,11 +76,13 @@ def test_text_reject_is_refunded_but_fail_is_charged(sim, api):
 
 
 def test_costs_and_monthly_costs_come_from_the_real_records(sim, api, h):
-    months = [datetime(2026, 9, 3, 10, tzinfo=timezone.utc),
-              datetime(2026, 10, 5, 11, tzinfo=timezone.utc),
-              datetime(2026, 10, 20, 12, tzinfo=timezone.utc),
-              datetime(2026, 11, 1, 0, 0, 30, tzinfo=timezone.utc),
-              datetime(2026, 11, 2, 9, tzinfo=timezone.utc)]
+    months = [
+        datetime(2026, 9, 3, 10, tzinfo=UTC),
+        datetime(2026, 10, 5, 11, tzinfo=UTC),
+        datetime(2026, 10, 20, 12, tzinfo=UTC),
+        datetime(2026, 11, 1, 0, 0, 30, tzinfo=UTC),
+        datetime(2026, 11, 2, 9, tzinfo=UTC),
+    ]
     ids = []
     for i, when in enumerate(months):
         sim.clock = lambda when=when: when
@@ -93,27 +96,38 @@ def test_costs_and_monthly_costs_come_from_the_real_records(sim, api, h):
     page3 = api.get("/v1/tob/costs", pageNo=3, pageSize=2).json()
     assert [r["jobId"] for r in page3["list"]] == [ids[0]]
     assert api.get("/v1/tob/costs", pageNo=4, pageSize=2).json()["list"] == []
-    window = api.get("/v1/tob/costs", pageNo=1, pageSize=10, since="2026-10-01T00:00:00Z",
-                     to="2026-11-01T00:00:00Z").json()
+    window = api.get(
+        "/v1/tob/costs",
+        pageNo=1,
+        pageSize=10,
+        since="2026-10-01T00:00:00Z",
+        to="2026-11-01T00:00:00Z",
+    ).json()
     assert window["total"] == 2 and {r["jobId"] for r in window["list"]} == {ids[1], ids[2]}
     since_only = api.get("/v1/tob/costs", pageNo=1, pageSize=10, since="2026-11-01").json()
     assert since_only["total"] == 2
-    h.assert_error(api.get("/v1/tob/costs", pageNo=1, pageSize=10, since="last week"), 400,
-                   "Invalid_Argument")
+    h.assert_error(
+        api.get("/v1/tob/costs", pageNo=1, pageSize=10, since="last week"), 400, "Invalid_Argument"
+    )
 
     monthly = api.get("/v1/tob/cost-monthly", pageNo=1, pageSize=2).json()
     assert monthly["total"] == 3
-    assert monthly["list"] == [{"month": "2026-11", "cost": 1.5, "jobs": 2},
-                               {"month": "2026-10", "cost": 2.0, "jobs": 2}]
+    assert monthly["list"] == [
+        {"month": "2026-11", "cost": 1.5, "jobs": 2},
+        {"month": "2026-10", "cost": 2.0, "jobs": 2},
+    ]
     assert api.get("/v1/tob/cost-monthly", pageNo=2, pageSize=2).json()["list"] == [
-        {"month": "2026-09", "cost": 1.0, "jobs": 1}]
+        {"month": "2026-09", "cost": 1.0, "jobs": 1}
+    ]
 
 
 def test_moodboards(sim, api, h):
     created = []
     for i in range(3):
-        resp = api.post("/v1/tob/moodboard", {"name": f"board {i}", "description": "d",
-                                              "images": ["https://example.com/a.png"]})
+        resp = api.post(
+            "/v1/tob/moodboard",
+            {"name": f"board {i}", "description": "d", "images": ["https://example.com/a.png"]},
+        )
         assert resp.status_code == 200
         created.append(resp.json())
     mb = created[0]
@@ -124,15 +138,20 @@ def test_moodboards(sim, api, h):
     assert upd.json()["name"] == "renamed" and upd.json()["images"] == []
     assert upd.json()["description"] == "d" and upd.json()["id"] == mb["id"]
     h.assert_error(api.put("/v1/tob/moodboard/nope", {"name": "x"}), 404, "Not_Found")
-    h.assert_error(api.post("/v1/tob/moodboard", {"description": "no name"}), 400,
-                   "Invalid_Argument")
-    h.assert_error(api.post("/v1/tob/moodboard", {"name": "x", "images": ["not a url"]}), 400,
-                   "Invalid_Argument")
+    h.assert_error(
+        api.post("/v1/tob/moodboard", {"description": "no name"}), 400, "Invalid_Argument"
+    )
+    h.assert_error(
+        api.post("/v1/tob/moodboard", {"name": "x", "images": ["not a url"]}),
+        400,
+        "Invalid_Argument",
+    )
     listing = api.get("/v1/tob/moodboards", pageNo=1, pageSize=2).json()
     assert listing["total"] == 3 and len(listing["list"]) == 2
     assert listing["list"][0]["id"] == created[2]["id"]
-    assert api.get("/v1/tob/moodboards", pageNo=2, pageSize=2).json()["list"][0]["name"] == \
-        "renamed"
+    assert (
+        api.get("/v1/tob/moodboards", pageNo=2, pageSize=2).json()["list"][0]["name"] == "renamed"
+    )
     other = h.Api(sim, *sim.add_app())
     assert other.get("/v1/tob/moodboards").json()["total"] == 0
     h.assert_error(other.put("/v1/tob/moodboard/" + mb["id"], {"name": "x"}), 404, "Not_Found")

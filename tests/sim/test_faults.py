@@ -44,8 +44,7 @@ def test_submit_faults_never_create_a_job(sim, api, h):
     sim.faults = Faults(seed=3, busy=1.0)
     h.assert_error(api.post("/v1/tob/diffusion", {"text": "a fox"}), 503, "Server_Busy")
     sim.faults = Faults(seed=3, server_error=1.0)
-    h.assert_error(api.post("/v1/tob/diffusion", {"text": "a fox"}), 500,
-                   "Internal_Server_Error")
+    h.assert_error(api.post("/v1/tob/diffusion", {"text": "a fox"}), 500, "Internal_Server_Error")
     sim.faults = Faults(seed=3, drop=1.0)
     with pytest.raises(requests.ConnectionError):
         api.post("/v1/tob/diffusion", {"text": "a fox"})
@@ -89,8 +88,7 @@ def test_slow_delays_the_answer(sim, api):
 def test_success_before_urls(sim, api, h):
     sim.faults = Faults(success_before_urls=1.0, success_before_urls_seconds=0.6)
     job = api.submit("diffusion", {"text": "a fox"})
-    early = h.wait_until(lambda: (j := api.job(job["id"]))["status"] == 2 and j,
-                         what="status 2")
+    early = h.wait_until(lambda: (j := api.job(job["id"]))["status"] == 2 and j, what="status 2")
     assert early["urls"] == [] and early["audits"] == []
     late = api.wait(job["id"])
     assert late["status"] == 2 and len(late["urls"]) == 4
@@ -109,12 +107,14 @@ def test_audit_reject_marks_images_but_keeps_urls(sim, api):
 
 def test_fail_with_seeded_comment(sim, api):
     sim.faults = Faults(seed=11, fail=1.0, fail_comment=None)
-    comments = [api.wait(api.submit("diffusion", {"text": "a fox"})["id"])["comment"]
-                for _ in range(3)]
+    comments = [
+        api.wait(api.submit("diffusion", {"text": "a fox"})["id"])["comment"] for _ in range(3)
+    ]
     assert all(c in FAILURE_COMMENTS for c in comments)
     sim.faults = Faults(seed=11, fail=1.0, fail_comment=None)
-    again = [api.wait(api.submit("diffusion", {"text": "a fox"})["id"])["comment"]
-             for _ in range(3)]
+    again = [
+        api.wait(api.submit("diffusion", {"text": "a fox"})["id"])["comment"] for _ in range(3)
+    ]
     assert again == comments
 
 

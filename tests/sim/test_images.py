@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageStat
@@ -13,7 +13,7 @@ from youchuan_nb.sim import _images as im
 PROMPT = "a lighthouse at dusk, oil painting"
 
 
-@lru_cache(maxsize=None)
+@cache
 def grid(prompt: str = PROMPT, seed: int = 7, w: int = 512, h: int = 512) -> tuple[bytes, ...]:
     return tuple(im.grid_images(prompt, seed, w, h))
 
@@ -106,8 +106,8 @@ def test_every_image_carries_the_mark():
 def test_mark_box_is_in_the_bottom_right_corner_and_small():
     for w, h in ((1024, 1024), (1456, 816), (256, 256)):
         x0, y0, x1, y1 = im.MARK_BOX(w, h)
-        assert x1 > w * .75 and y1 > h * .85
-        assert (x1 - x0) * (y1 - y0) < .05 * w * h
+        assert x1 > w * 0.75 and y1 > h * 0.85
+        assert (x1 - x0) * (y1 - y0) < 0.05 * w * h
 
 
 def test_image_size_reads_the_header():
@@ -156,12 +156,15 @@ def test_upscale_sizes_and_cap():
     assert mean_diff(back, load(src())) < 6
 
 
-@pytest.mark.parametrize("direction, size, offset", [
-    ("right", (768, 512), (0, 0)),
-    ("down", (512, 768), (0, 0)),
-    ("left", (768, 512), (256, 0)),
-    ("up", (512, 768), (0, 256)),
-])
+@pytest.mark.parametrize(
+    "direction, size, offset",
+    [
+        ("right", (768, 512), (0, 0)),
+        ("down", (512, 768), (0, 0)),
+        ("left", (768, 512), (256, 0)),
+        ("up", (512, 768), (0, 256)),
+    ],
+)
 def test_pan_grows_one_side_and_keeps_the_original(direction, size, offset):
     out = im.pan(src(), direction, 1.5, 9)
     assert len(out) == 4 and len(set(out)) == 4
@@ -180,15 +183,23 @@ def test_pan_grows_one_side_and_keeps_the_original(direction, size, offset):
         assert_unchanged_outside(base, placed, skip)
     # Each of the four extends the picture in its own way.
     w, h = size
-    new_area = {"right": (512, 0, w, h), "down": (0, 512, w, h),
-                "left": (0, 0, 256, h), "up": (0, 0, w, 256)}[direction]
+    new_area = {
+        "right": (512, 0, w, h),
+        "down": (0, 512, w, h),
+        "left": (0, 0, 256, h),
+        "up": (0, 0, w, 256),
+    }[direction]
     grown = [load(p).crop(new_area) for p in out]
     for i in range(4):
         for j in range(i + 1, 4):
             assert mean_diff(grown[i], grown[j]) > 3
     # ...yet continues it: the pixels across the seam match the source's edge.
-    seam = {"right": ((512, 0, 513, h), (511, 0, 512, h)), "down": ((0, 512, w, 513), (0, 511, w, 512)),
-            "left": ((255, 0, 256, h), (256, 0, 257, h)), "up": ((0, 255, w, 256), (0, 256, w, 257))}
+    seam = {
+        "right": ((512, 0, 513, h), (511, 0, 512, h)),
+        "down": ((0, 512, w, 513), (0, 511, w, 512)),
+        "left": ((255, 0, 256, h), (256, 0, 257, h)),
+        "up": ((0, 255, w, 256), (0, 256, w, 257)),
+    }
     outer, inner = seam[direction]
     for png in out:
         img = load(png)
@@ -231,7 +242,10 @@ def triangle_mask(size, poly):
 
 def test_inpaint_changes_only_inside_the_polygons():
     source = src()
-    polys = [[(60.0, 60.0), (300.0, 80.0), (150.0, 280.0)], [(350, 300), (480, 300), (480, 420), (350, 420)]]
+    polys = [
+        [(60.0, 60.0), (300.0, 80.0), (150.0, 280.0)],
+        [(350, 300), (480, 300), (480, 420), (350, 420)],
+    ]
     out = im.inpaint(source, polys, 4)
     assert len(out) == 4 and len(set(out)) == 4
     assert out == im.inpaint(source, polys, 4)

@@ -21,8 +21,14 @@ def _refused(api, h, endpoint, body, status, reason):
 
 def test_upscaled_image_cannot_be_upscaled_again(api, h, grid):
     up = api.run("upscale", {"jobId": grid["id"], "imageNo": 0, "type": 1})
-    _refused(api, h, "upscale", {"jobId": up["id"], "imageNo": 0, "type": 0}, 400,
-             "Job_ReUpscale_Not_Support")
+    _refused(
+        api,
+        h,
+        "upscale",
+        {"jobId": up["id"], "imageNo": 0, "type": 0},
+        400,
+        "Job_ReUpscale_Not_Support",
+    )
     _refused(api, h, "reroll", {"jobId": up["id"]}, 403, "Upscale_Not_Support")
     # but other follow-ups of the upscaled image are fine
     assert len(api.run("variation", {"jobId": up["id"], "imageNo": 0, "type": 0})["urls"]) == 4
@@ -48,14 +54,19 @@ def test_enhance_only_on_draft_jobs(api, h, grid):
 def test_retexture_and_upload_paint_children_allow_only_upscale(api, h, maker):
     body = {"imgUrl": "https://example.com/photo.jpg", "remixPrompt": "oil painting"}
     if maker == "upload_paint":
-        body.update(mask={"url": "https://example.com/mask.png"},
-                    canvas={"width": 1024, "height": 1024},
-                    imgPos={"width": 512, "height": 512, "x": 100, "y": 100})
+        body.update(
+            mask={"url": "https://example.com/mask.png"},
+            canvas={"width": 1024, "height": 1024},
+            imgPos={"width": 512, "height": 512, "x": 100, "y": 100},
+        )
     parent = api.run(maker, body)
-    for endpoint, extra in [("variation", {"imageNo": 0, "type": 0}), ("reroll", {}),
-                            ("pan", {"imageNo": 0, "direction": 0, "scale": 1.5}),
-                            ("remix", {"imageNo": 0, "remixPrompt": "x"}),
-                            ("video-diffusion", {"imageNo": 0})]:
+    for endpoint, extra in [
+        ("variation", {"imageNo": 0, "type": 0}),
+        ("reroll", {}),
+        ("pan", {"imageNo": 0, "direction": 0, "scale": 1.5}),
+        ("remix", {"imageNo": 0, "remixPrompt": "x"}),
+        ("video-diffusion", {"imageNo": 0}),
+    ]:
         err = _refused(api, h, endpoint, {"jobId": parent["id"], **extra}, 405, "Not_Support")
         assert "only upscale" in err["message"]
     assert len(api.run("upscale", {"jobId": parent["id"], "imageNo": 3, "type": 0})["urls"]) == 1
@@ -64,11 +75,13 @@ def test_retexture_and_upload_paint_children_allow_only_upscale(api, h, maker):
 def test_v81_jobs_refuse_pan_outpaint_inpaint_enhance(api, h):
     v81 = api.run("diffusion", {"text": "a harbour --v 8.1"})
     jid = v81["id"]
-    for endpoint, extra in [("pan", {"direction": 2, "scale": 2.0}), ("outpaint", {"scale": 1.5}),
-                            ("inpaint", {"mask": {"url": "https://example.com/m.png"}}),
-                            ("enhance", {})]:
-        err = _refused(api, h, endpoint, {"jobId": jid, "imageNo": 0, **extra}, 405,
-                       "Not_Support")
+    for endpoint, extra in [
+        ("pan", {"direction": 2, "scale": 2.0}),
+        ("outpaint", {"scale": 1.5}),
+        ("inpaint", {"mask": {"url": "https://example.com/m.png"}}),
+        ("enhance", {}),
+    ]:
+        err = _refused(api, h, endpoint, {"jobId": jid, "imageNo": 0, **extra}, 405, "Not_Support")
         assert "8.1" in err["message"]
     # variation works, and upscale of a v8.1 image gives 4 HD images (the docs)
     assert len(api.run("variation", {"jobId": jid, "imageNo": 0, "type": 1})["urls"]) == 4
@@ -79,15 +92,23 @@ def test_v81_jobs_refuse_pan_outpaint_inpaint_enhance(api, h):
 
 def test_image_no_beyond_the_outputs_is_400(api, h, grid):
     up = api.run("upscale", {"jobId": grid["id"], "imageNo": 0, "type": 0})
-    err = _refused(api, h, "variation", {"jobId": up["id"], "imageNo": 1, "type": 0}, 400,
-                   "Invalid_Argument")
+    err = _refused(
+        api, h, "variation", {"jobId": up["id"], "imageNo": 1, "type": 0}, 400, "Invalid_Argument"
+    )
     assert "imageNo 1" in err["message"]
     video = api.run("video_diffusion", {"prompt": "a kite --bs 2"})
-    _refused(api, h, "extend-video", {"jobId": video["id"], "videoNo": 2, "prompt": "on"}, 400,
-             "Invalid_Argument")
+    _refused(
+        api,
+        h,
+        "extend-video",
+        {"jobId": video["id"], "videoNo": 2, "prompt": "on"},
+        400,
+        "Invalid_Argument",
+    )
     # out of the documented range entirely: the contract's validation
-    _refused(api, h, "variation", {"jobId": grid["id"], "imageNo": 4, "type": 0}, 400,
-             "Invalid_Argument")
+    _refused(
+        api, h, "variation", {"jobId": grid["id"], "imageNo": 4, "type": 0}, 400, "Invalid_Argument"
+    )
 
 
 def test_a_video_can_be_extended_at_most_four_times(api, h, sim):
@@ -95,13 +116,21 @@ def test_a_video_can_be_extended_at_most_four_times(api, h, sim):
     video = api.run("video_diffusion", {"prompt": "a kite in the wind --bs 1"})
     current = video
     for i in range(4):
-        current = api.run("extend_video", {"jobId": current["id"], "videoNo": 0,
-                                           "prompt": f"further {i}"})
+        current = api.run(
+            "extend_video", {"jobId": current["id"], "videoNo": 0, "prompt": f"further {i}"}
+        )
         assert api.sim.job_record(current["id"])["extensions"] == i + 1
-    err = _refused(api, h, "extend-video", {"jobId": current["id"], "videoNo": 0,
-                                            "prompt": "once more"}, 405, "Not_Support")
+    err = _refused(
+        api,
+        h,
+        "extend-video",
+        {"jobId": current["id"], "videoNo": 0, "prompt": "once more"},
+        405,
+        "Not_Support",
+    )
     assert "4 times" in err["message"]
     from youchuan_nb.sim import _video
+
     first = _video.video_info(api.media(video["urls"][0]).content)["duration"]
     last = _video.video_info(api.media(current["urls"][0]).content)["duration"]
     assert last == pytest.approx(first + 4 * 0.25, abs=0.15)
@@ -113,27 +142,43 @@ def test_upscaled_videos_keep_their_extension_count_and_cannot_be_upscaled(api, 
     ext = api.run("extend_video", {"jobId": video["id"], "videoNo": 0, "prompt": "more"})
     vup = api.run("video_upscale", {"jobId": ext["id"], "videoNo": 0})
     assert api.sim.job_record(vup["id"])["extensions"] == 1
-    _refused(api, h, "video-upscale", {"jobId": vup["id"], "videoNo": 0}, 403,
-             "Upscale_Not_Support")
-    assert len(api.run("extend_video", {"jobId": vup["id"], "videoNo": 0,
-                                        "prompt": "on"})["urls"]) == 1
+    _refused(
+        api, h, "video-upscale", {"jobId": vup["id"], "videoNo": 0}, 403, "Upscale_Not_Support"
+    )
+    assert (
+        len(api.run("extend_video", {"jobId": vup["id"], "videoNo": 0, "prompt": "on"})["urls"])
+        == 1
+    )
 
 
 def test_video_and_image_operations_do_not_mix(api, h, grid):
-    _refused(api, h, "extend-video", {"jobId": grid["id"], "videoNo": 0, "prompt": "x"}, 405,
-             "Not_Support")
+    _refused(
+        api,
+        h,
+        "extend-video",
+        {"jobId": grid["id"], "videoNo": 0, "prompt": "x"},
+        405,
+        "Not_Support",
+    )
     _refused(api, h, "video-upscale", {"jobId": grid["id"], "videoNo": 0}, 405, "Not_Support")
-    video = api.run("video_diffusion", {"jobId": grid["id"], "imageNo": 1, "prompt": "drift --bs 1"})
-    _refused(api, h, "upscale", {"jobId": video["id"], "imageNo": 0, "type": 0}, 405,
-             "Not_Support")
+    video = api.run(
+        "video_diffusion", {"jobId": grid["id"], "imageNo": 1, "prompt": "drift --bs 1"}
+    )
+    _refused(api, h, "upscale", {"jobId": video["id"], "imageNo": 0, "type": 0}, 405, "Not_Support")
 
 
 def test_parent_must_exist_and_be_finished(api, h, sim):
     _refused(api, h, "variation", {"jobId": "f" * 32, "imageNo": 0, "type": 0}, 404, "Not_Found")
     sim.job_seconds = 30
     running = api.submit("diffusion", {"text": "a slow one"})
-    err = _refused(api, h, "upscale", {"jobId": running["id"], "imageNo": 0, "type": 0}, 400,
-                   "Invalid_Argument")
+    err = _refused(
+        api,
+        h,
+        "upscale",
+        {"jobId": running["id"], "imageNo": 0, "type": 0},
+        400,
+        "Invalid_Argument",
+    )
     assert "finished" in err["message"]
 
 
@@ -147,10 +192,12 @@ def test_remix_prompt_is_checked_against_the_parent_model(api, h):
 
 def test_failed_parent_cannot_be_used(api, h, sim):
     from youchuan_nb.sim import Faults
+
     sim.faults = Faults(fail=1.0, fail_comment="JobStatusError")
     failed = api.submit("diffusion", {"text": "a harbour"})
     done = api.wait(failed["id"])
     assert done["status"] == 3 and done["comment"] == "JobStatusError" and done["urls"] == []
     sim.faults = None
-    _refused(api, h, "upscale", {"jobId": failed["id"], "imageNo": 0, "type": 0}, 400,
-             "Invalid_Argument")
+    _refused(
+        api, h, "upscale", {"jobId": failed["id"], "imageNo": 0, "type": 0}, 400, "Invalid_Argument"
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache
 
 import av
 import pytest
@@ -13,12 +13,12 @@ from youchuan_nb.sim import _images as im
 from youchuan_nb.sim import _video as vid
 
 
-@lru_cache(maxsize=None)
+@cache
 def still(w: int, h: int) -> bytes:
     return im.grid_images("a lighthouse at dusk", 7, w, h)[0]
 
 
-@lru_cache(maxsize=None)
+@cache
 def clip(height: int = 480, w: int = 1456, h: int = 816, motion: str = "low") -> bytes:
     return vid.animate(still(w, h), "a lighthouse at dusk", 3, height, motion=motion)
 
@@ -106,7 +106,7 @@ def test_every_frame_carries_the_mark():
         assert dark > 0.5, "the dark mark box"
         assert bright > 20, "the white SIMULATED lettering"
         corner = pic.getpixel((x0 + edge + 1, y0 + edge + 1))
-        assert all(abs(a - b) < 30 for a, b in zip(corner, im.MARK_FILL))
+        assert all(abs(a - b) < 30 for a, b in zip(corner, im.MARK_FILL, strict=True))
 
 
 def test_extend_appends_four_seconds_continuing_the_clip():

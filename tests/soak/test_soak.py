@@ -13,6 +13,7 @@ import time
 
 import pytest
 
+from youchuan_nb.client import Client
 from youchuan_nb.notebook import JobCard
 from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.sim import Faults, Simulator
@@ -31,7 +32,7 @@ def test_soak_200_jobs_with_faults(tmp_path):
     started = time.monotonic()
     try:
         with Simulator(job_seconds=0.2, concurrency=12, balance=1e6, faults=faults) as sim:
-            client = sim.client(poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
+            client = Client.for_service(sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
                                 cache_dir=tmp_path / "media", max_concurrent=12)
             session = Session(client=client, settings=Settings(thumbnail_size=64))
             cards = []

@@ -17,6 +17,7 @@
     │   └── ServerBusyError         503 Server_Busy, Request_Timout
     ├── APIConnectionError          no answer (refused, dropped, DNS)
     │   └── APITimeoutError         no answer in time
+    ├── UnreadableAnswerError       an answer of a shape the tolerant reader does not know
     ├── JobFailedError              the job ran and ended failed (status 3)
     └── JobTimeoutError             wait() gave up before the job ended
 
@@ -41,8 +42,18 @@ class YouchuanError(Exception):
 class APIError(YouchuanError):
     """A non-2xx answer. ``code``, ``reason`` and ``message`` come from the body."""
 
-    def __init__(self, status: int, code: int | None, reason: str, message: str, *,
-                 method: str = "", path: str = "", body: Any = None, local: bool = False) -> None:
+    def __init__(
+        self,
+        status: int,
+        code: int | None,
+        reason: str,
+        message: str,
+        *,
+        method: str = "",
+        path: str = "",
+        body: Any = None,
+        local: bool = False,
+    ) -> None:
         self.status, self.code, self.reason, self.message = status, code, reason, message
         self.method, self.path, self.body = method, path, body
         self.local = local  # refused by the client's own check of the documented rules
@@ -52,8 +63,10 @@ class APIError(YouchuanError):
         if local:
             # nothing was sent: say so, and skip advice that refers to a server's message
             op = path.rsplit("/", 1)[-1] if path else "this operation"
-            super().__init__(f"{op}: {shown} (checked locally, nothing was sent; the service "
-                             f"would answer {status} {reason})")
+            super().__init__(
+                f"{op}: {shown} (checked locally, nothing was sent; the service "
+                f"would answer {status} {reason})"
+            )
             return
         where = f" ({method} {path})" if method else ""
         super().__init__(f"{status} {reason or 'error'}{where}: {shown}. {self.advice}".strip())
@@ -66,16 +79,38 @@ def _generic_advice(status: int) -> str:
 
 
 class BadRequestError(APIError): ...
+
+
 class InvalidPromptError(BadRequestError): ...
+
+
 class ReUpscaleNotSupportedError(BadRequestError): ...
+
+
 class AuthenticationError(APIError): ...
+
+
 class InsufficientBalanceError(APIError): ...
+
+
 class PermissionDeniedError(APIError): ...
+
+
 class SensitivePromptError(PermissionDeniedError): ...
+
+
 class NotFoundError(APIError): ...
+
+
 class NotSupportedError(APIError): ...
+
+
 class ConcurrencyLimitError(APIError): ...
+
+
 class InternalServerError(APIError): ...
+
+
 class ServerBusyError(APIError): ...
 
 
@@ -88,14 +123,21 @@ _BY_REASON: dict[str, type[APIError]] = {
     "Request_Timout": ServerBusyError,
 }
 _BY_STATUS: dict[int, type[APIError]] = {
-    400: BadRequestError, 401: AuthenticationError, 402: InsufficientBalanceError,
-    403: PermissionDeniedError, 404: NotFoundError, 405: NotSupportedError,
-    429: ConcurrencyLimitError, 500: InternalServerError, 503: ServerBusyError,
+    400: BadRequestError,
+    401: AuthenticationError,
+    402: InsufficientBalanceError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    405: NotSupportedError,
+    429: ConcurrencyLimitError,
+    500: InternalServerError,
+    503: ServerBusyError,
 }
 
 
-def error_for(status: int, body: Any, *, method: str = "", path: str = "",
-              local: bool = False) -> APIError:
+def error_for(
+    status: int, body: Any, *, method: str = "", path: str = "", local: bool = False
+) -> APIError:
     """The exception for an error answer, chosen by reason first, then by HTTP status."""
     code, reason, message = None, "", ""
     if isinstance(body, dict):
@@ -110,17 +152,35 @@ def error_for(status: int, body: Any, *, method: str = "", path: str = "",
     return cls(status, code, reason, message, method=method, path=path, body=body, local=local)
 
 
+class UnreadableAnswerError(YouchuanError):
+    """The service answered, but in a shape youchuan_nb cannot read. ``raw`` is the answer and
+    ``capture`` the file it was saved to (no credentials in it), for a bug report."""
+
+    def __init__(self, message: str, *, raw: Any = None, capture: str | None = None) -> None:
+        self.raw, self.capture = raw, capture
+        where = (
+            f" The answer is saved in {capture}; please attach it to a bug report."
+            if capture
+            else ""
+        )
+        super().__init__(message + where)
+
+
 class APIConnectionError(YouchuanError):
     """The service gave no answer. ``maybe_created`` is True when a job-creating request may have
     reached the service (so it was not retried: a blind retry could bill twice)."""
 
-    def __init__(self, message: str, *, method: str = "", path: str = "",
-                 maybe_created: bool = False) -> None:
+    def __init__(
+        self, message: str, *, method: str = "", path: str = "", maybe_created: bool = False
+    ) -> None:
         self.method, self.path, self.maybe_created = method, path, maybe_created
-        hint = (" The request may have reached the service, so it was not retried (a retry could "
-                "create and bill a second job): check client.history() or %youchuan costs before "
-                "submitting again." if maybe_created else
-                " Check the network and YOUCHUAN_BASE_URL, then try again.")
+        hint = (
+            " The request may have reached the service, so it was not retried (a retry could "
+            "create and bill a second job): check client.history() or %youchuan costs before "
+            "submitting again."
+            if maybe_created
+            else " Check the network and YOUCHUAN_BASE_URL, then try again."
+        )
         super().__init__(f"{method} {path}: {message}.{hint}")
 
 
@@ -143,6 +203,8 @@ class JobTimeoutError(YouchuanError):
 
     def __init__(self, job: Job, timeout: float) -> None:
         self.job = job
-        super().__init__(f"job {job.id} did not finish within {timeout:g} s (status "
-                         f"{job.status_name}); it is still tracked: call job.wait() again or "
-                         "look it up later with client.job(id)")
+        super().__init__(
+            f"job {job.id} did not finish within {timeout:g} s (status "
+            f"{job.status_name}); it is still tracked: call job.wait() again or "
+            "look it up later with client.job(id)"
+        )

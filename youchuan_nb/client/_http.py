@@ -47,7 +47,7 @@ def backoff_delay(attempt: int, retry_after: str | None = None) -> float:
         seconds = _parse_retry_after(retry_after)
         if seconds is not None and 0 <= seconds <= MAX_RETRY_AFTER:
             return seconds
-    delay = min(INITIAL_RETRY_DELAY * 2 ** attempt, MAX_RETRY_DELAY)
+    delay = min(INITIAL_RETRY_DELAY * 2**attempt, MAX_RETRY_DELAY)
     return delay * (1 - 0.25 * random.random())  # jitter in [0.75, 1] like openai-python
 
 
@@ -99,8 +99,15 @@ class _Credentials(requests.auth.AuthBase):
 class Transport:
     """Sends requests with the credentials; the only place that touches the secret."""
 
-    def __init__(self, base_url: str, app_id: str, secret: str, *, timeout: float,
-                 max_retries: int = DEFAULT_MAX_RETRIES) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        app_id: str,
+        secret: str,
+        *,
+        timeout: float,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self._auth = _Credentials(app_id, secret)
         self.timeout = timeout
@@ -119,8 +126,15 @@ class Transport:
             self._local.session = s
         return s
 
-    def request(self, method: str, path: str, *, body: dict | None = None,
-                query: dict | None = None, creates_job: bool = False) -> Answer:
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: dict | None = None,
+        query: dict | None = None,
+        creates_job: bool = False,
+    ) -> Answer:
         url = self.base_url + path
         headers = {}
         if body is not None:
@@ -134,27 +148,45 @@ class Transport:
             # carry no __context__ holding requests' PreparedRequest (and its headers).
             failure: tuple[str, bool, bool] | None = None  # (description, timeout?, not sent?)
             try:
-                resp = self.session.request(method, url, data=data, params=query, headers=headers,
-                                            auth=self._auth,
-                                            timeout=(min(5.0, self.timeout), self.timeout))
+                resp = self.session.request(
+                    method,
+                    url,
+                    data=data,
+                    params=query,
+                    headers=headers,
+                    auth=self._auth,
+                    timeout=(min(5.0, self.timeout), self.timeout),
+                )
             except requests.exceptions.ConnectionError as exc:
                 not_sent = _not_sent(exc)
-                failure = (_describe(exc, not_sent), isinstance(exc, requests.exceptions.Timeout),
-                           not_sent)
+                failure = (
+                    _describe(exc, not_sent),
+                    isinstance(exc, requests.exceptions.Timeout),
+                    not_sent,
+                )
             except requests.exceptions.Timeout:
                 failure = (f"no answer within {self.timeout:g} s", True, False)
             if failure is not None:
                 description, timed_out, not_sent = failure
                 retry = (idempotent or not_sent) and attempt < self.max_retries
-                log.debug("%s %s -> no answer (%s)%s", method, path, description,
-                          ", retrying" if retry else "")
+                log.debug(
+                    "%s %s -> no answer (%s)%s",
+                    method,
+                    path,
+                    description,
+                    ", retrying" if retry else "",
+                )
                 if retry:
                     time.sleep(backoff_delay(attempt))
                     attempt += 1
                     continue
                 cls = APITimeoutError if timed_out else APIConnectionError
-                raise cls(description, method=method, path=path,
-                          maybe_created=creates_job and not not_sent)
+                raise cls(
+                    description,
+                    method=method,
+                    path=path,
+                    maybe_created=creates_job and not not_sent,
+                )
             elapsed = time.monotonic() - started
             body_out = _decode(resp)
             log.debug("%s %s -> %s (%.3f s)", method, path, resp.status_code, elapsed)

@@ -16,10 +16,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..contract import (JobFacts, JobState, Prompt, child_facts, describe_comment, is_done,
-                        is_failed, is_video_endpoint, is_video_name, job_label, job_state,
-                        own_prompt, parse_prompt)
-from ._errors import JobFailedError, JobTimeoutError
+from ..contract import (
+    JobFacts,
+    JobState,
+    Prompt,
+    child_facts,
+    describe_comment,
+    is_done,
+    is_failed,
+    is_video_endpoint,
+    is_video_name,
+    job_label,
+    job_state,
+    own_prompt,
+    parse_prompt,
+)
+from ._errors import JobFailedError, JobTimeoutError, UnreadableAnswerError
 from ._followups import FollowUps
 from ._poll_state import PollState
 
@@ -29,6 +41,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._client import Client
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
+#: Answers in a row that the reader cannot read before polling stops and the error is final.
+UNREADABLE_LIMIT = 3
 
 
 @dataclass(frozen=True)
@@ -47,10 +61,18 @@ class Output:
 class Job(FollowUps):
     """A job submitted to the service (or looked up by id)."""
 
-    def __init__(self, client: Client, raw: dict[str, Any], *, action: str = "unknown",
-                 params: dict[str, Any] | None = None, parent: Job | None = None,
-                 parent_id: str | None = None, image_no: int | None = None,
-                 local_id: str | None = None) -> None:
+    def __init__(
+        self,
+        client: Client,
+        raw: dict[str, Any],
+        *,
+        action: str = "unknown",
+        params: dict[str, Any] | None = None,
+        parent: Job | None = None,
+        parent_id: str | None = None,
+        image_no: int | None = None,
+        local_id: str | None = None,
+    ) -> None:
         self._client = client
         self._lock = threading.RLock()
         self.raw: dict[str, Any] = {}
@@ -69,6 +91,7 @@ class Job(FollowUps):
         self._made: JobFacts | None = None  # facts from how it was made (computed once)
         self.poll_error = ""  # why the last poll failed, if it did
         self.poll_gave_up = False
+        self._unreadable = 0  # answers in a row the reader could not read
         self.poll = PollState(client.poll_schedule, action)
         self._apply(raw)
         self.poll.plan()
@@ -228,7 +251,14 @@ class Job(FollowUps):
 
         def fetch() -> float:
             sent = time.monotonic()
-            raw = self._client.raw_job(self.id)
+            try:
+                raw = self._client.raw_job(self.id)
+            except UnreadableAnswerError as exc:
+                self._unreadable += 1
+                # a shape we cannot read will not fix itself: after a few, stop and say so
+                self.note_poll_error(str(exc), gave_up=self._unreadable >= UNREADABLE_LIMIT)
+                raise
+            self._unreadable = 0
             # the answer was true somewhere between sending and receiving: take the middle
             seen = (sent + time.monotonic()) / 2.0
             self._apply(raw, seen_at=seen)
@@ -258,8 +288,13 @@ class Job(FollowUps):
         """Seconds until this job should be polled again (negative: overdue)."""
         return self.poll.next_at - time.monotonic()
 
-    def wait(self, timeout: float = 900.0, *, poll_interval: float | None = None,
-             raise_on_failure: bool = True) -> Job:
+    def wait(
+        self,
+        timeout: float = 900.0,
+        *,
+        poll_interval: float | None = None,
+        raise_on_failure: bool = True,
+    ) -> Job:
         """Poll until the job ends; return it. Raises JobFailedError if it failed."""
         deadline = time.monotonic() + timeout
         while not self.done:
@@ -268,7 +303,11 @@ class Job(FollowUps):
                 raise JobTimeoutError(self, timeout)
             delay = poll_interval if poll_interval is not None else max(0.0, self.poll_due_in)
             time.sleep(min(delay, remaining))
-            self.refresh()
+            try:
+                self.refresh()
+            except UnreadableAnswerError:
+                if self.poll_gave_up:
+                    raise
         if self.failed and raise_on_failure:
             raise JobFailedError(self)
         return self
@@ -306,7 +345,7 @@ class Job(FollowUps):
         """The output images as PIL images (loaded from the local cache)."""
         from PIL import Image as PILImage
 
-        result = []
+        result: list[Image] = []
         for p in self.download():
             if not is_video_name(p):
                 im = PILImage.open(p)

@@ -11,9 +11,9 @@ import os
 import re
 import tempfile
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
-from typing import Iterator
 
 import requests
 
@@ -75,19 +75,24 @@ class MediaCache:
 
     def fetch_all(self, job_id: str, urls: list[str]) -> list[Path | None]:
         """Download every output in parallel; an output that fails to download is None."""
+
         def one(item: tuple[int, str]) -> Path | None:
             try:
                 return self.fetch(job_id, item[0], item[1])
             except Exception:
                 return self.cached(job_id, item[0])
+
         return list(self._pool.map(one, list(enumerate(urls))))
 
-    def fetch_thumbnails(self, job_id: str, urls: list[str], size: int = 256
-                         ) -> Iterator[tuple[int, Path | None, bytes | None, tuple[int, int]]]:
+    def fetch_thumbnails(
+        self, job_id: str, urls: list[str], size: int = 256
+    ) -> Iterator[tuple[int, Path | None, bytes | None, tuple[int, int]]]:
         """Download every output and make its thumbnail as soon as that download ends, all in
         parallel; yields ``(index, path, thumbnail, (width, height))`` as each is ready (path
         None: the download failed; thumbnail None: the file could not be read)."""
+
         def one(index: int, url: str):
+            path: Path | None
             try:
                 path = self.fetch(job_id, index, url)
             except Exception:
@@ -99,6 +104,7 @@ class MediaCache:
                 except Exception:
                     pass
             return index, path, thumb, dims
+
         futures = [self._pool.submit(one, i, u) for i, u in enumerate(urls)]
         for future in as_completed(futures):
             yield future.result()
@@ -107,8 +113,9 @@ class MediaCache:
         """A small JPEG of an image (or of a video's first frame), cached beside it."""
         return self.thumbnail_info(path, size, quality)[0]
 
-    def thumbnail_info(self, path: str | os.PathLike, size: int = 256, quality: int = 80
-                       ) -> tuple[bytes, tuple[int, int]]:
+    def thumbnail_info(
+        self, path: str | os.PathLike, size: int = 256, quality: int = 80
+    ) -> tuple[bytes, tuple[int, int]]:
         """``thumbnail()`` and the full image's (width, height), from the one decode."""
         path = Path(path)
         thumb = path.with_name(f"{path.stem}.thumb{size}.jpg")
@@ -118,12 +125,9 @@ class MediaCache:
             data = thumb.read_bytes()
             if is_video_name(path):
                 return data, (0, 0)
-            with Image.open(path) as im:  # the header only
-                return data, im.size
-        if is_video_name(path):
-            im = _first_frame(path)
-        else:
-            im = Image.open(path)
+            with Image.open(path) as header:  # the header only
+                return data, header.size
+        im: Image.Image = _first_frame(path) if is_video_name(path) else Image.open(path)
         dims = im.size  # the full size, before any reduced decode
         if not is_video_name(path):
             im.draft("RGB", (size, size))  # JPEG: decode at a reduced scale (no-op for PNG)

@@ -13,16 +13,23 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._client import Client
     from ._job import Job
 
 DEFAULT_LIMIT = 3
-_LIMIT_KEYS = ("maxConcurrent", "max_concurrent", "maxConcurrency", "concurrency",
-               "concurrent", "maxConcurrentJobs")
+_LIMIT_KEYS = (
+    "maxConcurrent",
+    "max_concurrent",
+    "maxConcurrency",
+    "concurrency",
+    "concurrent",
+    "maxConcurrentJobs",
+)
 
 
 class Slots:
@@ -55,8 +62,12 @@ class Slots:
         except Exception:
             return DEFAULT_LIMIT
         if isinstance(info, dict):
-            for scope in (info, info.get("plan") if isinstance(info.get("plan"), dict) else {},
-                          info.get("data") if isinstance(info.get("data"), dict) else {}):
+            plan, data = info.get("plan"), info.get("data")
+            for scope in (
+                info,
+                plan if isinstance(plan, dict) else {},
+                data if isinstance(data, dict) else {},
+            ):
                 for key in _LIMIT_KEYS:
                     value = scope.get(key)
                     if isinstance(value, int) and not isinstance(value, bool) and value > 0:

@@ -13,9 +13,10 @@ import sqlite3
 import threading
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -27,7 +28,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     parent_id   TEXT,
     image_no    INTEGER,
     label       TEXT,
-    state       TEXT NOT NULL,      -- submitting | submitted | finished | failed | unknown | refused
+    -- state: submitting | submitted | finished | failed | unknown | refused
+    state       TEXT NOT NULL,
     status      INTEGER,
     comment     TEXT,
     error       TEXT,
@@ -47,7 +49,9 @@ def default_home() -> Path:
     env = os.environ.get("YOUCHUAN_NB_HOME")
     if env:
         return Path(env).expanduser()
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
     return Path(base) / "youchuan_nb"
 
 
@@ -106,13 +110,20 @@ class JobStore:
         def __exit__(self, exc_type, *_: Any) -> None:
             self.db.execute("ROLLBACK" if exc_type else "COMMIT")
 
-    def _tx(self) -> "JobStore._Tx":
+    def _tx(self) -> JobStore._Tx:
         return JobStore._Tx(self._db())
 
     # -- writes ------------------------------------------------------------------------------
-    def record_submit(self, *, base_url: str, endpoint: str, params: dict,
-                      parent_id: str | None = None, image_no: int | None = None,
-                      label: str | None = None) -> str:
+    def record_submit(
+        self,
+        *,
+        base_url: str,
+        endpoint: str,
+        params: dict,
+        parent_id: str | None = None,
+        image_no: int | None = None,
+        label: str | None = None,
+    ) -> str:
         """Record a job about to be submitted; returns its local id."""
         local_id = uuid.uuid4().hex
         now = time.time()
@@ -121,16 +132,36 @@ class JobStore:
             db.execute(
                 "INSERT INTO jobs (local_id, base_url, endpoint, params, parent_id, image_no, "
                 "label, state, media, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (local_id, base_url, endpoint, json.dumps(safe, ensure_ascii=False), parent_id,
-                 image_no, label, "submitting", "[]", now, now))
+                (
+                    local_id,
+                    base_url,
+                    endpoint,
+                    json.dumps(safe, ensure_ascii=False),
+                    parent_id,
+                    image_no,
+                    label,
+                    "submitting",
+                    "[]",
+                    now,
+                    now,
+                ),
+            )
         return local_id
 
     def record_accepted(self, local_id: str, job: dict) -> None:
         with self._tx() as db:
-            db.execute("UPDATE jobs SET job_id=?, state='submitted', status=?, comment=?, raw=?, "
-                       "updated_at=? WHERE local_id=?",
-                       (str(job.get("id")), _int(job.get("status")), _str(job.get("comment")),
-                        json.dumps(job, ensure_ascii=False), time.time(), local_id))
+            db.execute(
+                "UPDATE jobs SET job_id=?, state='submitted', status=?, comment=?, raw=?, "
+                "updated_at=? WHERE local_id=?",
+                (
+                    str(job.get("id")),
+                    _int(job.get("status")),
+                    _str(job.get("comment")),
+                    json.dumps(job, ensure_ascii=False),
+                    time.time(),
+                    local_id,
+                ),
+            )
 
     def record_label(self, local_id: str, label: str) -> None:
         with self._tx() as db:
@@ -139,8 +170,10 @@ class JobStore:
     def record_submit_error(self, local_id: str, error: str, *, maybe_created: bool) -> None:
         state = "unknown" if maybe_created else "refused"
         with self._tx() as db:
-            db.execute("UPDATE jobs SET state=?, error=?, updated_at=? WHERE local_id=?",
-                       (state, error, time.time(), local_id))
+            db.execute(
+                "UPDATE jobs SET state=?, error=?, updated_at=? WHERE local_id=?",
+                (state, error, time.time(), local_id),
+            )
 
     def record_job(self, job: dict, *, base_url: str | None = None) -> None:
         """Update a job from a service answer (inserting it if this store never saw it)."""
@@ -159,24 +192,52 @@ class JobStore:
                 "finished_at=CASE WHEN ? IN ('finished','failed') THEN COALESCE(finished_at, ?) "
                 "ELSE finished_at END WHERE job_id=? AND NOT (state IN ('finished','failed') "
                 "AND ? NOT IN ('finished','failed'))",
-                (status, _str(job.get("comment")), json.dumps(job, ensure_ascii=False), state, now,
-                 state, now, job_id, state))
-            if cur.rowcount == 0 and db.execute("SELECT 1 FROM jobs WHERE job_id=?",
-                                                (job_id,)).fetchone():
+                (
+                    status,
+                    _str(job.get("comment")),
+                    json.dumps(job, ensure_ascii=False),
+                    state,
+                    now,
+                    state,
+                    now,
+                    job_id,
+                    state,
+                ),
+            )
+            if (
+                cur.rowcount == 0
+                and db.execute("SELECT 1 FROM jobs WHERE job_id=?", (job_id,)).fetchone()
+            ):
                 return
             if cur.rowcount == 0:
                 db.execute(
-                    "INSERT INTO jobs (local_id, job_id, base_url, endpoint, params, state, status, "
+                    "INSERT INTO jobs (local_id, job_id, base_url, endpoint, params, state, "
+                    "status, "
                     "comment, raw, media, created_at, updated_at, finished_at) "
                     "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (uuid.uuid4().hex, job_id, base_url or "", "unknown", "{}", state, status,
-                     _str(job.get("comment")), json.dumps(job, ensure_ascii=False), "[]", now, now,
-                     now if state in ("finished", "failed") else None))
+                    (
+                        uuid.uuid4().hex,
+                        job_id,
+                        base_url or "",
+                        "unknown",
+                        "{}",
+                        state,
+                        status,
+                        _str(job.get("comment")),
+                        json.dumps(job, ensure_ascii=False),
+                        "[]",
+                        now,
+                        now,
+                        now if state in ("finished", "failed") else None,
+                    ),
+                )
 
     def record_media(self, job_id: str, paths: list[str | None]) -> None:
         with self._tx() as db:
-            db.execute("UPDATE jobs SET media=?, updated_at=? WHERE job_id=?",
-                       (json.dumps(paths), time.time(), job_id))
+            db.execute(
+                "UPDATE jobs SET media=?, updated_at=? WHERE job_id=?",
+                (json.dumps(paths), time.time(), job_id),
+            )
 
     # -- reads -------------------------------------------------------------------------------
     def get(self, job_id: str) -> JobRecord | None:
@@ -187,9 +248,15 @@ class JobStore:
         row = self._db().execute("SELECT * FROM jobs WHERE local_id=?", (local_id,)).fetchone()
         return self._record(row) if row else None
 
-    def list(self, limit: int = 100, offset: int = 0, *, state: str | None = None,
-             parent_id: str | None = None) -> list[JobRecord]:
-        sql, args = "SELECT * FROM jobs", []
+    def list(
+        self,
+        limit: int = 100,
+        offset: int = 0,
+        *,
+        state: str | None = None,
+        parent_id: str | None = None,
+    ) -> list[JobRecord]:
+        sql, args = "SELECT * FROM jobs", list[Any]()
         where = []
         if state:
             where.append("state=?")

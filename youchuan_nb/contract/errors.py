@@ -21,43 +21,107 @@ class Reason:
 REASONS: dict[str, Reason] = {
     r.reason: r
     for r in [
-        Reason(500, "Internal_Server_Error", "internal error on the service",
-               "Try again later. A job-creating call is not retried automatically after a 500, "
-               "because the service may have created (and billed) the job; check client.history() "
-               "or the costs before submitting again."),
-        Reason(400, "Invalid_Argument", "invalid parameter",
-               "Check the parameter named in the message against the API's allowed values."),
-        Reason(403, "Permission_Denied", "no permission",
-               "Your plan or app does not allow this operation."),
+        Reason(
+            500,
+            "Internal_Server_Error",
+            "internal error on the service",
+            "Try again later. A job-creating call is not retried automatically after a 500, "
+            "because the service may have created (and billed) the job; check client.history() "
+            "or the costs before submitting again.",
+        ),
+        Reason(
+            400,
+            "Invalid_Argument",
+            "invalid parameter",
+            "Check the parameter named in the message against the API's allowed values.",
+        ),
+        Reason(
+            403,
+            "Permission_Denied",
+            "no permission",
+            "Your plan or app does not allow this operation.",
+        ),
         Reason(503, "Server_Busy", "the service is busy", "Wait a little and try again."),
-        Reason(503, "Request_Timout", "the request timed out on the service",
-               "Wait a little and try again."),
-        Reason(401, "Invalid_App_Identifier", "invalid app identity",
-               "Set YOUCHUAN_APP_ID and YOUCHUAN_SECRET (or pass app_id= and secret= to Client, "
-               "or run %youchuan login) with the credentials from the Youchuan console."),
-        Reason(400, "Invalid_Prompt_Parameter", "invalid prompt",
-               "Fix the prompt's flags (see the message); flags go at the end as --name value."),
-        Reason(402, "No_More_Relax_Credit", "relax-mode credit used up",
-               "Relax credit is used up: use fast mode or wait for the credit to renew."),
-        Reason(403, "Relax_Not_Allow", "the plan has no relax mode",
-               "Remove --relax from the prompt; this plan only runs fast jobs."),
-        Reason(429, "Max_Concurrent_Limited", "the plan's maximum concurrency is reached",
-               "Wait for a running job to finish; your plan limits how many jobs run at once "
-               "(youchuan_nb queues jobs locally to stay within it)."),
-        Reason(402, "Account_Fee_Not_Enough", "the balance is too low",
-               "Top up the account balance in the Youchuan console, then submit again."),
-        Reason(400, "Cancel_Job_Not_Runnig", "cannot cancel a job that is not running",
-               "The job already ended."),
-        Reason(400, "Job_ReUpscale_Not_Support", "an upscaled image cannot be upscaled again",
-               "Upscale an image of the original grid instead."),
-        Reason(403, "Msg_Sensitive", "the prompt contains sensitive words",
-               "Rephrase the prompt without the refused words."),
-        Reason(403, "Upscale_Not_Support", "an upscale job does not support this operation",
-               "Use the original grid job for this operation."),
-        Reason(405, "Not_Support", "operation not supported for this job",
-               "See the message for which operations this job allows."),
-        Reason(403, "No_Avaliable_Plan", "no valid plan",
-               "Subscribe to a plan in the Youchuan console."),
+        Reason(
+            503,
+            "Request_Timout",
+            "the request timed out on the service",
+            "Wait a little and try again.",
+        ),
+        Reason(
+            401,
+            "Invalid_App_Identifier",
+            "invalid app identity",
+            "Set YOUCHUAN_APP_ID and YOUCHUAN_SECRET (or pass app_id= and secret= to Client, "
+            "or run %youchuan login) with the credentials from the Youchuan console.",
+        ),
+        Reason(
+            400,
+            "Invalid_Prompt_Parameter",
+            "invalid prompt",
+            "Fix the prompt's flags (see the message); flags go at the end as --name value.",
+        ),
+        Reason(
+            402,
+            "No_More_Relax_Credit",
+            "relax-mode credit used up",
+            "Relax credit is used up: use fast mode or wait for the credit to renew.",
+        ),
+        Reason(
+            403,
+            "Relax_Not_Allow",
+            "the plan has no relax mode",
+            "Remove --relax from the prompt; this plan only runs fast jobs.",
+        ),
+        Reason(
+            429,
+            "Max_Concurrent_Limited",
+            "the plan's maximum concurrency is reached",
+            "Wait for a running job to finish; your plan limits how many jobs run at once "
+            "(youchuan_nb queues jobs locally to stay within it).",
+        ),
+        Reason(
+            402,
+            "Account_Fee_Not_Enough",
+            "the balance is too low",
+            "Top up the account balance in the Youchuan console, then submit again.",
+        ),
+        Reason(
+            400,
+            "Cancel_Job_Not_Runnig",
+            "cannot cancel a job that is not running",
+            "The job already ended.",
+        ),
+        Reason(
+            400,
+            "Job_ReUpscale_Not_Support",
+            "an upscaled image cannot be upscaled again",
+            "Upscale an image of the original grid instead.",
+        ),
+        Reason(
+            403,
+            "Msg_Sensitive",
+            "the prompt contains sensitive words",
+            "Rephrase the prompt without the refused words.",
+        ),
+        Reason(
+            403,
+            "Upscale_Not_Support",
+            "an upscale job does not support this operation",
+            "Use the original grid job for this operation.",
+        ),
+        Reason(
+            405,
+            "Not_Support",
+            "operation not supported for this job",
+            "See the message for which operations this job allows.",
+        ),
+        Reason(
+            403,
+            "No_Avaliable_Plan",
+            "no valid plan",
+            "Subscribe to a plan in the Youchuan console.",
+        ),
         Reason(404, "Not_Found", "not found", "Check the id."),
     ]
 }
@@ -95,7 +159,8 @@ COMMENTS: dict[str, tuple[str, bool]] = {
 }
 
 FAILURE_COMMENTS = tuple(
-    c for c in COMMENTS
+    c
+    for c in COMMENTS
     if c not in ("JobStatusCreated", "JobStatusQueued", "JobStatusRunning", "JobStatusSuccess")
 )
 
@@ -107,7 +172,7 @@ COMMENT_ADVICE: dict[str, str] = {
     "JobStatusBadPrompt": "Check the prompt's flags and try again (not charged).",
     "JobStatusInvalidParameter": "Check the prompt's flags and try again (not charged).",
     "JobStatusInvalidImagePromptLink": "Check that every image URL in the prompt is public and "
-                                       "reachable.",
+    "reachable.",
     "JobStatusCreditNotEnough": "Top up the account, then try again.",
 }
 

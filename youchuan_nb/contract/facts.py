@@ -18,8 +18,9 @@ from .prompt import DEFAULT_MODEL, parse_prompt
 #: How many outputs a job of each endpoint makes when its prompt says nothing else.
 #: Single-image results: upscale (except v8.1, which gives 4 HD images), remove-background,
 #: enhance; a video job from a prompt or image makes ``--bs`` videos (default 4).
-SINGLE_OUTPUT = frozenset({"upscale", "remove_background", "enhance", "extend_video",
-                           "video_upscale"})
+SINGLE_OUTPUT = frozenset(
+    {"upscale", "remove_background", "enhance", "extend_video", "video_upscale"}
+)
 #: Endpoints whose jobs allow only upscale as a follow-up (documented for upload-paint and
 #: retexture).
 ONLY_UPSCALE_AFTER = frozenset({"upload_paint", "retexture"})
@@ -98,13 +99,20 @@ def child_facts(operation: str, body: Mapping[str, Any], parent: JobFacts | None
         model = parent.model
     else:
         model = DEFAULT_MODEL
-    draft = child_is_draft(operation, own.draft if own is not None else None,
-                           bool(parent and parent.draft))
+    draft = child_is_draft(
+        operation, own.draft if own is not None else None, bool(parent and parent.draft)
+    )
     extensions = 0
     if parent is not None and parent.is_video and is_video_endpoint(operation):
         extensions = parent.extensions + (1 if operation == "extend_video" else 0)
-    return JobFacts(action=operation, model=model, draft=draft, status=None,
-                    outputs=expected_outputs(operation, own, parent), extensions=extensions)
+    return JobFacts(
+        action=operation,
+        model=model,
+        draft=draft,
+        status=None,
+        outputs=expected_outputs(operation, own, parent),
+        extensions=extensions,
+    )
 
 
 def expected_outputs(operation: str, own: Any = None, parent: JobFacts | None = None) -> int:

@@ -11,11 +11,22 @@ from typing import Any
 from .endpoints import enum_name
 
 ACTION_LABELS = {
-    "diffusion": "Imagine", "variation": "Vary", "upscale": "Upscale", "reroll": "Reroll",
-    "pan": "Pan", "outpaint": "Zoom out", "inpaint": "Vary (region)", "remix": "Remix",
-    "edit": "Edit", "upload_paint": "Upload-paint", "retexture": "Retexture",
-    "remove_background": "Remove background", "enhance": "Enhance",
-    "video_diffusion": "Animate", "extend_video": "Extend video", "video_upscale": "Upscale video",
+    "diffusion": "Imagine",
+    "variation": "Vary",
+    "upscale": "Upscale",
+    "reroll": "Reroll",
+    "pan": "Pan",
+    "outpaint": "Zoom out",
+    "inpaint": "Vary (region)",
+    "remix": "Remix",
+    "edit": "Edit",
+    "upload_paint": "Upload-paint",
+    "retexture": "Retexture",
+    "remove_background": "Remove background",
+    "enhance": "Enhance",
+    "video_diffusion": "Animate",
+    "extend_video": "Extend video",
+    "video_upscale": "Upscale video",
 }
 
 

@@ -17,25 +17,77 @@ from .endpoints import TEXT_MAX, InvalidRequest
 DEFAULT_MODEL = "6.1"  # the service's no-flag model; it surprises people, so we say so
 
 ALIASES = {
-    "c": "chaos", "s": "stylize", "w": "weird", "q": "quality", "v": "version", "aspect": "ar",
-    "r": "repeat", "personalize": "p", "profile": "p",
+    "c": "chaos",
+    "s": "stylize",
+    "w": "weird",
+    "q": "quality",
+    "v": "version",
+    "aspect": "ar",
+    "r": "repeat",
+    "personalize": "p",
+    "profile": "p",
 }
 KNOWN_FLAGS = {
-    "ar", "chaos", "stylize", "weird", "quality", "version", "niji", "seed", "stop", "tile", "raw",
-    "style", "no", "iw", "sref", "sw", "sv", "cref", "cw", "oref", "ow", "exp", "hd", "draft",
-    "fast", "turbo", "relax", "p", "video", "motion", "end", "loop", "bs", "repeat", "public",
-    "stealth", "zoom",
+    "ar",
+    "chaos",
+    "stylize",
+    "weird",
+    "quality",
+    "version",
+    "niji",
+    "seed",
+    "stop",
+    "tile",
+    "raw",
+    "style",
+    "no",
+    "iw",
+    "sref",
+    "sw",
+    "sv",
+    "cref",
+    "cw",
+    "oref",
+    "ow",
+    "exp",
+    "hd",
+    "draft",
+    "fast",
+    "turbo",
+    "relax",
+    "p",
+    "video",
+    "motion",
+    "end",
+    "loop",
+    "bs",
+    "repeat",
+    "public",
+    "stealth",
+    "zoom",
 }
 # flag -> (low, high) for numeric values
 RANGES = {
-    "chaos": (0, 100), "seed": (0, 4294967295), "stop": (10, 100), "weird": (0, 3000),
-    "stylize": (0, 1000), "sw": (0, 1000), "ow": (1, 1000), "exp": (0, 100), "iw": (0, 3),
+    "chaos": (0, 100),
+    "seed": (0, 4294967295),
+    "stop": (10, 100),
+    "weird": (0, 3000),
+    "stylize": (0, 1000),
+    "sw": (0, 1000),
+    "ow": (1, 1000),
+    "exp": (0, 100),
+    "iw": (0, 3),
     "cw": (0, 100),
 }
 INTEGER_FLAGS = {"seed", "chaos", "stop", "weird", "stylize", "sw", "ow", "exp", "cw", "sv", "bs"}
 V81_REJECTS = ("stop", "weird", "tile", "cref", "cw", "bs", "draft", "turbo")
-QUALITY = {"6": {0.25, 0.5, 1, 2}, "6.1": {0.25, 0.5, 1, 2}, "niji 6": {0.25, 0.5, 1, 2},
-           "7": {1, 2, 4}, "8.1": {1, 4}}
+QUALITY: dict[str, set[float]] = {
+    "6": {0.25, 0.5, 1, 2},
+    "6.1": {0.25, 0.5, 1, 2},
+    "niji 6": {0.25, 0.5, 1, 2},
+    "7": {1, 2, 4},
+    "8.1": {1, 4},
+}
 MOTIONS = ("low", "high")  # --motion values of video prompts
 VIDEO_FLAGS = {"motion", "end", "loop", "bs", "video", "raw", "ar"}
 MAX_IMAGE_PROMPTS = 20
@@ -75,7 +127,7 @@ class Prompt:
 
     @property
     def model(self) -> str:
-        """"6.1", "7", "8.1", "niji 6", "niji 7" ... (the service's default when no flag)."""
+        """ "6.1", "7", "8.1", "niji 6", "niji 7" ... (the service's default when no flag)."""
         if self.has("niji"):
             return "niji " + (self.get("niji") or "6")
         version = self.get("version")
@@ -125,7 +177,7 @@ def parse_prompt(text: str) -> Prompt:
     prompt = Prompt(raw=text)
     body = text.strip()
     m = _FLAG.search(body)
-    head, tail = (body[: m.start()], body[m.start():]) if m else (body, "")
+    head, tail = (body[: m.start()], body[m.start() :]) if m else (body, "")
     words = head.split()
     while words and (_URL.match(words[0]) or words[0].startswith("data:")):
         prompt.images.append(words.pop(0))
@@ -142,34 +194,47 @@ def _number(prompt: str, name: str, value: str) -> float:
     try:
         number = float(value)
     except ValueError:
-        raise PromptError(f"--{name} needs a number, got {value!r}", param=f"--{name}",
-                          value=value) from None
+        raise PromptError(
+            f"--{name} needs a number, got {value!r}", param=f"--{name}", value=value
+        ) from None
     if name in INTEGER_FLAGS and not number.is_integer():
-        raise PromptError(f"--{name} needs a whole number, got {value!r}", param=f"--{name}",
-                          value=value)
+        raise PromptError(
+            f"--{name} needs a whole number, got {value!r}", param=f"--{name}", value=value
+        )
     return number
 
 
-def check_prompt(text: str, *, kind: str = "image", field_name: str = "text",
-                 default_model: str | None = None) -> Prompt:
+def check_prompt(
+    text: str, *, kind: str = "image", field_name: str = "text", default_model: str | None = None
+) -> Prompt:
     """Parse ``text`` and raise :class:`PromptError` for anything the service documents as invalid.
 
     ``kind`` is "image" for image prompts (diffusion and remix prompts) or "video" for
     video prompts. Returns the parsed prompt, whose ``warnings`` list harmless oddities.
     """
     if not isinstance(text, str):
-        raise PromptError(f"{field_name} must be a string, got {type(text).__name__}",
-                          param=field_name)
-    if not text.strip():
-        raise PromptError(f"{field_name} is empty: write what to imagine, e.g. "
-                          "'a red fox in snow --ar 3:2 --v 7'", param=field_name)
+        raise PromptError(
+            f"{field_name} must be a string, got {type(text).__name__}", param=field_name
+        )
+    if not text:
+        raise PromptError(
+            f"{field_name} is empty: write what to imagine, e.g. "
+            "'a red fox in snow --ar 3:2 --v 7'",
+            param=field_name,
+        )
     if len(text) > TEXT_MAX:
-        raise PromptError(f"{field_name} is {len(text)} characters; the service accepts at most "
-                          f"{TEXT_MAX}", param=field_name, value=text[:40])
+        raise PromptError(
+            f"{field_name} is {len(text)} characters; the service accepts at most {TEXT_MAX}",
+            param=field_name,
+            value=text[:40],
+        )
     if "data:" in text and re.search(r"(^|\s)data:[\w/+.-]*;base64,", text):
-        raise PromptError("an image given as a data: URI is refused by the service (it fails "
-                          "the job): upload the image and put its https:// URL first in the "
-                          "prompt", param=field_name)
+        raise PromptError(
+            "an image given as a data: URI is refused by the service (it fails "
+            "the job): upload the image and put its https:// URL first in the "
+            "prompt",
+            param=field_name,
+        )
     p = parse_prompt(text)
     model = p.model if (p.has("version") or p.has("niji") or not default_model) else default_model
 
@@ -184,10 +249,12 @@ def check_prompt(text: str, *, kind: str = "image", field_name: str = "text",
         if name in seen and name not in ("no",):
             raise bad(f"--{name} is given twice", name)
         seen.add(name)
-        if kind == "video":
-            if name not in VIDEO_FLAGS:
-                raise bad(f"--{name} does not apply to video; video prompts take "
-                          f"{', '.join('--' + f for f in sorted(VIDEO_FLAGS))}", name)
+        if kind == "video" and name not in VIDEO_FLAGS:
+            raise bad(
+                f"--{name} does not apply to video; video prompts take "
+                f"{', '.join('--' + f for f in sorted(VIDEO_FLAGS))}",
+                name,
+            )
         if name in RANGES:
             low, high = RANGES[name]
             number = _number(text, name, value)
@@ -196,8 +263,9 @@ def check_prompt(text: str, *, kind: str = "image", field_name: str = "text",
         if name == "ar" and not re.match(r"^[1-9]\d*:[1-9]\d*$", value):
             raise bad(f"--ar needs whole numbers W:H such as 16:9, got {value!r}", name)
         if name == "version" and value not in ("5", "5.1", "5.2", "6", "6.1", "7", "8", "8.1"):
-            raise bad(f"--v {value!r} is not a model the service offers: use 6, 6.1, 7 or 8.1",
-                      name)
+            raise bad(
+                f"--v {value!r} is not a model the service offers: use 6, 6.1, 7 or 8.1", name
+            )
         if name == "niji" and value not in ("", "5", "6", "7"):
             raise bad(f"--niji {value!r} is not offered: use --niji 6 or --niji 7", name)
         if name == "quality":
@@ -213,32 +281,39 @@ def check_prompt(text: str, *, kind: str = "image", field_name: str = "text",
         if name == "motion" and value not in MOTIONS:
             raise bad(f"--motion {value!r} is not allowed: use low or high", name)
         if name == "repeat":
-            raise bad("--repeat is not supported by the API: submit the prompt several times "
-                      "(e.g. a loop or client.batch)", name)
-        if name == "relax":
-            raise bad("--relax is not supported by the API: use --fast (the default)", name)
+            raise bad(
+                "--repeat is not supported by the API: submit the prompt several times "
+                "(e.g. a loop or client.batch)",
+                name,
+            )
         if name in ("public", "stealth"):
             raise bad(f"--{name} is not supported by the API; remove it", name)
 
     if model.startswith("8"):
         for name in V81_REJECTS:
             if p.has(name):
-                raise bad(f"--{name} is not supported by model 8.1 (it rejects ::, --stop, "
-                          "--weird, --tile, --cref, --cw, --bs, --draft, --turbo): remove it or "
-                          "choose --v 7", name)
+                raise bad(
+                    f"--{name} is not supported by model 8.1 (it rejects ::, --stop, "
+                    "--weird, --tile, --cref, --cw, --bs, --draft, --turbo): remove it or "
+                    "choose --v 7",
+                    name,
+                )
         if p.has("sv") and p.get("sv") != "6":
             raise bad("--sv must be 6 with model 8.1", "sv")
     if "::" in p.text and (model.startswith("8") or model == "7"):
-        raise bad(f"multi-prompts with :: are not supported by model {model}: remove the :: "
-                  "weights or choose --v 6.1")
+        raise bad(
+            f"multi-prompts with :: are not supported by model {model}: remove the :: "
+            "weights or choose --v 6.1"
+        )
     if p.has("draft") and model != "7":
         raise bad(f"--draft works only with --v 7 (this prompt uses model {model})", "draft")
     if p.has("hd") and not model.startswith("8"):
         raise bad(f"--hd works only with --v 8.1 (this prompt uses model {model})", "hd")
     if p.has("oref"):
         if not (model == "7" or model.startswith("8")):
-            raise bad(f"--oref works only with --v 7 or --v 8.1 (this prompt uses model {model})",
-                      "oref")
+            raise bad(
+                f"--oref works only with --v 7 or --v 8.1 (this prompt uses model {model})", "oref"
+            )
         refs = (p.get("oref") or "").split()
         if len(refs) != 1 or not _URL.match(refs[0]):
             raise bad("--oref takes exactly one image URL", "oref")
@@ -246,7 +321,7 @@ def check_prompt(text: str, *, kind: str = "image", field_name: str = "text",
         raise bad(f"--cref works only with models 6/6.1/niji 6; with {model} use --oref", "cref")
     if p.has("stop") and model not in ("6", "6.1", "niji 6"):
         raise bad(f"--stop works only with models 6/6.1 (this prompt uses model {model})", "stop")
-    if p.has("tile") and model in ("niji 7",) + tuple(m for m in [model] if m.startswith("8")):
+    if p.has("tile") and (model == "niji 7" or model.startswith("8")):
         raise bad(f"--tile is not supported by model {model}", "tile")
     if p.has("sref"):
         refs = (p.get("sref") or "").split()
@@ -269,6 +344,7 @@ def check_prompt(text: str, *, kind: str = "image", field_name: str = "text",
     if kind == "image" and p.images and not p.text and (p.has("stylize") or p.has("weird")):
         raise bad("an image-only prompt cannot use --stylize or --weird")
     if kind == "image" and not p.text and not p.images:
-        raise bad(f"{field_name} has flags but nothing to imagine: add a description before the "
-                  "flags")
+        raise bad(
+            f"{field_name} has flags but nothing to imagine: add a description before the flags"
+        )
     return p

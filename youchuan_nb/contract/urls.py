@@ -10,9 +10,16 @@ import ipaddress
 import os
 from urllib.parse import urlsplit
 
-MEDIA_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg",
-               ".webp": "image/webp", ".gif": "image/gif", ".mp4": "video/mp4",
-               ".webm": "video/webm", ".mov": "video/quicktime"}
+MEDIA_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".webp": "image/webp",
+    ".gif": "image/gif",
+    ".mp4": "video/mp4",
+    ".webm": "video/webm",
+    ".mov": "video/quicktime",
+}
 VIDEO_SUFFIXES = (".mp4", ".webm", ".mov")
 
 

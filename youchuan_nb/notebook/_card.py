@@ -1,7 +1,7 @@
 """The job card: one anywidget per job tree (a job and every follow-up made from its card).
 
-Python owns the state (``cards``, ``thumbs``, ``busy``, ``simulator`` traits); ``static/card.js``
-only renders it and sends messages for clicks. So a re-render, a second view, or a saved widget
+Python owns the state (``cards``, ``thumbs``, ``simulator`` traits); ``static/card.js`` only
+renders it and sends messages for clicks. So a re-render, a second view, or a saved widget
 state shows the same thing. Full-resolution images and videos travel only on request, as binary
 message buffers, never in the saved state.
 """
@@ -13,49 +13,26 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import anywidget
 import traitlets
 
-from ..client import Job, YouchuanError, mask_from_shapes
-from ..contract import (MAX_VIDEO_EXTENSIONS, comment_advice, is_http_url, is_video_name,
-                        media_type, parse_prompt, refusal)
+from ..client import Job, YouchuanError
+from ..contract import media_type
 from . import _static
+from ._card_actions import build_call, image_size, use_cell
+from ._card_state import ENDED_STATUSES, CardState, Node, Status, card_state, results
 from ._session import Session, get_session, interactive_frontend
 
 STATIC = Path(__file__).parent / "static"
+
+
+def new_key() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 log = logging.getLogger("youchuan_nb")
-
-# card button -> (endpoint whose rules decide it)
-IMAGE_ACTIONS = {
-    "upscale_standard": "upscale", "upscale_creative": "upscale", "vary_subtle": "variation",
-    "vary_strong": "variation", "pan": "pan", "zoom": "outpaint", "remix": "remix",
-    "inpaint": "inpaint", "animate": "video_diffusion", "enhance": "enhance",
-}
-VIDEO_CARD_ACTIONS = {"extend": "extend_video", "upscale_video": "video_upscale"}
-PAN_SCALE = 1.5
-
-
-class Node:
-    """One job in a card's tree: a submission on its way, or a Job."""
-
-    def __init__(self, key: str, *, action: str, params: dict, parent_key: str | None = None,
-                 label: str = "", prompt: str = "") -> None:
-        self.key = key
-        self.action = action
-        self.params = params
-        self.parent_key = parent_key
-        self.label = label
-        self.prompt = prompt
-        self.job: Job | None = None
-        self.state = "submitting"  # used until a Job exists
-        self.message = ""
-        self.started = time.time()
-        self.ended: float | None = None
-        self.media_ready = False
-        self.outputs: list[dict] = []
-        self.request: tuple | None = None  # (action, index, params) for de-duplication
 
 
 class JobCard(anywidget.AnyWidget):
@@ -66,7 +43,6 @@ class JobCard(anywidget.AnyWidget):
 
     cards = traitlets.List(traitlets.Dict()).tag(sync=True)
     thumbs = traitlets.Dict().tag(sync=True)
-    busy = traitlets.List(traitlets.Unicode()).tag(sync=True)
     simulator = traitlets.Bool(False).tag(sync=True)
 
     def __init__(self, session: Session | None = None, **kwargs: Any) -> None:
@@ -108,30 +84,44 @@ class JobCard(anywidget.AnyWidget):
         """A card that submits ``prompt`` as a grid in the background (as ``%%imagine`` does)."""
         card = cls(session)
         client = card._session.client
-        card.submit("diffusion", lambda: client.diffusion(prompt), params={"text": prompt},
-                    label="Imagine", prompt=prompt)
+        card.submit(
+            "diffusion",
+            lambda: client.diffusion(prompt),
+            params={"text": prompt},
+            label="Imagine",
+            prompt=prompt,
+        )
         return card
 
     def add_job(self, job: Job, parent_key: str | None = None) -> Node:
         """Show an existing job (and follow its progress)."""
-        node = Node(uuid.uuid4().hex[:12], action=job.action, params=job.params,
-                    parent_key=parent_key, label=job.label, prompt=job.text)
+        node = Node(new_key(), action=job.action, params=job.params, parent_key=parent_key)
         node.started = job.submitted_at
         self._add_node(node)
         self._attach(node, job)
         return node
 
-    def submit(self, action: str, call, *, params: dict, parent_key: str | None = None,
-               label: str = "", prompt: str = "", request: tuple | None = None) -> Node:
+    def submit(
+        self,
+        action: str,
+        call,
+        *,
+        params: dict,
+        parent_key: str | None = None,
+        label: str = "",
+        prompt: str = "",
+        request: tuple | None = None,
+    ) -> Node:
         """Add a node at once and submit ``call()`` in the background (it may wait for a slot)."""
-        node = Node(uuid.uuid4().hex[:12], action=action, params=params, parent_key=parent_key,
-                    label=label, prompt=prompt)
-        node.request = request
+        node = Node(new_key(), action=action, params=params, parent_key=parent_key, label=label)
+        node.prompt, node.request = prompt, request
         client = self._session.client
         if client.free_slots() <= 0:
             node.state = "waiting"
-            node.message = (f"waiting for a free slot ({client.max_concurrent} of "
-                            f"{client.max_concurrent} jobs in flight)")
+            node.message = (
+                f"waiting for a free slot ({client.max_concurrent} of "
+                f"{client.max_concurrent} jobs in flight)"
+            )
         self._add_node(node)
         self._sync()
         self._session.run_in_background(self._run_submit, node, call)
@@ -141,27 +131,23 @@ class JobCard(anywidget.AnyWidget):
         try:
             job = call()
         except YouchuanError as exc:
-            node.state = "unknown" if getattr(exc, "maybe_created", False) else "refused"
-            node.message = str(exc)
-            node.ended = time.time()
-            self._sync(final=True)
-            return
+            self._never_made(
+                node, "unknown" if getattr(exc, "maybe_created", False) else "refused", str(exc)
+            )
         except ValueError as exc:
-            node.state = "refused"
-            node.message = str(exc)
-            node.ended = time.time()
-            self._sync(final=True)
-            return
+            self._never_made(node, "refused", str(exc))
         except Exception as exc:  # never let a background failure vanish silently
-            node.state = "unknown"
-            node.message = f"unexpected error: {exc}"
-            node.ended = time.time()
-            self._sync(final=True)
-            return
-        self._attach(node, job)
+            self._never_made(node, "unknown", f"unexpected error: {exc}")
+        else:
+            self._attach(node, job)
+
+    def _never_made(self, node: Node, state: Status, message: str) -> None:
+        node.state, node.message, node.ended = state, message, time.time()
+        self._sync(final=True)
 
     def _attach(self, node: Node, job: Job) -> None:
         node.job = job
+        node.message = ""  # e.g. the wait for a slot: over once the job exists
         node.label = job.label
         node.prompt = job.text
         job.on_change(lambda j, n=node: self._job_changed(n))
@@ -195,10 +181,12 @@ class JobCard(anywidget.AnyWidget):
         """Download the outputs and show each thumbnail as soon as it is made (in parallel);
         the node becomes "finished" once all of them are there."""
         job = node.job
+        if job is None:
+            return
         size = self._session.settings.thumbnail_size
         media = self._session.client.media
         urls = job.urls
-        found: dict[int, tuple] = {}
+        found: dict[int, tuple[Path | None, tuple[int, int]]] = {}
         try:
             for index, path, thumb, dims in media.fetch_thumbnails(job.id, urls, size):
                 found[index] = (path, dims)
@@ -212,103 +200,18 @@ class JobCard(anywidget.AnyWidget):
                 job.cached_paths()  # all cached by now: records them in the job store
             except Exception:
                 pass
-        missing = [i + 1 for i in range(len(urls)) if found.get(i, (None,))[0] is None]
-        if missing and not node.message:
-            node.message = (f"{len(missing)} of {len(urls)} results could not be downloaded "
-                            f"(output {', '.join(map(str, missing))}); the service's links expire "
-                            "after a while: use %youchuan job <id> to try again soon after a "
-                            "job finishes.")
-        outputs = []
-        audits = job.audits
-        for i in range(len(urls) if found else 0):
-            path, (width, height) = found.get(i, (None, (0, 0)))
-            if path is None or is_video_name(path):
-                width = height = 0
-            audit = audits[i] if i < len(audits) else ""
-            outputs.append({"index": i, "rejected": bool(audit), "audit": audit,
-                            "width": width, "height": height})
-        node.outputs = outputs
+        node.outputs, trouble = results(job, found)
+        node.message = node.message or trouble
         node.media_ready = True
         self._sync(final=True)
 
     # -- state for the front end ------------------------------------------------------------
-    def _status(self, node: Node) -> str:
-        job = node.job
-        if job is None:
-            return node.state
-        if job.poll_gave_up and not job.done:
-            return "unknown"
-        if job.ok and not node.media_ready:
-            return "finishing"
-        return {"queued": "queued", "running": "running", "finishing": "finishing",
-                "finished": "finished", "failed": "failed"}.get(job.status_name, "running")
-
-    def _message(self, node: Node, status: str) -> str:
-        job = node.job
-        if job is not None and job.failed:
-            words = job.reason or job.comment or "an unknown error"
-            return f"The job failed: {words}. {comment_advice(job.comment)}"
-        if job is not None and not job.done and job.poll_error:
-            if job.poll_gave_up:
-                return (f"Stopped checking this job: {job.poll_error} Look it up later with "
-                        f"%youchuan job {job.id}.")
-            return f"Can't check the job right now ({job.poll_error}); retrying."
-        return node.message
-
-    def _kind(self, node: Node) -> str:
-        if node.action in ("video_diffusion", "extend_video", "video_upscale") or (
-                node.job is not None and node.job.is_video):
-            return "video"
-        if node.job is not None and node.job.ok and len(node.job.urls) == 1:
-            return "single"
-        if node.action in ("upscale", "remove_background", "enhance"):
-            return "single"
-        return "grid"
-
-    def _actions(self, node: Node, kind: str) -> tuple[dict, dict]:
-        job = node.job
-        if job is None or not job.ok:
-            return {}, {}
-        facts = job.facts()
-        actions: dict[str, str] = {}
-        if kind == "video":
-            for name, op in VIDEO_CARD_ACTIONS.items():
-                r = refusal(op, facts, 0)
-                actions[name] = r.message if r else ""
-            actions["download"] = ""
-            return actions, {}
-        for name, op in IMAGE_ACTIONS.items():
-            r = refusal(op, facts, 0)
-            actions[name] = r.message if r else ""
-        actions["use"] = "" if all(is_http_url(u) for u in job.urls) else "no usable URL"
-        grid = {}
-        r = refusal("reroll", facts)
-        grid["reroll"] = r.message if r else ""
-        return actions, grid
-
-    def _state(self, node: Node) -> dict:
-        status = self._status(node)
-        kind = self._kind(node)
-        actions, grid_actions = self._actions(node, kind)
-        job = node.job
-        prompt = parse_prompt(node.prompt or "")
-        text = " ".join(prompt.images + ([prompt.text] if prompt.text else []))
-        expected = self._session.client.expected_seconds(node.action)
-        extensions = job.facts().extensions if job is not None else 0
-        return {
-            "key": node.key, "job_id": job.id if job else "", "parent_key": node.parent_key,
-            "label": node.label or node.action, "prompt": text, "chips": prompt.chips,
-            "model": _model_label(job.model if job else prompt.model), "status": status,
-            "message": self._message(node, status), "started": node.started,
-            "ended": node.ended if status in ("finished", "failed", "refused", "unknown") else None,
-            "expected": expected, "kind": kind, "outputs": node.outputs if node.media_ready else [],
-            "actions": actions, "grid_actions": grid_actions, "extensions": extensions,
-            "max_extensions": MAX_VIDEO_EXTENSIONS,
-        }
+    def _state(self, node: Node) -> CardState:
+        return card_state(node, expected=self._session.client.expected_seconds(node.action))
 
     def _sync(self, final: bool = False) -> None:
         with self._lock:
-            self.cards = [self._state(self._nodes[k]) for k in self._order]
+            self.cards = [dict(self._state(self._nodes[k])) for k in self._order]
             if final:
                 self._display_dirty = True
             self._finished.notify_all()
@@ -320,7 +223,7 @@ class JobCard(anywidget.AnyWidget):
         """True when no job in the tree is still on its way."""
         with self._lock:
             for card in self.cards:
-                if card["status"] not in ("finished", "failed", "refused", "unknown"):
+                if card["status"] not in ENDED_STATUSES:
                     return False
             return bool(self.cards)
 
@@ -339,8 +242,11 @@ class JobCard(anywidget.AnyWidget):
         """Block until the root submission has a job (or failed to submit); return the job."""
         deadline = time.monotonic() + min(timeout, 300.0)
         with self._lock:
-            while (self.root is not None and self.root.job is None
-                   and self.root.state in ("submitting", "waiting")):
+            while (
+                self.root is not None
+                and self.root.job is None
+                and self.root.state in ("submitting", "waiting")
+            ):
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     break
@@ -348,19 +254,18 @@ class JobCard(anywidget.AnyWidget):
         return self.root.job if self.root is not None else None
 
     # -- display -----------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any):
-        data = super()._repr_mimebundle_(**kwargs)
-        metadata = {}
-        if isinstance(data, tuple):
-            data, metadata = data
-        data = dict(data or {})
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
+        bundle: Any = super()._repr_mimebundle_(**kwargs)
+        metadata: dict = {}
+        if isinstance(bundle, tuple):
+            bundle, metadata = bundle
+        data = dict(bundle or {})
         with self._lock:
-            cards, thumbs = list(self.cards), dict(self.thumbs)
+            cards, thumbs = cast(list[CardState], list(self.cards)), dict(self.thumbs)
         data["text/html"] = _static.html(cards, thumbs, simulator=self.simulator)
         data["text/plain"] = _static.text(cards)
-        root = cards[0] if cards else {}
-        metadata = {**metadata, "youchuan_nb": {"job_id": root.get("job_id", ""),
-                                                "label": root.get("label", "")}}
+        root = {name: cards[0][name] if cards else "" for name in ("job_id", "label")}
+        metadata = {**metadata, "youchuan_nb": root}
         return data, metadata
 
     def show(self) -> JobCard:
@@ -399,8 +304,8 @@ class JobCard(anywidget.AnyWidget):
         elif kind == "media":
             self._session.run_in_background(self._send_media, content, pool="media")
 
-    def _ack(self, rid: Any, ok: bool, error: str = "") -> None:
-        self.send({"type": "ack", "rid": rid, "ok": ok, "error": error})
+    def _ack(self, rid: Any, ok: bool, error: str = "", **extra: Any) -> None:
+        self.send({"type": "ack", "rid": rid, "ok": ok, "error": error, **extra})
 
     def _on_action(self, msg: dict) -> None:
         rid = msg.get("rid")
@@ -408,14 +313,17 @@ class JobCard(anywidget.AnyWidget):
             if msg.get("action") == "use":
                 # a widget message cannot create a cell (set_next_input only travels with an
                 # execute reply), so the front end copies the cell's text to the clipboard
-                node = self._nodes.get(msg.get("key"))
+                node = self._nodes.get(str(msg.get("key")))
                 if node is None or node.job is None or not node.job.ok:
                     raise ValueError("this job has not finished yet")
-                self.send({"type": "ack", "rid": rid, "ok": True, "error": "",
-                           "copy": self.use_as_prompt_text(node.job, int(msg.get("index") or 0))})
+                self._ack(rid, True, copy=use_cell(node.job, int(msg.get("index") or 0)))
                 return
-            self.perform(msg.get("key"), str(msg.get("action")), msg.get("index"),
-                         msg.get("params") or {})
+            self.perform(
+                str(msg.get("key")),
+                str(msg.get("action")),
+                msg.get("index"),
+                msg.get("params") or {},
+            )
         except (ValueError, YouchuanError, KeyError, TypeError) as exc:
             self._ack(rid, False, str(exc))
             return
@@ -435,108 +343,51 @@ class JobCard(anywidget.AnyWidget):
             raise ValueError("this job has not finished yet; wait for its results")
         index = None if index is None else int(index)
         if action == "use":
-            return self._use_as_prompt(job, index or 0)
+            self._use_as_prompt(job, index or 0)
+            return None
         request = (key, action, index, repr(sorted(params.items())))
         with self._lock:
             for other in self._nodes.values():
                 # a double click, or the same click again while it runs, submits once
-                if other.request == request and other.state not in ("refused", "unknown") and (
-                        other.job is None or not other.job.done):
+                if (
+                    other.request == request
+                    and other.state not in ("refused", "unknown")
+                    and (other.job is None or not other.job.done)
+                ):
                     return other
-        call, op = self._call_for(job, action, index, params)
-        return self.submit(op, call, params={"action": action, **params}, parent_key=key,
-                           label=_pending_label(action, index, params, job),
-                           prompt=params.get("prompt") or job.text, request=request)
+        call, spec = build_call(job, action, index, params, self)
+        assert spec.endpoint is not None  # build_call only answers for endpoints
+        return self.submit(
+            spec.endpoint,
+            call,
+            params={"action": action, **params},
+            parent_key=key,
+            label=spec.label(index, params, job),
+            prompt=params.get("prompt") or job.text,
+            request=request,
+        )
 
-    def _call_for(self, job: Job, action: str, index: int | None, params: dict):
-        i = 0 if index is None else index
-        if action == "upscale":
-            kind = params.get("type", "standard")
-            return (lambda: job.upscale(i, kind)), "upscale"
-        if action == "vary":
-            strong = bool(params.get("strong"))
-            return (lambda: job.vary(i, strong=strong)), "variation"
-        if action == "pan":
-            direction = params.get("direction")
-            if direction not in ("up", "down", "left", "right"):
-                raise ValueError(f"pan direction {direction!r}: use up, down, left or right")
-            return (lambda: job.pan(i, direction, PAN_SCALE)), "pan"
-        if action == "zoom":
-            scale = float(params.get("scale", 2.0))
-            return (lambda: job.zoom_out(i, scale)), "outpaint"
-        if action == "remix":
-            prompt = str(params.get("prompt") or "").strip()
-            if not prompt:
-                raise ValueError("remix needs a prompt: edit the text and submit again")
-            mode = params.get("mode") or "strong"
-            self._session.client.check_request("remix", {"jobId": job.id, "imageNo": i,
-                                                    "remixPrompt": prompt, "mode": mode}, job)
-            return (lambda: job.remix(i, prompt, mode=mode)), "remix"
-        if action == "inpaint":
-            shapes = params.get("shapes") or []
-            if not shapes:
-                raise ValueError("vary region needs at least one area: draw a rectangle or "
-                                 "polygon on the image")
-            out = self._output_size(job, i)
-            mask = mask_from_shapes(shapes, *out)
-            prompt = (params.get("prompt") or "").strip() or None
-            self._session.client.check_request("inpaint", {"jobId": job.id, "imageNo": i,
-                                                      "mask": mask, "remixPrompt": prompt}, job)
-            return (lambda: job.inpaint(i, mask, remix_prompt=prompt)), "inpaint"
-        if action == "animate":
-            motion = params.get("motion") or "low"
-            prompt = (params.get("prompt") or "").strip() or None
-            return (lambda: job.animate(i, prompt, motion=motion)), "video_diffusion"
-        if action == "enhance":
-            return (lambda: job.enhance(i)), "enhance"
-        if action == "reroll":
-            return (lambda: job.reroll()), "reroll"
-        if action == "extend":
-            prompt = str(params.get("prompt") or "").strip()
-            if not prompt:
-                raise ValueError("extend needs a prompt describing what happens next")
-            return (lambda: job.extend(i, prompt)), "extend_video"
-        if action == "upscale_video":
-            return (lambda: job.upscale_video(i)), "video_upscale"
-        raise ValueError(f"unknown action {action!r}")
+    # CallContext (what _card_actions may ask of the card)
+    def check_request(self, ep_name: str, fields: dict[str, Any], parent: Job) -> Any:
+        return self._session.client.check_request(ep_name, fields, parent)
 
-    def _output_size(self, job: Job, index: int) -> tuple[int, int]:
+    def output_size(self, job: Job, index: int) -> tuple[int, int]:
         node = self.node_for_job(job.id)
-        if node is not None and index < len(node.outputs):
-            out = node.outputs[index]
-            if out.get("width") and out.get("height"):
-                return out["width"], out["height"]
-        from PIL import Image
-
-        paths = job.cached_paths()
-        if index >= len(paths) or paths[index] is None:
-            raise ValueError(f"image {index + 1} is not available locally (its download failed)")
-        with Image.open(paths[index]) as im:
-            return im.size
-
-    def use_as_prompt_text(self, job: Job, index: int) -> str:
-        """A ``%%imagine`` cell using output ``index`` as an image prompt."""
-        if not 0 <= index < len(job.urls):
-            raise ValueError(f"this job has no output {index + 1}")
-        url = job.urls[index]
-        if not is_http_url(url):
-            raise ValueError("this output has no http(s) URL to use as an image prompt")
-        return f"%%imagine\n{url} {parse_prompt(job.text).text}"
+        return image_size(job, index, node.outputs if node is not None else [])
 
     def _use_as_prompt(self, job: Job, index: int) -> None:
         from IPython import get_ipython
 
-        text = self.use_as_prompt_text(job, index)
+        text = use_cell(job, index)
         shell = get_ipython()
         if shell is not None:  # works when called from a cell (perform() by code)
             shell.set_next_input(text, replace=False)
-        return None
 
     def _send_media(self, msg: dict) -> None:
         rid = msg.get("rid")
-        node = self._nodes.get(msg.get("key"))
+        node = self._nodes.get(str(msg.get("key")))
         try:
-            index = int(msg.get("index"))
+            index = int(msg.get("index"))  # type: ignore[arg-type]  # bad input: answered below
             if node is None or node.job is None or not node.job.ok:
                 raise ValueError("no finished job for this request")
             path = node.job.cached_paths()[index]
@@ -548,31 +399,6 @@ class JobCard(anywidget.AnyWidget):
             return
         mime = media_type(path)
         self.send({"type": "media", "rid": rid, "mime": mime, "error": ""}, [data])
-
-
-def _model_label(model: str) -> str:
-    return f"v{model}" if model[:1].isdigit() else model
-
-
-def _pending_label(action: str, index: int | None, params: dict, job: Job) -> str:
-    names = {"upscale": "Upscale", "vary": "Vary", "pan": "Pan", "zoom": "Zoom out",
-             "remix": "Remix", "inpaint": "Vary (region)", "animate": "Animate",
-             "enhance": "Enhance", "reroll": "Reroll", "extend": "Extend video",
-             "upscale_video": "Upscale video"}
-    detail = ""
-    if action == "upscale":
-        detail = f" ({params.get('type', 'standard')})"
-    elif action == "vary":
-        detail = " (strong)" if params.get("strong") else " (subtle)"
-    elif action == "pan":
-        detail = f" {params.get('direction')}"
-    elif action == "zoom":
-        detail = f" x{params.get('scale')}"
-    elif action == "animate":
-        detail = f" ({params.get('motion', 'low')} motion)"
-    noun = "video" if action in ("extend", "upscale_video") else "image"
-    of = f" of {noun} {index + 1}" if index is not None and action != "reroll" else ""
-    return f"{names.get(action, action)}{detail}{of} of job {job.id[:8]}"
 
 
 def show_job(job: Job, session: Session | None = None) -> JobCard:

@@ -2,85 +2,104 @@
 
 GitHub, nbviewer, nbconvert and a notebook reopened without its kernel show these instead of the
 widget. Thumbnails are embedded as small JPEG data URIs (the service's URLs expire). Every piece
-of text from a user or the server goes through ``html.escape``.
+of text from a user or the server goes through ``html.escape``. Both read the card's
+``CardState`` list (``_card_state.py``), the same dicts the widget's front end renders.
 """
 
 from __future__ import annotations
 
 import base64
+from collections.abc import Mapping, Sequence
 from html import escape
 
-_STATUS_COLOURS = {"finished": "#1a7f37", "failed": "#cf222e", "refused": "#cf222e",
-                   "unknown": "#9a6700", "waiting": "#6e7781"}
+from ._card_state import CardState
+
+_STATUS_COLOURS = {
+    "finished": "#1a7f37",
+    "failed": "#cf222e",
+    "refused": "#cf222e",
+    "unknown": "#9a6700",
+    "waiting": "#6e7781",
+}
 
 
 def _thumb(data: bytes) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
 
-def html(cards: list[dict], thumbs: dict, *, simulator: bool = False) -> str:
+def html(
+    cards: Sequence[CardState], thumbs: Mapping[str, bytes], *, simulator: bool = False
+) -> str:
     depth: dict[str, int] = {}
     parts = ['<div class="yc-static" style="font-family:sans-serif;font-size:13px">']
     for card in cards:
-        level = depth.get(card.get("parent_key") or "", -1) + 1
+        level = depth.get(card["parent_key"] or "", -1) + 1
         depth[card["key"]] = level
         colour = _STATUS_COLOURS.get(card["status"], "#0969da")
-        parts.append(f'<div style="margin:6px 0 6px {level * 24}px;border:1px solid #d0d7de;'
-                     'border-radius:6px;padding:8px">')
+        parts.append(
+            f'<div style="margin:6px 0 6px {level * 24}px;border:1px solid #d0d7de;'
+            'border-radius:6px;padding:8px">'
+        )
         head = []
         if simulator:
-            head.append('<span style="background:#9a6700;color:#fff;padding:1px 6px;'
-                        'border-radius:4px;font-size:11px">SIMULATOR</span>')
+            head.append(
+                '<span style="background:#9a6700;color:#fff;padding:1px 6px;'
+                'border-radius:4px;font-size:11px">SIMULATOR</span>'
+            )
         head.append(f"<b>{escape(card['label'])}</b>")
         head.append(f'<span style="color:{colour}">{escape(card["status"])}</span>')
-        if card.get("job_id"):
+        if card["job_id"]:
             head.append(f"<code>{escape(card['job_id'])}</code>")
-        parts.append('<div>' + " &middot; ".join(head) + "</div>")
-        prompt = " ".join([card.get("prompt") or ""] + list(card.get("chips") or []))
+        parts.append("<div>" + " &middot; ".join(head) + "</div>")
+        prompt = " ".join([card["prompt"], *card["chips"]])
         if prompt.strip():
             parts.append(f'<div style="margin:4px 0">{escape(prompt)}</div>')
-        if card.get("message"):
+        if card["message"]:
             parts.append(f'<div style="color:{colour}">{escape(card["message"])}</div>')
         images = []
-        for out in card.get("outputs") or []:
+        for out in card["outputs"]:
             i = out["index"]
-            if out.get("rejected"):
-                images.append(f'<span style="display:inline-block;width:128px;padding:4px">'
-                              f'Rejected by moderation: {escape(out.get("audit", ""))}</span>')
+            if out["rejected"]:
+                images.append(
+                    f'<span style="display:inline-block;width:128px;padding:4px">'
+                    f"Rejected by moderation: {escape(out['audit'])}</span>"
+                )
                 continue
             data = thumbs.get(f"{card['key']}/{i}")
             if data:
-                what = "video" if card.get("kind") == "video" else "image"
-                alt = escape(f"{what} {i + 1} of job {card.get('job_id', '')}")
-                images.append(f'<img src="{_thumb(data)}" alt="{alt}" title="{alt}" '
-                              'style="max-width:256px;margin:2px;border-radius:4px">')
+                what = "video" if card["kind"] == "video" else "image"
+                alt = escape(f"{what} {i + 1} of job {card['job_id']}")
+                images.append(
+                    f'<img src="{_thumb(data)}" alt="{alt}" title="{alt}" '
+                    'style="max-width:256px;margin:2px;border-radius:4px">'
+                )
         if images:
-            per_row = 2 if card.get("kind") != "single" else 1
-            rows = ["".join(images[i:i + per_row]) for i in range(0, len(images), per_row)]
+            per_row = 2 if card["kind"] != "single" else 1
+            rows = ["".join(images[i : i + per_row]) for i in range(0, len(images), per_row)]
             parts.append("<div>" + "<br>".join(rows) + "</div>")
         parts.append("</div>")
     parts.append("</div>")
     return "".join(parts)
 
 
-def text(cards: list[dict]) -> str:
+def text(cards: Sequence[CardState]) -> str:
     lines = []
     depth: dict[str, int] = {}
     for card in cards:
-        level = depth.get(card.get("parent_key") or "", -1) + 1
+        level = depth.get(card["parent_key"] or "", -1) + 1
         depth[card["key"]] = level
         pad = "  " * level
-        job = f" {card['job_id']}" if card.get("job_id") else ""
+        job = f" {card['job_id']}" if card["job_id"] else ""
         lines.append(f"{pad}{card['label']}{job}: {card['status']}")
-        prompt = " ".join([card.get("prompt") or ""] + list(card.get("chips") or [])).strip()
+        prompt = " ".join([card["prompt"], *card["chips"]]).strip()
         if prompt and level == 0:
             lines.append(f"{pad}  prompt: {prompt}")
-        if card.get("message"):
+        if card["message"]:
             lines.append(f"{pad}  {card['message']}")
-        outs = card.get("outputs") or []
+        outs = card["outputs"]
         if outs:
-            rejected = sum(1 for o in outs if o.get("rejected"))
-            noun = "video(s)" if card.get("kind") == "video" else "image(s)"
+            rejected = sum(1 for o in outs if o["rejected"])
+            noun = "video(s)" if card["kind"] == "video" else "image(s)"
             extra = f", {rejected} rejected by moderation" if rejected else ""
             lines.append(f"{pad}  {len(outs)} {noun}{extra}")
     return "\n".join(lines) or "(empty job card)"

@@ -3,8 +3,8 @@
     from youchuan_nb.sim import Simulator, Faults
 
     with Simulator(job_seconds=0.5) as sim:
-        client = sim.client()          # a youchuan_nb.client.Client pointed at the simulator
         print(sim.url, sim.app_id)     # the secret is sim.secret (never printed by the server)
+        # a client of it: youchuan_nb.client.Client.for_service(sim)
 
 All 24 endpoints of :mod:`youchuan_nb.contract` are served with the documented paths, the
 documented error bodies and the documented follow-up rules; images and videos are generated
@@ -19,31 +19,58 @@ from __future__ import annotations
 
 import secrets
 import threading
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from ._faults import AUDIT_REJECTION, Faults
 from ._service import DEFAULT_PRICES, Service
 
-__all__ = ["Simulator", "Faults", "DEFAULT_PRICES", "AUDIT_REJECTION"]
+__all__ = ["AUDIT_REJECTION", "DEFAULT_PRICES", "Faults", "Simulator"]
 
-_KNOBS = ("processes", "job_seconds", "queue_seconds", "concurrency", "prices", "sensitive_words", "faults",
-          "url_ttl", "comment_style", "video_seconds", "extend_seconds", "clock")
+_KNOBS = (
+    "processes",
+    "job_seconds",
+    "queue_seconds",
+    "concurrency",
+    "prices",
+    "sensitive_words",
+    "faults",
+    "url_ttl",
+    "comment_style",
+    "video_seconds",
+    "extend_seconds",
+    "clock",
+)
 _LOOPBACK = ("127.0.0.1", "localhost")
 
 
 class Simulator:
     """The simulated service; a context manager (``with Simulator() as sim:``)."""
 
-    def __init__(self, *, app_id: str | None = None, secret: str | None = None,
-                 host: str = "127.0.0.1", port: int = 0, job_seconds: float = 0.3,
-                 queue_seconds: float = 0.0, concurrency: int = 3, balance: float = 1000.0,
-                 prices: dict | None = None,
-                 sensitive_words: tuple[str, ...] = ("forbidden", "badword"),
-                 faults: Faults | None = None, url_ttl: float | None = None,
-                 comment_style: str = "enum", seed: int = 0, workers: int = 6,
-                 video_seconds: float = 5.0, extend_seconds: float = 4.0,
-                 clock: Callable[[], datetime] | None = None, processes: bool = True) -> None:
+    def __init__(
+        self,
+        *,
+        app_id: str | None = None,
+        secret: str | None = None,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        job_seconds: float = 0.3,
+        queue_seconds: float = 0.0,
+        concurrency: int = 3,
+        balance: float = 1000.0,
+        prices: dict | None = None,
+        sensitive_words: tuple[str, ...] = ("forbidden", "badword"),
+        faults: Faults | None = None,
+        url_ttl: float | None = None,
+        comment_style: str = "enum",
+        seed: int = 0,
+        workers: int = 6,
+        video_seconds: float = 5.0,
+        extend_seconds: float = 4.0,
+        clock: Callable[[], datetime] | None = None,
+        processes: bool = True,
+    ) -> None:
         if host not in _LOOPBACK:
             raise ValueError(f"the simulator binds to 127.0.0.1 only, not {host!r}")
         if comment_style not in ("enum", "zh"):
@@ -56,20 +83,36 @@ class Simulator:
         object.__setattr__(self, "_server", None)
         object.__setattr__(self, "_thread", None)
         object.__setattr__(self, "url", None)
-        object.__setattr__(self, "_service", Service(
-            app_id=self.app_id, secret=self.secret, job_seconds=job_seconds,
-            queue_seconds=queue_seconds, concurrency=concurrency, balance=balance, prices=prices,
-            sensitive_words=sensitive_words, faults=faults, url_ttl=url_ttl,
-            comment_style=comment_style, seed=seed, workers=workers,
-            video_seconds=video_seconds, extend_seconds=extend_seconds, clock=clock,
-            processes=processes))
+        object.__setattr__(
+            self,
+            "_service",
+            Service(
+                app_id=self.app_id,
+                secret=self.secret,
+                job_seconds=job_seconds,
+                queue_seconds=queue_seconds,
+                concurrency=concurrency,
+                balance=balance,
+                prices=prices,
+                sensitive_words=sensitive_words,
+                faults=faults,
+                url_ttl=url_ttl,
+                comment_style=comment_style,
+                seed=seed,
+                workers=workers,
+                video_seconds=video_seconds,
+                extend_seconds=extend_seconds,
+                clock=clock,
+                processes=processes,
+            ),
+        )
 
     def __repr__(self) -> str:  # never shows the secret
         state = self.url or "stopped"
         return f"<youchuan_nb.sim.Simulator {state} app_id={self.app_id!r}>"
 
     @classmethod
-    def demo(cls, **kw: Any) -> "Simulator":
+    def demo(cls, **kw: Any) -> Simulator:
         """Slower jobs that look like the real service in a notebook (4 s running, 0.5 s queued)."""
         kw.setdefault("job_seconds", 4.0)
         kw.setdefault("queue_seconds", 0.5)
@@ -104,16 +147,21 @@ class Simulator:
         return self._service.seed
 
     # ---- lifecycle ------------------------------------------------------------------------
-    def start(self) -> "Simulator":
+    def start(self) -> Simulator:
         if self._server is not None:
             return self
         from ._server import make_server
+
         server = make_server(self._service, self._port)
         port = server.server_address[1]
         url = f"http://127.0.0.1:{port}"
         self._service.start(url, port)
-        thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
-                                  name=f"youchuan-sim-{port}", daemon=True)
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.1},
+            name=f"youchuan-sim-{port}",
+            daemon=True,
+        )
         thread.start()
         object.__setattr__(self, "_server", server)
         object.__setattr__(self, "_thread", thread)
@@ -133,7 +181,7 @@ class Simulator:
         object.__setattr__(self, "_thread", None)
         object.__setattr__(self, "url", None)
 
-    def __enter__(self) -> "Simulator":
+    def __enter__(self) -> Simulator:
         return self.start()
 
     def __exit__(self, *exc: Any) -> None:
@@ -150,15 +198,15 @@ class Simulator:
     @property
     def env(self) -> dict[str, str]:
         """The environment variables that point a client at this simulator."""
-        return {"YOUCHUAN_BASE_URL": self.url or "", "YOUCHUAN_APP_ID": self.app_id,
-                "YOUCHUAN_SECRET": self.secret}
+        return {
+            "YOUCHUAN_BASE_URL": self.url or "",
+            "YOUCHUAN_APP_ID": self.app_id,
+            "YOUCHUAN_SECRET": self.secret,
+        }
 
-    def client(self, **kw: Any):
-        from youchuan_nb.client import Client
-        return Client(app_id=self.app_id, secret=self.secret, base_url=self.url, **kw)
-
-    def add_app(self, app_id: str | None = None, secret: str | None = None,
-                balance: float | None = None) -> tuple[str, str]:
+    def add_app(
+        self, app_id: str | None = None, secret: str | None = None, balance: float | None = None
+    ) -> tuple[str, str]:
         """Another app (own jobs, balance, moodboards); returns its (app_id, secret)."""
         app_id = app_id or f"sim-app-{secrets.token_hex(4)}"
         secret = secret or f"sim-secret-{secrets.token_hex(16)}"
@@ -168,7 +216,8 @@ class Simulator:
     # ---- observability --------------------------------------------------------------------
     @property
     def created(self) -> list[dict]:
-        """Every job ever created: {"id", "endpoint", "body" (without callback), "app", "created"}."""
+        """Every job ever created: {"id", "endpoint", "body" (without callback), "app",
+        "created"}."""
         return list(self._service.created)
 
     @property
@@ -182,6 +231,7 @@ class Simulator:
         if not requests:
             return sum(1 for c in self._service.created if c["endpoint"] == endpoint)
         from ..contract import endpoint_for
+
         total = 0
         for method, path, _ in self._service.request_log:
             found = endpoint_for(method, path)

@@ -11,8 +11,10 @@ from . import Simulator
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m youchuan_nb.sim",
-                                 description="A local simulator of the Youchuan API on 127.0.0.1.")
+    ap = argparse.ArgumentParser(
+        prog="python -m youchuan_nb.sim",
+        description="A local simulator of the Youchuan API on 127.0.0.1.",
+    )
     ap.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
     ap.add_argument("--job-seconds", type=float, default=3.0, help="how long jobs run")
     ap.add_argument("--queue-seconds", type=float, default=0.0, help="how long jobs are queued")
@@ -24,10 +26,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--url-ttl", type=float, default=None, help="seconds media URLs stay valid")
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    sim = Simulator(port=args.port, job_seconds=args.job_seconds,
-                    queue_seconds=args.queue_seconds, concurrency=args.concurrency,
-                    balance=args.balance, app_id=args.app_id, secret=args.secret,
-                    comment_style=args.comment_style, url_ttl=args.url_ttl, seed=args.seed)
+    sim = Simulator(
+        port=args.port,
+        job_seconds=args.job_seconds,
+        queue_seconds=args.queue_seconds,
+        concurrency=args.concurrency,
+        balance=args.balance,
+        app_id=args.app_id,
+        secret=args.secret,
+        comment_style=args.comment_style,
+        url_ttl=args.url_ttl,
+        seed=args.seed,
+    )
     try:
         sim.start()
     except OSError as exc:

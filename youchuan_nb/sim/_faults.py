@@ -74,8 +74,16 @@ class Faults:
     events: list = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        for name in ("busy", "server_error", "drop", "slow", "success_before_urls",
-                     "audit_reject", "fail", "drop_after_create"):
+        for name in (
+            "busy",
+            "server_error",
+            "drop",
+            "slow",
+            "success_before_urls",
+            "audit_reject",
+            "fail",
+            "drop_after_create",
+        ):
             value = getattr(self, name)
             if not (0.0 <= float(value) <= 1.0):
                 raise ValueError(f"Faults.{name} is a probability from 0 to 1, got {value!r}")
@@ -105,7 +113,9 @@ class Faults:
         after = submit and outcome is None and u_after < self.drop_after_create
         fate = RequestFate(n, outcome, slow, after)
         if outcome or slow or after:
-            self.events.append(("request", n, outcome or ("drop_after_create" if after else "slow")))
+            self.events.append(
+                ("request", n, outcome or ("drop_after_create" if after else "slow"))
+            )
         return fate
 
     def for_job(self) -> JobFate:

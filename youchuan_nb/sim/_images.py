@@ -18,8 +18,9 @@ import hashlib
 import io
 import math
 import random
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from PIL import Image, ImageChops, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps
 
@@ -39,6 +40,7 @@ _PNG_LEVEL = 1  # zlib level 1: ~3x faster than the default for our smooth image
 
 
 # ---------------------------------------------------------------- basics
+
 
 def _rng(*parts: Any) -> random.Random:
     """A PRNG seeded from a stable digest of ``parts``."""
@@ -75,8 +77,10 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 
 # ---------------------------------------------------------------- the SIMULATED mark
 
-def MARK_BOX(width: int, height: int) -> tuple[int, int, int, int]:  # noqa: N802 (constant-like helper)
-    """The (x0, y0, x1, y1) rectangle the mark occupies in a width x height image (x1, y1 exclusive).
+
+def MARK_BOX(width: int, height: int) -> tuple[int, int, int, int]:
+    """The (x0, y0, x1, y1) rectangle the mark occupies in a width x height image (x1, y1
+    exclusive).
 
     Margin and size are even, so in even-sized frames (video) the box is aligned to the
     2x2 chroma blocks of yuv420p.
@@ -127,8 +131,10 @@ def _smooth_fill(img: Image.Image, box: tuple[int, int, int, int]) -> None:
     else:
         return
     cols = max(1, bw // max(1, bh))
-    img.paste(strip.resize((cols, 1), Image.Resampling.BOX).resize((bw, bh), Image.Resampling.BILINEAR),
-              (x0, y0))
+    img.paste(
+        strip.resize((cols, 1), Image.Resampling.BOX).resize((bw, bh), Image.Resampling.BILINEAR),
+        (x0, y0),
+    )
 
 
 def erase_mark(img: Image.Image) -> Image.Image:
@@ -143,16 +149,23 @@ def erase_mark(img: Image.Image) -> Image.Image:
 
 # ---------------------------------------------------------------- synthesis
 
+
 def _palette(prompt: str) -> list[RGB]:
     """Five colours from the prompt hash: one recognisable scheme per prompt."""
     r = _rng("palette", prompt)
     base = r.random()
-    offsets = r.choice([(0, .05, .1, .5, .55), (0, .33, .66, .1, .43), (0, .08, .16, .24, .6),
-                        (0, .5, .02, .52, .25)])
+    offsets = r.choice(
+        [
+            (0, 0.05, 0.1, 0.5, 0.55),
+            (0, 0.33, 0.66, 0.1, 0.43),
+            (0, 0.08, 0.16, 0.24, 0.6),
+            (0, 0.5, 0.02, 0.52, 0.25),
+        ]
+    )
     colours = []
     for off in offsets:
-        s = r.uniform(.35, .9)
-        v = r.uniform(.35, 1.0)
+        s = r.uniform(0.35, 0.9)
+        v = r.uniform(0.35, 1.0)
         colours.append(tuple(int(c * 255) for c in colorsys.hsv_to_rgb((base + off) % 1, s, v)))
     return colours  # type: ignore[return-value]
 
@@ -164,25 +177,26 @@ def _gradient(size: Size, colours: Sequence[RGB], r: random.Random) -> Image.Ima
     return seed_img.resize(size, Image.Resampling.BICUBIC)
 
 
-def _soft_shapes(size: Size, colours: Sequence[RGB], r: random.Random, count: int,
-                 blur: float) -> Image.Image:
+def _soft_shapes(
+    size: Size, colours: Sequence[RGB], r: random.Random, count: int, blur: float
+) -> Image.Image:
     """An RGBA layer of translucent ellipses and polygons, blurred to look painted."""
     w, h = size
     layer = Image.new("RGBA", size, (0, 0, 0, 0))
     draw = ImageDraw.Draw(layer)
     for _ in range(count):
-        colour = r.choice(colours) + (r.randint(90, 210),)
-        cx, cy = r.uniform(-.1, 1.1) * w, r.uniform(-.1, 1.1) * h
-        rad = r.uniform(.06, .32) * min(w, h)
-        if r.random() < .6:
-            squash = r.uniform(.5, 1.5)
+        colour = (*r.choice(colours), r.randint(90, 210))
+        cx, cy = r.uniform(-0.1, 1.1) * w, r.uniform(-0.1, 1.1) * h
+        rad = r.uniform(0.06, 0.32) * min(w, h)
+        if r.random() < 0.6:
+            squash = r.uniform(0.5, 1.5)
             draw.ellipse((cx - rad, cy - rad * squash, cx + rad, cy + rad * squash), fill=colour)
         else:
             n = r.randint(3, 6)
             pts = []
             for k in range(n):
-                angle = (k / n + r.uniform(-.08, .08)) * 2 * math.pi
-                reach = rad * r.uniform(.5, 1.3)
+                angle = (k / n + r.uniform(-0.08, 0.08)) * 2 * math.pi
+                reach = rad * r.uniform(0.5, 1.3)
                 pts.append((cx + reach * math.cos(angle), cy + reach * math.sin(angle)))
             draw.polygon(pts, fill=colour)
     return layer.filter(ImageFilter.GaussianBlur(blur)) if blur > 0 else layer
@@ -217,8 +231,9 @@ def _caption(img: Image.Image, text: str) -> None:
     draw.text((x, y), text, fill=(245, 245, 245), font=font)
 
 
-def synth_image(prompt: str, seed: int, index: int, width: int, height: int,
-                caption: str | None = None) -> Image.Image:
+def synth_image(
+    prompt: str, seed: int, index: int, width: int, height: int, caption: str | None = None
+) -> Image.Image:
     """One abstract "generated" picture (unmarked, RGB).
 
     The palette depends on the prompt only, the composition on (prompt, seed, index).
@@ -250,15 +265,25 @@ def placeholder_source(url: str, width: int = 1024, height: int = 1024) -> bytes
 
 # ---------------------------------------------------------------- pixel helpers
 
+
 def _hue_shift(img: Image.Image, degrees: float) -> Image.Image:
     """Rotate hues by ``degrees`` with the CSS hue-rotate matrix: one linear pass in RGB,
     several times faster than a round trip through HSV."""
     a = math.radians(degrees)
     c, s = math.cos(a), math.sin(a)
     matrix = (
-        .213 + c * .787 - s * .213, .715 - c * .715 - s * .715, .072 - c * .072 + s * .928, 0,
-        .213 - c * .213 + s * .143, .715 + c * .285 + s * .140, .072 - c * .072 - s * .283, 0,
-        .213 - c * .213 - s * .787, .715 - c * .715 + s * .715, .072 + c * .928 + s * .072, 0,
+        0.213 + c * 0.787 - s * 0.213,
+        0.715 - c * 0.715 - s * 0.715,
+        0.072 - c * 0.072 + s * 0.928,
+        0,
+        0.213 - c * 0.213 + s * 0.143,
+        0.715 + c * 0.285 + s * 0.140,
+        0.072 - c * 0.072 - s * 0.283,
+        0,
+        0.213 - c * 0.213 - s * 0.787,
+        0.715 - c * 0.715 + s * 0.715,
+        0.072 + c * 0.928 + s * 0.072,
+        0,
     )
     return img.convert("RGB", matrix)
 
@@ -294,16 +319,26 @@ def _dream(img: Image.Image, r: random.Random, hue: float, shapes: int) -> Image
     small = img.resize((max(1, w // 8), max(1, h // 8)), Image.Resampling.BOX)
     small = _hue_shift(small.filter(ImageFilter.GaussianBlur(2)), hue)
     if shapes:
-        colours = [tuple(min(255, int(c * r.uniform(.8, 1.3))) for c in col)
-                   for col in _sample_colours(img, r)]
+        colours: list[RGB] = []
+        for col in _sample_colours(img, r):
+            red, green, blue = (min(255, int(c * r.uniform(0.8, 1.3))) for c in col)
+            colours.append((red, green, blue))
         rgba = small.convert("RGBA")
-        rgba.alpha_composite(_soft_shapes(small.size, colours, r, shapes,  # type: ignore[arg-type]
-                                          blur=min(small.size) / 40))
+        rgba.alpha_composite(
+            _soft_shapes(
+                small.size,
+                colours,
+                r,
+                shapes,
+                blur=min(small.size) / 40,
+            )
+        )
         small = rgba.convert("RGB")
     return small.resize((w, h), Image.Resampling.BILINEAR)
 
 
 # ---------------------------------------------------------------- derived operations
+
 
 def variation(src: bytes, strength: str, seed: int) -> list[bytes]:
     """Four variations: ``subtle`` nudges hue and framing and lightly repaints, ``strong``
@@ -317,11 +352,14 @@ def variation(src: bytes, strength: str, seed: int) -> list[bytes]:
         r = _rng("variation", _digest(src), strength, seed, i)
         sign = r.choice((-1, 1))
         img = _hue_shift(base, sign * (r.uniform(20, 50) if strong else r.uniform(3, 9)))
-        img = _zoom_crop(img, r.uniform(1.06, 1.2) if strong else r.uniform(1.01, 1.04),
-                         r.random(), r.random())
-        img = Image.blend(img, _dream(img, r, r.uniform(-40, 40) if strong else r.uniform(-10, 10),
-                                      r.randint(3, 7)),
-                          .35 if strong else .12)
+        img = _zoom_crop(
+            img, r.uniform(1.06, 1.2) if strong else r.uniform(1.01, 1.04), r.random(), r.random()
+        )
+        img = Image.blend(
+            img,
+            _dream(img, r, r.uniform(-40, 40) if strong else r.uniform(-10, 10), r.randint(3, 7)),
+            0.35 if strong else 0.12,
+        )
         outs.append(_png(stamp(img)))
     return outs
 
@@ -343,28 +381,29 @@ def _reflect_pad(img: Image.Image, left: int, top: int, right: int, bottom: int)
     """Grow the canvas by mirroring the edges (repeatedly, for pads wider than the image)."""
     while left or top or right or bottom:
         w, h = img.size
-        l, t, rr, b = min(left, w), min(top, h), min(right, w), min(bottom, h)
-        out = Image.new("RGB", (w + l + rr, h + t + b))
-        out.paste(img, (l, t))
+        lw, t, rr, b = min(left, w), min(top, h), min(right, w), min(bottom, h)
+        out = Image.new("RGB", (w + lw + rr, h + t + b))
+        out.paste(img, (lw, t))
         flip_lr, flip_tb = Image.Transpose.FLIP_LEFT_RIGHT, Image.Transpose.FLIP_TOP_BOTTOM
-        if l:
-            out.paste(img.crop((0, 0, l, h)).transpose(flip_lr), (0, t))
+        if lw:
+            out.paste(img.crop((0, 0, lw, h)).transpose(flip_lr), (0, t))
         if rr:
-            out.paste(img.crop((w - rr, 0, w, h)).transpose(flip_lr), (l + w, t))
+            out.paste(img.crop((w - rr, 0, w, h)).transpose(flip_lr), (lw + w, t))
         if t:
             out.paste(out.crop((0, t, out.width, 2 * t)).transpose(flip_tb), (0, 0))
         if b:
             out.paste(out.crop((0, t + h - b, out.width, t + h)).transpose(flip_tb), (0, t + h))
         img = out
-        left, top, right, bottom = left - l, top - t, right - rr, bottom - b
+        left, top, right, bottom = left - lw, top - t, right - rr, bottom - b
     return img
 
 
-def _extend(base: Image.Image, pads: tuple[int, int, int, int], r: random.Random,
-            index: int) -> Image.Image:
+def _extend(
+    base: Image.Image, pads: tuple[int, int, int, int], r: random.Random, index: int
+) -> Image.Image:
     """Extend ``base`` by (left, top, right, bottom): mirrored continuation near the seam
     fading into recoloured, reshaped content further out; original pixels untouched."""
-    left, top, right, bottom = pads
+    left, top, _right, _bottom = pads
     # Mirror a copy without the caption, or the extension shows mirror-written text.
     plain = base.copy()
     _smooth_fill(plain, _caption_box(*base.size))
@@ -378,9 +417,15 @@ def _extend(base: Image.Image, pads: tuple[int, int, int, int], r: random.Random
     reach = max(1.0, max(pads) / f / 6)
     grow = 2 * reach
     ramp = Image.new("L", (max(1, w // f), max(1, h // f)), 255)
-    ImageDraw.Draw(ramp).rectangle((left / f - grow, top / f - grow,
-                                    (left + base.width) / f + grow, (top + base.height) / f + grow),
-                                   fill=0)
+    ImageDraw.Draw(ramp).rectangle(
+        (
+            left / f - grow,
+            top / f - grow,
+            (left + base.width) / f + grow,
+            (top + base.height) / f + grow,
+        ),
+        fill=0,
+    )
     ramp = ramp.filter(ImageFilter.GaussianBlur(reach)).resize((w, h), Image.Resampling.BILINEAR)
     out = Image.composite(varied, padded, ramp)
     out.paste(base, (left, top))
@@ -393,14 +438,20 @@ def pan(src: bytes, direction: str, scale: float, seed: int) -> list[bytes]:
     base = erase_mark(_open(src))
     w, h = base.size
     extra_w, extra_h = round(w * scale) - w, round(h * scale) - h
-    pads = {"left": (extra_w, 0, 0, 0), "up": (0, extra_h, 0, 0),
-            "right": (0, 0, extra_w, 0), "down": (0, 0, 0, extra_h)}.get(direction)
+    pads = {
+        "left": (extra_w, 0, 0, 0),
+        "up": (0, extra_h, 0, 0),
+        "right": (0, 0, extra_w, 0),
+        "down": (0, 0, 0, extra_h),
+    }.get(direction)
     if pads is None:
         raise ValueError(f"direction must be down, right, up or left, not {direction!r}")
     if scale < 1:
         raise ValueError("scale must be >= 1")
-    return [_png(stamp(_extend(base, pads, _rng("pan", _digest(src), direction, scale, seed, i), i)))
-            for i in range(GRID_COUNT)]
+    return [
+        _png(stamp(_extend(base, pads, _rng("pan", _digest(src), direction, scale, seed, i), i)))
+        for i in range(GRID_COUNT)
+    ]
 
 
 def outpaint(src: bytes, scale: float, seed: int) -> list[bytes]:
@@ -412,11 +463,15 @@ def outpaint(src: bytes, scale: float, seed: int) -> list[bytes]:
     nw, nh = round(w * scale), round(h * scale)
     left, top = (nw - w) // 2, (nh - h) // 2
     pads = (left, top, nw - w - left, nh - h - top)
-    return [_png(stamp(_extend(base, pads, _rng("outpaint", _digest(src), scale, seed, i), i)))
-            for i in range(GRID_COUNT)]
+    return [
+        _png(stamp(_extend(base, pads, _rng("outpaint", _digest(src), scale, seed, i), i)))
+        for i in range(GRID_COUNT)
+    ]
 
 
-def areas_to_polygons(areas: Iterable[dict[str, Any]], size: Size) -> list[list[tuple[float, float]]]:
+def areas_to_polygons(
+    areas: Iterable[dict[str, Any]], size: Size
+) -> list[list[tuple[float, float]]]:
     """API mask areas ({"width", "height", "points": [x1, y1, ...]}) -> polygons in the
     pixel coordinates of an image of ``size``."""
     polys = []
@@ -474,7 +529,7 @@ def remix(src: bytes, prompt: str, strength: str, seed: int) -> list[bytes]:
     if strength not in ("subtle", "strong"):
         raise ValueError(f"strength must be 'strong' or 'subtle', not {strength!r}")
     base = erase_mark(_open(src))
-    amount = .6 if strength == "strong" else .3
+    amount = 0.6 if strength == "strong" else 0.3
     outs = []
     for i in range(GRID_COUNT):
         fresh = synth_image(prompt, seed, i, *base.size)
@@ -482,8 +537,9 @@ def remix(src: bytes, prompt: str, strength: str, seed: int) -> list[bytes]:
     return outs
 
 
-def edit(src: bytes, canvas: Size, img_pos: tuple[int, int, int, int], prompt: str,
-         seed: int) -> list[bytes]:
+def edit(
+    src: bytes, canvas: Size, img_pos: tuple[int, int, int, int], prompt: str, seed: int
+) -> list[bytes]:
     """Four canvas-sized images: the source resized to img_pos (w, h) pasted at (x, y) over
     a background painted from ``prompt`` and tinted by the source's colours."""
     cw, ch = canvas
@@ -492,7 +548,7 @@ def edit(src: bytes, canvas: Size, img_pos: tuple[int, int, int, int], prompt: s
     tint = _soft_blur(placed.resize((cw, ch), Image.Resampling.BILINEAR))
     outs = []
     for i in range(GRID_COUNT):
-        bg = Image.blend(synth_image(prompt, seed, i, cw, ch, caption=""), tint, .3)
+        bg = Image.blend(synth_image(prompt, seed, i, cw, ch, caption=""), tint, 0.3)
         bg.paste(placed, (x, y))
         _caption(bg, prompt)
         outs.append(_png(stamp(bg)))
@@ -514,7 +570,7 @@ def retexture(src: bytes, prompt: str, seed: int) -> list[bytes]:
         dark = tuple(c // 4 for c in pal[0])
         tinted = ImageOps.colorize(grey, dark, pal[1], mid=pal[2])
         texture = synth_image(prompt, seed, i, *base.size, caption="")
-        img = ImageChops.multiply(Image.blend(tinted, texture, .3), ink)
+        img = ImageChops.multiply(Image.blend(tinted, texture, 0.3), ink)
         outs.append(_png(stamp(img)))
     return outs
 
@@ -524,16 +580,24 @@ def _border_background(img: Image.Image) -> Image.Image:
     w, h = img.size
     t = max(1, min(w, h) // 20)
     boxes = [  # 3x3 grid of border samples; the centre is the mean of the ring
-        (0, 0, t, t), (w // 3, 0, 2 * w // 3, t), (w - t, 0, w, t),
-        (0, h // 3, t, 2 * h // 3), None, (w - t, h // 3, w, 2 * h // 3),
-        (0, h - t, t, h), (w // 3, h - t, 2 * w // 3, h), (w - t, h - t, w, h),
+        (0, 0, t, t),
+        (w // 3, 0, 2 * w // 3, t),
+        (w - t, 0, w, t),
+        (0, h // 3, t, 2 * h // 3),
+        None,
+        (w - t, h // 3, w, 2 * h // 3),
+        (0, h - t, t, h),
+        (w // 3, h - t, 2 * w // 3, h),
+        (w - t, h - t, w, h),
     ]
-    cols = [img.crop(b).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) if b else None
-            for b in boxes]
+    cols: list[Any] = [
+        img.crop(b).resize((1, 1), Image.Resampling.BOX).getpixel((0, 0)) if b else None
+        for b in boxes
+    ]
     ring = [c for c in cols if c is not None]
-    cols[4] = tuple(sum(c[k] for c in ring) // len(ring) for k in range(3))  # type: ignore[index]
+    cols[4] = tuple(sum(c[k] for c in ring) // len(ring) for k in range(3))
     grid = Image.new("RGB", (3, 3))
-    grid.putdata(cols)  # type: ignore[arg-type]
+    grid.putdata(cols)
     return grid.resize((w, h), Image.Resampling.BILINEAR)
 
 
@@ -570,10 +634,10 @@ def remove_background(src: bytes) -> bytes:
     small = small.filter(ImageFilter.GaussianBlur(1.5))
     mask = small.resize((w, h), Image.Resampling.BILINEAR).point(lambda v: 255 if v >= 128 else 0)
     covered = mask.histogram()[255] / (w * h)
-    if not .02 <= covered <= .92:
+    if not 0.02 <= covered <= 0.92:
         # Nothing separable: fall back to a centred oval subject.
         mask = Image.new("L", (w, h), 0)
-        ImageDraw.Draw(mask).ellipse((w * .2, h * .15, w * .8, h * .9), fill=255)
+        ImageDraw.Draw(mask).ellipse((w * 0.2, h * 0.15, w * 0.8, h * 0.9), fill=255)
     out = base.convert("RGBA")
     out.putalpha(mask)
     return _png(stamp(out))
@@ -583,7 +647,9 @@ def enhance(src: bytes, seed: int) -> bytes:
     """Same size, crisper: unsharp mask, more contrast and saturation."""
     img = erase_mark(_open(src))
     r = _rng("enhance", _digest(src), seed)
-    img = img.filter(ImageFilter.UnsharpMask(radius=2, percent=int(r.uniform(110, 150)), threshold=2))
+    img = img.filter(
+        ImageFilter.UnsharpMask(radius=2, percent=int(r.uniform(110, 150)), threshold=2)
+    )
     img = ImageEnhance.Contrast(img).enhance(r.uniform(1.15, 1.3))
     img = ImageEnhance.Color(img).enhance(r.uniform(1.1, 1.25))
     return _png(stamp(img))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 CONTENT_TYPES = {"png": "image/png", "mp4": "video/mp4"}
 MEDIA_PATH = re.compile(r"^/media/(?P<job>[0-9a-f]{8,64})/(?P<n>\d{1,2})\.(?P<ext>png|mp4)$")
@@ -33,6 +32,10 @@ class MediaStore:
     def get(self, job_id: str, n: int) -> Media | None:
         return self._items.get((job_id, n))
 
+    def has(self, job_id: str, n: int, ext: str) -> bool:
+        media = self._items.get((job_id, n))
+        return media is not None and media.ext == ext
+
     def lookup_path(self, path: str) -> tuple[str, Media] | None:
         """(job id, media) for a path of the form /media/{jobId}/{n}.{ext}, else None."""
         m = MEDIA_PATH.match(path)
@@ -42,20 +45,6 @@ class MediaStore:
         if media is None or media.ext != m["ext"]:
             return None
         return m["job"], media
-
-    def bytes_for_url(self, url: str, port: int) -> bytes | None:
-        """The bytes behind one of our own media URLs (expired or not), else None."""
-        try:
-            parts = urlsplit(url)
-            if parts.port != port or parts.hostname not in ("127.0.0.1", "localhost", "::1"):
-                return None
-        except ValueError:
-            return None
-        m = MEDIA_PATH.match(parts.path)
-        if not m:
-            return None
-        media = self.get(m["job"], int(m["n"]))
-        return media.data if media is not None and media.ext == m["ext"] else None
 
     def __len__(self) -> int:
         return len(self._items)

@@ -15,12 +15,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from ..contract import ENDPOINTS, endpoint_for
+from ._bodies import BODY_LIMIT, ApiError, DropConnection
 from ._media_store import parse_range
-from ._service import BODY_LIMIT, ApiError, DropConnection, Service
+from ._service import Service
 
 _BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_PATH_PATTERNS = [re.compile("^" + re.sub(r"\{(\w+)\}", r"[^/]+", ep.path) + "$")
-                  for ep in ENDPOINTS.values()]
+_PATH_PATTERNS = [
+    re.compile("^" + re.sub(r"\{(\w+)\}", r"[^/]+", ep.path) + "$") for ep in ENDPOINTS.values()
+]
 _INT = re.compile(r"^[+-]?\d{1,9}$")
 
 
@@ -39,8 +41,12 @@ def _check_text(value, where: str = "body") -> None:
         item, at = stack.pop()
         if isinstance(item, str):
             if _BAD_CHARS.search(item):
-                raise ApiError(400, "Invalid_Argument", f"{at} contains a control character, "
-                               "NUL or an unpaired surrogate, which is not allowed")
+                raise ApiError(
+                    400,
+                    "Invalid_Argument",
+                    f"{at} contains a control character, "
+                    "NUL or an unpaired surrogate, which is not allowed",
+                )
         elif isinstance(item, dict):
             for k, v in item.items():
                 stack.append((k, at))
@@ -85,6 +91,7 @@ class Handler(BaseHTTPRequestHandler):
     sys_version = ""
     timeout = 60  # idle keep-alive connections and slow senders are cut after this
     server: SimHTTPServer
+    _pending: tuple[str, str] | None = None  # (method, path) of the request being answered
 
     # ---- plumbing -------------------------------------------------------------------------
     def setup(self) -> None:
@@ -103,7 +110,7 @@ class Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return self.server_version
 
-    def log_message(self, format, *args) -> None:  # noqa: A002 - quiet; never log headers
+    def log_message(self, format, *args) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -129,12 +136,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def _log(self, status: int) -> None:
         """Record (method, path, status) once per request, before the answer leaves."""
-        pending, self._pending = getattr(self, "_pending", None), None
+        pending, self._pending = self._pending, None
         if pending is not None:
             self.server.service.request_log.append((*pending, status))
 
-    def _send(self, status: int, body: bytes, content_type: str, *, headers=(),
-              close: bool = False, head: bool = False) -> None:
+    def _send(
+        self,
+        status: int,
+        body: bytes,
+        content_type: str,
+        *,
+        headers=(),
+        close: bool = False,
+        head: bool = False,
+    ) -> None:
         self._log(status)
         self.send_response(status)
         self.send_header("Content-Type", content_type)
@@ -150,13 +165,23 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send_json(self, status: int, obj, *, close: bool = False, headers=()) -> None:
         data = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        self._send(status, data, "application/json; charset=utf-8", close=close,
-                   headers=(("Cache-Control", "no-store"),) + tuple(headers))
+        self._send(
+            status,
+            data,
+            "application/json; charset=utf-8",
+            close=close,
+            headers=(("Cache-Control", "no-store"), *headers),
+        )
 
-    def _error(self, status: int, reason: str, message: str, *, close: bool = False,
-               headers=()) -> None:
-        self._send_json(status, {"code": status, "message": message, "reason": reason},
-                        close=close, headers=headers)
+    def _error(
+        self, status: int, reason: str, message: str, *, close: bool = False, headers=()
+    ) -> None:
+        self._send_json(
+            status,
+            {"code": status, "message": message, "reason": reason},
+            close=close,
+            headers=headers,
+        )
 
     def _drop(self) -> None:
         """Close the TCP connection without any response."""
@@ -188,7 +213,8 @@ class Handler(BaseHTTPRequestHandler):
         return data
 
     def _read_chunked(self) -> bytes:
-        parts, total = [], 0
+        parts: list[bytes] = []
+        total = 0
         while True:
             line = self.rfile.readline(100)
             if not line.endswith(b"\n"):
@@ -233,17 +259,23 @@ class Handler(BaseHTTPRequestHandler):
         found = endpoint_for(method, path)
         if found is None:
             if any(p.match(path) for p in _PATH_PATTERNS):
-                allowed = sorted({ep.method for ep in ENDPOINTS.values()
-                                  if endpoint_for(ep.method, path)})
-                self._error(405, "Not_Support", f"{method} is not allowed on {path}; use "
-                            f"{', '.join(allowed)}", headers=(("Allow", ", ".join(allowed)),))
+                allowed = sorted(
+                    {ep.method for ep in ENDPOINTS.values() if endpoint_for(ep.method, path)}
+                )
+                self._error(
+                    405,
+                    "Not_Support",
+                    f"{method} is not allowed on {path}; use {', '.join(allowed)}",
+                    headers=(("Allow", ", ".join(allowed)),),
+                )
             else:
                 self._error(404, "Not_Found", f"no endpoint at {path}")
             return
         ep, path_params = found
         try:
-            account = service.authenticate(self.headers.get("x-youchuan-app"),
-                                           self.headers.get("x-youchuan-secret"))
+            account = service.authenticate(
+                self.headers.get("x-youchuan-app"), self.headers.get("x-youchuan-secret")
+            )
             faults = service.faults
             fate = faults.for_request(ep.creates_job) if faults is not None else None
             if fate is not None:
@@ -271,6 +303,7 @@ class Handler(BaseHTTPRequestHandler):
             self._drop()
         except Exception as exc:  # a bug: answer 500, keep serving
             import traceback
+
             traceback.print_exc()
             self._error(500, "Internal_Server_Error", f"simulator error: {type(exc).__name__}")
 
@@ -286,11 +319,15 @@ class Handler(BaseHTTPRequestHandler):
         try:
             body = json.loads(text, parse_constant=_reject_constant)
         except (ValueError, RecursionError) as exc:
-            raise ApiError(400, "Invalid_Argument", f"the body is not valid JSON: "
-                           f"{str(exc)[:120]}") from None
+            raise ApiError(
+                400, "Invalid_Argument", f"the body is not valid JSON: {str(exc)[:120]}"
+            ) from None
         if not isinstance(body, dict):
-            raise ApiError(400, "Invalid_Argument", "the body must be a JSON object, got "
-                           f"{type(body).__name__}")
+            raise ApiError(
+                400,
+                "Invalid_Argument",
+                f"the body must be a JSON object, got {type(body).__name__}",
+            )
         _check_text(body)
         return body
 
@@ -308,8 +345,9 @@ class Handler(BaseHTTPRequestHandler):
             f = ep.field(key) if key in {x.name for x in ep.query} else None
             if f is not None and f.kind == "page":
                 if not _INT.match(value.strip()):
-                    raise ApiError(400, "Invalid_Argument", f"{key} must be an integer, got "
-                                   f"{value[:40]!r}")
+                    raise ApiError(
+                        400, "Invalid_Argument", f"{key} must be an integer, got {value[:40]!r}"
+                    )
                 out[key] = int(value)
             else:
                 out[key] = value
@@ -319,8 +357,9 @@ class Handler(BaseHTTPRequestHandler):
     def _media(self, method: str, path: str) -> int:
         service = self.server.service
         if method not in ("GET", "HEAD"):
-            self._error(405, "Not_Support", "media URLs answer GET only",
-                        headers=(("Allow", "GET, HEAD"),))
+            self._error(
+                405, "Not_Support", "media URLs answer GET only", headers=(("Allow", "GET, HEAD"),)
+            )
             return 405
         found = service.media_at(path)  # an image still being drawn: waits for it (bounded)
         if found is None:
@@ -328,24 +367,39 @@ class Handler(BaseHTTPRequestHandler):
             return 404
         job_id, media = found
         if service.media_expired(job_id):
-            self._error(403, "Permission_Denied", "this media URL has expired; download results "
-                        "soon after the job finishes")
+            self._error(
+                403,
+                "Permission_Denied",
+                "this media URL has expired; download results soon after the job finishes",
+            )
             return 403
         head = method == "HEAD"
         size = len(media.data)
         rng = parse_range(self.headers.get("Range"), size)
         common = (("Accept-Ranges", "bytes"), ("Cache-Control", "private, max-age=3600"))
         if rng is False:
-            self._send_json(416, {"code": 416, "message": f"the range is outside the {size} "
-                                  "bytes of this file", "reason": "Range_Not_Satisfiable"},
-                            headers=(("Content-Range", f"bytes */{size}"),))
+            self._send_json(
+                416,
+                {
+                    "code": 416,
+                    "message": f"the range is outside the {size} bytes of this file",
+                    "reason": "Range_Not_Satisfiable",
+                },
+                headers=(("Content-Range", f"bytes */{size}"),),
+            )
             return 416
         if rng is None:
             self._send(200, media.data, media.content_type, headers=common, head=head)
             return 200
+        assert isinstance(rng, tuple)
         start, end = rng
-        self._send(206, media.data[start:end + 1], media.content_type, head=head,
-                   headers=common + (("Content-Range", f"bytes {start}-{end}/{size}"),))
+        self._send(
+            206,
+            media.data[start : end + 1],
+            media.content_type,
+            head=head,
+            headers=(*common, ("Content-Range", f"bytes {start}-{end}/{size}")),
+        )
         return 206
 
 

@@ -12,9 +12,9 @@ import io
 import os
 import random
 import tempfile
+from collections.abc import Iterator
 from fractions import Fraction
 from functools import lru_cache
-from typing import Iterator
 
 import av
 from PIL import Image
@@ -29,7 +29,7 @@ _ENCODER_OPTIONS = {"crf": "28", "preset": "veryfast", "profile": "high"}
 
 
 def _even(x: float) -> int:
-    return max(2, int(round(x / 2)) * 2)
+    return max(2, round(x / 2) * 2)
 
 
 def _frame_size(src_size: tuple[int, int], height: int) -> tuple[int, int]:
@@ -51,10 +51,12 @@ class _Writer:
     """
 
     def __init__(self, width: int, height: int, fps: int) -> None:
-        self.tmp = tempfile.NamedTemporaryFile(suffix=".mp4", delete=False)
-        self.tmp.close()
-        self.container = av.open(self.tmp.name, "w", format="mp4",
-                                 options={"movflags": "+faststart"})
+        # the encoder writes to the path itself; the file is only reserved here
+        with tempfile.NamedTemporaryFile(suffix=".mp4", delete=False) as tmp:
+            self.tmp = tmp
+        self.container = av.open(
+            self.tmp.name, "w", format="mp4", options={"movflags": "+faststart"}
+        )
         self.stream = self.container.add_stream("libx264", rate=fps)
         self.stream.width, self.stream.height = width, height
         self.stream.pix_fmt = "yuv420p"
@@ -62,9 +64,11 @@ class _Writer:
         self.fps = fps
         self.count = 0
 
-    def write(self, frame: av.VideoFrame | Image.Image) -> None:
-        if isinstance(frame, Image.Image):
-            frame = av.VideoFrame.from_image(frame).reformat(format="yuv420p")
+    def write(self, picture: av.VideoFrame | Image.Image) -> None:
+        if isinstance(picture, Image.Image):
+            frame = av.VideoFrame.from_image(picture).reformat(format="yuv420p")
+        else:
+            frame = picture
         frame.pts = self.count
         frame.time_base = Fraction(1, self.fps)
         self.count += 1
@@ -98,18 +102,24 @@ def _stamp_yuv(frame: av.VideoFrame) -> av.VideoFrame:
     """Copy the mark into a yuv420p frame's planes (in place), row by row: no RGB round trip,
     and the mark stays crisp whatever scaling made the frame."""
     tile, x0, y0 = _mark_yuv(frame.width, frame.height)
-    for k, (dst, src) in enumerate(zip(frame.planes, tile.planes)):
+    for k, (dst, src) in enumerate(zip(frame.planes, tile.planes, strict=True)):
         sub = 1 if k == 0 else 2  # chroma planes are half size both ways
         d, s = memoryview(dst), memoryview(src)
         dl, sl, w = dst.line_size, src.line_size, src.width
         x, y = x0 // sub, y0 // sub
         for row in range(src.height):
-            d[(y + row) * dl + x:(y + row) * dl + x + w] = s[row * sl:row * sl + w]
+            d[(y + row) * dl + x : (y + row) * dl + x + w] = s[row * sl : row * sl + w]
     return frame
 
 
-def _ken_burns(start: Image.Image, size: tuple[int, int], frames: int, motion: str,
-               seconds: float, r: random.Random) -> Iterator[av.VideoFrame]:
+def _ken_burns(
+    start: Image.Image,
+    size: tuple[int, int],
+    frames: int,
+    motion: str,
+    seconds: float,
+    r: random.Random,
+) -> Iterator[av.VideoFrame]:
     """yuv420p frames zooming into ``start`` (already unmarked) towards a seeded point,
     each stamped with the mark. Frame 0 shows the whole of ``start``, so a segment
     continues seamlessly from it.
@@ -121,10 +131,11 @@ def _ken_burns(start: Image.Image, size: tuple[int, int], frames: int, motion: s
     # plus a mild downscale that swscale folds into the RGB->YUV conversion (about 3x
     # faster than a Pillow resize per frame). Crops snap to whole pixels; at these zoom
     # speeds the half-pixel snapping is invisible.
-    base = start.resize((round(size[0] * zoom_end), round(size[1] * zoom_end)),
-                        Image.Resampling.BILINEAR)
+    base = start.resize(
+        (round(size[0] * zoom_end), round(size[1] * zoom_end)), Image.Resampling.BILINEAR
+    )
     bw, bh = base.size
-    fx, fy = r.uniform(.2, .8), r.uniform(.2, .8)
+    fx, fy = r.uniform(0.2, 0.8), r.uniform(0.2, 0.8)
     dx, dy = r.uniform(-drift, drift), r.uniform(-drift, drift)
     for i in range(frames):
         t = _ease(i / max(1, frames - 1))
@@ -134,12 +145,23 @@ def _ken_burns(start: Image.Image, size: tuple[int, int], frames: int, motion: s
         cy = min(max(fy + dy * t, 0.0), 1.0)
         x0, y0 = round((bw - cw) * cx), round((bh - ch) * cy)
         crop = base.crop((x0, y0, x0 + cw, y0 + ch))
-        yield _stamp_yuv(av.VideoFrame.from_image(crop).reformat(
-            width=size[0], height=size[1], format="yuv420p", interpolation="AREA"))
+        yield _stamp_yuv(
+            av.VideoFrame.from_image(crop).reformat(
+                width=size[0], height=size[1], format="yuv420p", interpolation="AREA"
+            )
+        )
 
 
-def animate(src_png: bytes | None, prompt: str, seed: int, height: int, seconds: float = 5.0,
-            fps: int = DEFAULT_FPS, motion: str = "low", aspect: float = 16 / 9) -> bytes:
+def animate(
+    src_png: bytes | None,
+    prompt: str,
+    seed: int,
+    height: int,
+    seconds: float = 5.0,
+    fps: int = DEFAULT_FPS,
+    motion: str = "low",
+    aspect: float = 16 / 9,
+) -> bytes:
     """An MP4 of ``seconds`` animating ``src_png`` (or, if None, a picture synthesised from
     ``prompt`` with the given ``aspect``) at ``height`` px, source aspect kept."""
     if src_png is None:
@@ -201,7 +223,8 @@ def upscale(src_mp4: bytes, height: int = 1080) -> bytes:
         # pass, then stamp a crisp mark for the new size.
         small = _images.erase_mark(frame.to_image())
         big = av.VideoFrame.from_image(small).reformat(
-            width=size[0], height=size[1], format="yuv420p", interpolation="BICUBIC")
+            width=size[0], height=size[1], format="yuv420p", interpolation="BICUBIC"
+        )
         writer.write(_stamp_yuv(big))
     if writer is None:
         raise ValueError("source video has no frames")
@@ -219,5 +242,10 @@ def video_info(mp4: bytes) -> dict:
             duration = float(stream.duration * stream.time_base)
         else:
             duration = float(container.duration or 0) / av.time_base
-    return {"width": width, "height": height, "duration": duration, "frames": frames,
-            "codec": codec}
+    return {
+        "width": width,
+        "height": height,
+        "duration": duration,
+        "frames": frames,
+        "codec": codec,
+    }

@@ -1,23 +1,127 @@
+// @ts-check
 // Youchuan job card: the front end of youchuan_nb.notebook._card.JobCard (an anywidget).
 //
-// Python owns all state (traits `cards`, `thumbs`, `busy`, `simulator`); this module only
-// renders it and sends messages for clicks. Plain ES module, no build step, no imports.
+// Plain ES module, no build step, no imports (anywidget imports it from a Blob URL, where
+// relative imports would not resolve). `js/check.sh` type-checks it with tsc (JSDoc types).
+//
+// Two kinds of state (as lonboard documents its own):
+//
+// * Python-synced, owned by the kernel and only read here: the traits `cards` (CardState[],
+//   built by youchuan_nb/notebook/_card_state.py), `thumbs` ("<key>/<index>" -> JPEG bytes) and
+//   `simulator`. Python decides every business rule: which buttons exist and why one is
+//   disabled (`actions`), whether a node has ended (`ended`), which message shows (`message`),
+//   the placeholders' aspect ratio (`aspect`). A re-render, a second view or a saved widget
+//   state therefore shows the same thing.
+// * View-local, in CardView (lost on reload, never sent): DOM nodes per card, thumbnail Blob
+//   URLs, full-size media fetched on demand (message buffers), <video> elements kept across
+//   re-renders, open inline editors, clicks waiting for the kernel's ack (`pending`,
+//   `localBusy`), dismissible errors and notes, the open overlay (lightbox / vary region).
 //
 // Safety rule: every string from the user or the server (prompt, label, message, audit, chips,
 // job ids, errors) reaches the DOM through textContent / text nodes, never innerHTML.
+//
+// Sections: types · constants and the button table · DOM and format helpers · CardView (state,
+// rendering, bodies, video cards, inline editors, messages, overlays) · RegionEditor · small
+// helpers · the anywidget entry point.
 
-const TERMINAL = new Set(["finished", "failed", "refused", "unknown"]);
-const MESSAGE_STATUSES = new Set(["waiting", "failed", "refused", "unknown"]);
+// ---------------------------------------------------------------------------------------------
+// Types: the Python-synced state. Keep in step with _card_state.py (CardState, OutputState);
+// tests/notebook/test_card_js.py renders states made by that Python code.
+
+/**
+ * @typedef {"submitting" | "waiting" | "queued" | "running" | "finishing" | "finished"
+ *   | "failed" | "refused" | "unknown"} Status
+ */
+
+/**
+ * One image or video of a finished job (its thumbnail is `thumbs["<key>/<index>"]`).
+ * @typedef {object} OutputState
+ * @property {number} index
+ * @property {boolean} rejected  moderation rejected it; `audit` says why
+ * @property {string} audit
+ * @property {number} width  pixels of the full image; 0 for videos and when unknown
+ * @property {number} height
+ */
+
+/**
+ * One node of a card (mirrors the Python TypedDict `CardState`).
+ * @typedef {object} CardState
+ * @property {string} key  stable id of the node within the card
+ * @property {string} job_id  "" until the service has accepted the job
+ * @property {string | null} parent_key  the node this follow-up was made from
+ * @property {string} label
+ * @property {string} prompt  image prompts and text, without the --flags
+ * @property {string[]} chips  the --flags, one per chip
+ * @property {string} model
+ * @property {Status} status
+ * @property {boolean} ended  the status is final
+ * @property {string} message  shown under the header when not ""
+ * @property {number} started  epoch seconds
+ * @property {number | null} ended_at  epoch seconds, once ended
+ * @property {number | null} expected  usual duration in seconds (null: unknown)
+ * @property {"grid" | "single" | "video"} kind
+ * @property {number} aspect  width / height of placeholders
+ * @property {OutputState[]} outputs  empty until the results are loaded
+ * @property {Record<string, string>} actions  button key -> why disabled ("" enabled); absent: no button
+ * @property {Record<string, string>} grid_actions  header buttons (reroll), likewise
+ * @property {number} extensions  video lineage: extend steps so far
+ * @property {number} max_extensions
+ */
+
+/**
+ * The part of the anywidget model this module uses.
+ * @typedef {object} Model
+ * @property {(name: string) => any} get
+ * @property {(event: string, cb: Function) => void} on
+ * @property {(event: string, cb?: Function) => void} off
+ * @property {(content: object, callbacks?: any, buffers?: ArrayBuffer[]) => void} send
+ */
+
+/**
+ * A card button. `key` is the entry of `CardState.actions` (or `grid_actions`) that decides
+ * it; `action` is the message's action (null: handled here, e.g. the download link); `open`
+ * buttons open an editor instead of sending at once.
+ * @typedef {object} ButtonSpec
+ * @property {string} key
+ * @property {string | null} action
+ * @property {Record<string, any>} [params]
+ * @property {boolean} [open]
+ * @property {string} text
+ * @property {string} [title]
+ */
+
+/**
+ * An open inline editor (remix, extend), view-local.
+ * @typedef {{type: string, el: HTMLElement, submit: HTMLButtonElement, focus: () => void}} Editor
+ */
+
+/**
+ * @typedef {object} SendOptions
+ * @property {() => void} [onOk]
+ * @property {(error: string) => void} [onError]
+ */
+
+/** @typedef {{el: HTMLElement, close: () => void}} Overlay */
+
+// ---------------------------------------------------------------------------------------------
+// Constants and the button table
+
+/** @type {Record<Status, string>} */
 const STATUS_TEXT = {
   waiting: "Waiting", submitting: "Submitting", queued: "Queued", running: "Running",
   finishing: "Finishing", finished: "Finished", failed: "Failed", refused: "Refused",
   unknown: "Unknown",
 };
 const ACK_TIMEOUT_MS = 60000; // re-enable a button if the kernel never answers
+/** The synced traits (see the header). */
+const SYNCED = ["cards", "thumbs", "simulator"];
 
-// Button name (data-action) -> which `actions` key decides it, the message it sends, its face.
-// `open` buttons open an editor instead of sending at once.
-const BUTTONS = {
+/**
+ * Button name (data-action) -> its spec. The keys it reads are the keys Python's
+ * _card_actions.ACTIONS emits, and its actions are the ones Python accepts (a test checks both).
+ * @type {Record<string, ButtonSpec>}
+ */
+export const BUTTONS = {
   upscale_standard: { key: "upscale_standard", action: "upscale", params: { type: "standard" }, text: "U", title: "Upscale" },
   upscale_creative: { key: "upscale_creative", action: "upscale", params: { type: "creative" }, text: "U+", title: "Upscale (creative)" },
   vary_subtle: { key: "vary_subtle", action: "vary", params: { strong: false }, text: "Vary (subtle)" },
@@ -34,8 +138,10 @@ const BUTTONS = {
   animate_high: { key: "animate", action: "animate", params: { motion: "high", prompt: null }, text: "Animate (high)", title: "Animate with high motion" },
   enhance: { key: "enhance", action: "enhance", params: {}, text: "Enhance" },
   use: { key: "use", action: "use", params: {}, text: "Use", title: "Use as image prompt in a new cell" },
+  reroll: { key: "reroll", action: "reroll", params: {}, text: "↻ Reroll", title: "Reroll: run the same prompt again" },
   extend: { key: "extend", action: "extend", open: true, text: "Extend", title: "Extend the video" },
   upscale_video: { key: "upscale_video", action: "upscale_video", params: {}, text: "Upscale to 1080p" },
+  download: { key: "download", action: null, text: "Download", title: "Download the MP4" },
 };
 // Action bar layout: groups wrap as a whole so related buttons stay together.
 const IMAGE_BAR = [
@@ -45,7 +151,7 @@ const IMAGE_BAR = [
 ];
 
 // ---------------------------------------------------------------------------------------------
-// Small DOM helpers
+// DOM and format helpers
 
 /** Create an element. String/number children become text nodes (never parsed as HTML). */
 function h(tag, props = {}, ...children) {
@@ -112,17 +218,15 @@ function formatElapsed(seconds) {
   return `${Math.floor(m / 60)}h ${String(m % 60).padStart(2, "0")}m`;
 }
 
-/** Aspect ratio (w/h) for placeholders, read from an "--ar W:H" chip when outputs are unknown. */
-function chipAspect(chips) {
-  for (const chip of chips || []) {
-    const m = /^--(?:ar|aspect)\s+(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)/.exec(String(chip));
-    if (m && +m[1] > 0 && +m[2] > 0) return +m[1] / +m[2];
-  }
-  return 1;
+/** Width / height for a card's placeholders (Python reads it from the prompt's --ar). */
+function cardAspect(card) {
+  const aspect = Number(card.aspect);
+  return aspect > 0 && Number.isFinite(aspect) ? aspect : 1;
 }
 
-function normIndex(index) {
-  return index === null || index === undefined || index === "None" || index === "null" ? "" : String(index);
+/** The id of a click waiting for its ack: "<key>/<button>/<index>" ("" for no index). */
+function busyId(key, button, index) {
+  return `${key}/${button}/${index === null || index === undefined ? "" : index}`;
 }
 
 let ridCounter = 0;
@@ -132,8 +236,10 @@ function newRid() {
 }
 
 // ---------------------------------------------------------------------------------------------
+// CardView: renders the synced state into `el`; holds the view-local state listed at the top.
 
 class CardView {
+  /** @param {Model} model @param {HTMLElement} el */
   constructor(model, el) {
     this.model = model;
     this.el = el;
@@ -164,7 +270,7 @@ class CardView {
         this.overlay.close();
       }
     };
-    for (const name of ["cards", "thumbs", "busy", "simulator"]) model.on(`change:${name}`, this.onChange);
+    for (const name of SYNCED) model.on(`change:${name}`, this.onChange);
     model.on("msg:custom", this.onCustom);
     document.addEventListener("keydown", this.onKey, true);
     this.ticker = setInterval(() => this.tick(), 1000);
@@ -195,7 +301,7 @@ class CardView {
   destroy() {
     clearInterval(this.ticker);
     clearTimeout(this.pingTimer);
-    for (const name of ["cards", "thumbs", "busy", "simulator"]) this.model.off(`change:${name}`, this.onChange);
+    for (const name of SYNCED) this.model.off(`change:${name}`, this.onChange);
     this.model.off("msg:custom", this.onCustom);
     document.removeEventListener("keydown", this.onKey, true);
     if (this.overlay) this.overlay.close();
@@ -210,6 +316,7 @@ class CardView {
 
   // -- state ------------------------------------------------------------------------------------
 
+  /** @returns {CardState[]} */
   cards() {
     const cards = this.model.get("cards");
     return Array.isArray(cards) ? cards.filter((c) => c && typeof c.key === "string") : [];
@@ -239,18 +346,9 @@ class CardView {
     return t ? t.url : "";
   }
 
+  /** Clicked and not yet acknowledged by the kernel. */
   isBusy(key, button, index) {
-    const i = normIndex(index);
-    if (this.localBusy.has(`${key}/${button}/${i}`)) return true;
-    const spec = BUTTONS[button];
-    const names = spec ? [button, spec.action] : [button];
-    for (const entry of this.model.get("busy") || []) {
-      const parts = String(entry).split("/");
-      if (parts.length < 3) continue;
-      const [k, a, idx] = [parts[0], parts.slice(1, -1).join("/"), parts[parts.length - 1]];
-      if (k === key && names.includes(a) && normIndex(idx) === i) return true;
-    }
-    return false;
+    return this.localBusy.has(busyId(key, button, index));
   }
 
   // -- rendering --------------------------------------------------------------------------------
@@ -315,6 +413,7 @@ class CardView {
   }
 
   /** Update (or create) a card's element; header and body are rebuilt only when their data changed. */
+  /** @param {CardState} card */
   renderCard(card) {
     let node = this.nodes.get(card.key);
     if (!node) {
@@ -333,7 +432,7 @@ class CardView {
     node.el.dataset.kind = card.kind || "grid";
 
     const headSig = JSON.stringify([card.label, card.prompt, card.chips, card.model, card.status,
-      card.message, card.job_id, card.started, card.ended, card.expected, card.grid_actions,
+      card.message, card.job_id, card.started, card.ended, card.ended_at, card.expected, card.grid_actions,
       !!this.model.get("simulator"), this.isBusy(card.key, "reroll", null)]);
     if (headSig !== node.headSig) {
       const head = this.renderHead(card);
@@ -355,29 +454,29 @@ class CardView {
     return node;
   }
 
+  /** @param {CardState} card */
   bodySignature(card) {
     const outs = card.outputs || [];
     const ids = outs.length ? outs.map((o) => o.index) : [0, 1, 2, 3];
-    const busy = [];
-    for (const i of ids) for (const b of [...Object.keys(BUTTONS), "remix_submit", "extend_submit"]) {
-      if (this.isBusy(card.key, b, i)) busy.push(`${b}/${i}`);
-    }
+    const busy = [...this.localBusy].filter((id) => id.startsWith(`${card.key}/`)).sort();
     const editors = [...this.editors.keys()].filter((id) => id.startsWith(`${card.key}/`));
     const media = ids.map((i) => (this.media.get(`${card.key}/${i}`) || {}).state || "");
-    return JSON.stringify([card.kind, card.status, card.job_id, card.prompt, card.chips, outs,
+    return JSON.stringify([card.kind, card.status, card.ended, card.aspect, card.job_id, card.prompt, card.chips, outs,
       card.actions, card.extensions, card.max_extensions, ids.map((i) => this.thumbUrl(card.key, i)),
       busy, editors, card.kind === "video" ? media : null]);
   }
 
+  /** @param {CardState} card */
   renderHead(card) {
     const status = card.status || "unknown";
-    const ended = card.ended !== null && card.ended !== undefined;
+    const ended = !!card.ended;
+    const endedAt = typeof card.ended_at === "number" ? card.ended_at : "";
     const top = h("div", { class: "yc-head-row" },
       this.model.get("simulator") ? h("span", { class: "yc-sim-badge", title: "Results come from the local simulator, not the real service" }, "SIMULATOR") : null,
       h("span", { class: "yc-label" }, card.label || ""),
       h("span", { class: "yc-status", data: { status } }, STATUS_TEXT[status] || status),
       h("span", { class: "yc-spacer" }),
-      h("span", { class: "yc-elapsed", title: "Elapsed time", data: { started: card.started || "", ended: ended ? card.ended : "" } }),
+      h("span", { class: "yc-elapsed", title: "Elapsed time", data: { started: card.started || "", ended: endedAt } }),
       this.renderReroll(card),
     );
     const meta = (card.job_id || card.model)
@@ -387,7 +486,7 @@ class CardView {
       : null;
     const progress = h("div", {
       class: "yc-progress" + (card.expected ? "" : " yc-indeterminate"),
-      hidden: ended || TERMINAL.has(status),
+      hidden: ended,
       data: { started: card.started || "", expected: card.expected || "" },
     }, h("div", { class: "yc-progress-fill" }));
     const prompt = (card.prompt || (card.chips && card.chips.length))
@@ -395,7 +494,7 @@ class CardView {
         card.prompt ? h("span", { class: "yc-prompt" }, card.prompt) : null,
         (card.chips || []).map((chip) => h("span", { class: "yc-chip" }, chip)))
       : null;
-    const message = MESSAGE_STATUSES.has(status) && card.message
+    const message = card.message
       ? h("div", { class: "yc-message", data: { status } }, card.message) : null;
     return h("div", { class: "yc-head" }, top, meta, progress, prompt, message);
   }
@@ -411,16 +510,18 @@ class CardView {
     return h("span", { class: "yc-jobid-wrap" }, id, button);
   }
 
+  /** @param {CardState} card */
   renderReroll(card) {
-    const reason = (card.grid_actions || {}).reroll;
-    if (reason === undefined) return null;
+    const spec = BUTTONS.reroll;
+    const reason = (card.grid_actions || {})[spec.key];
+    if (reason === undefined || reason === null) return null;
     const busy = this.isBusy(card.key, "reroll", null);
     const button = h("button", {
       class: "yc-btn yc-reroll" + (busy ? " yc-busy" : ""), type: "button",
-      title: reason || "Reroll: run the same prompt again", disabled: !!reason || busy,
+      title: reason || spec.title, disabled: !!reason || busy,
       data: { action: "reroll" },
-    }, busy ? spinner() : null, "↻ Reroll");
-    button.addEventListener("click", () => this.sendAction(card.key, "reroll", "reroll", null, {}, button));
+    }, busy ? spinner() : null, spec.text);
+    button.addEventListener("click", () => this.sendAction(card.key, "reroll", spec.action, null, { ...spec.params }, button));
     return button;
   }
 
@@ -455,6 +556,7 @@ class CardView {
 
   // -- bodies -----------------------------------------------------------------------------------
 
+  /** @param {CardState} card */
   renderBody(card) {
     const kind = card.kind || "grid";
     if (kind === "video") return this.renderVideoBody(card);
@@ -465,25 +567,28 @@ class CardView {
   }
 
   /** Small skeletons while the job runs; nothing once it ended without results (the message says why). */
+  /** @param {CardState} card @param {number} count */
   renderPlaceholders(card, count) {
     // Not started yet, or ended without results: the header and message say it all.
-    if (card.status === "waiting" || (TERMINAL.has(card.status) && card.status !== "finished")) {
+    if (card.status === "waiting" || (card.ended && card.status !== "finished")) {
       return h("div", { class: "yc-body yc-nobody" });
     }
-    const aspect = chipAspect(card.chips);
+    const aspect = cardAspect(card);
     return h("div", { class: "yc-body yc-pending" },
       Array.from({ length: count }, (_, i) => this.renderPlaceholder(card, i, aspect, count > 1)));
   }
 
+  /** @param {CardState} card @param {number} index @param {number} aspect @param {boolean} numbered */
   renderPlaceholder(card, index, aspect, numbered) {
     return h("div", { class: "yc-tile", data: { index } },
       h("div", { class: "yc-frame yc-skeleton", style: { aspectRatio: String(aspect) } },
         numbered ? h("span", { class: "yc-index" }, index + 1) : null));
   }
 
+  /** @param {CardState} card @param {OutputState} out @param {CardState["kind"]} kind */
   renderImageTile(card, out, kind) {
     const index = out.index;
-    const aspect = out.width && out.height ? out.width / out.height : chipAspect(card.chips);
+    const aspect = out.width && out.height ? out.width / out.height : cardAspect(card);
     const frame = h("div", { class: "yc-frame", style: { aspectRatio: String(aspect) } });
     const tile = h("div", { class: "yc-tile", data: { index } }, frame);
     if (out.rejected) {
@@ -511,12 +616,14 @@ class CardView {
     return tile;
   }
 
-  actionsFor(card, out) {
-    return (out && out.actions) || card.actions || {};
+  /** @param {CardState} card @returns {Record<string, string>} */
+  actionsFor(card) {
+    return card.actions || {};
   }
 
+  /** @param {CardState} card @param {OutputState} out */
   renderActionBar(card, out) {
-    const actions = this.actionsFor(card, out);
+    const actions = this.actionsFor(card);
     const groups = IMAGE_BAR
       .map((names) => names.map((n) => this.actionButton(card, n, out.index, actions)).filter(Boolean))
       .filter((buttons) => buttons.length)
@@ -524,7 +631,11 @@ class CardView {
     return groups.length ? h("div", { class: "yc-actions" }, groups) : h("div", { class: "yc-actions yc-none" });
   }
 
-  /** A button for `name`, or null when the card's actions don't list it. */
+  /**
+   * A button for `name`, or null when the card's actions don't list it.
+   * @param {CardState} card @param {string} name @param {number} index
+   * @param {Record<string, string>} actions
+   */
   actionButton(card, name, index, actions) {
     const spec = BUTTONS[name];
     const reason = actions[spec.key];
@@ -541,6 +652,7 @@ class CardView {
     return button;
   }
 
+  /** @param {CardState} card @param {string} name @param {number} index @param {HTMLButtonElement} button */
   onButton(card, name, index, button) {
     const spec = BUTTONS[name];
     if (name === "remix" || name === "extend") return this.toggleEditor(card, name, index);
@@ -550,6 +662,7 @@ class CardView {
 
   // -- video cards ------------------------------------------------------------------------------
 
+  /** @param {CardState} card */
   renderVideoBody(card) {
     const outs = card.outputs || [];
     if (!outs.length) return this.renderPlaceholders(card, 1);
@@ -561,13 +674,14 @@ class CardView {
         `${used}/${max} extensions used`) : null);
   }
 
+  /** @param {CardState} card @param {OutputState} out */
   renderVideoTile(card, out) {
     const index = out.index;
     const id = `${card.key}/${index}`;
-    // Video outputs come without a size: until the clip's metadata is known, use the --ar chip;
+    // Video outputs come without a size: until the clip's metadata is known, use the prompt's --ar;
     // then the clip's own shape (no black bars around a 16:9 clip in a square frame).
     const aspect = out.width && out.height ? out.width / out.height
-      : this.videoAspects.get(id) || chipAspect(card.chips);
+      : this.videoAspects.get(id) || cardAspect(card);
     const frame = h("div", { class: "yc-frame yc-video-frame", style: { aspectRatio: String(aspect) } });
     const tile = h("div", { class: "yc-tile", data: { index } }, frame);
     if (out.rejected) {
@@ -585,7 +699,7 @@ class CardView {
         h("span", {}, `Could not load the video: ${media.error}`),
         h("button", { class: "yc-btn", type: "button", data: { action: "retry_video", index }, onclick: () => { this.media.delete(id); this.render(); } }, "Retry")));
     }
-    const actions = this.actionsFor(card, out);
+    const actions = this.actionsFor(card);
     const bar = h("div", { class: "yc-actions" }, h("span", { class: "yc-group" },
       this.actionButton(card, "extend", index, actions),
       this.actionButton(card, "upscale_video", index, actions),
@@ -596,7 +710,10 @@ class CardView {
     return tile;
   }
 
-  /** One <video> per output, created once: re-renders move it, so playback is not interrupted. */
+  /**
+   * One <video> per output, created once: re-renders move it, so playback is not interrupted.
+   * @param {CardState} card @param {number} index
+   */
   videoElement(card, index) {
     const id = `${card.key}/${index}`;
     let video = this.videos.get(id);
@@ -610,8 +727,8 @@ class CardView {
         const ratio = video.videoWidth / video.videoHeight;
         this.videoAspects.set(id, ratio);
         const frame = video.parentElement;
-        const out = (card.outputs || []).find((o) => String(o.index) === String(index)) || {};
-        if (frame && frame.classList.contains("yc-video-frame") && !(out.width && out.height)) {
+        const out = (card.outputs || []).find((o) => String(o.index) === String(index));
+        if (frame && frame.classList.contains("yc-video-frame") && !(out && out.width && out.height)) {
           frame.style.aspectRatio = String(ratio);
         }
       });
@@ -631,17 +748,19 @@ class CardView {
     return video;
   }
 
+  /** @param {CardState} card @param {number} index @param {Record<string, string>} actions */
   downloadLink(card, index, actions) {
-    const reason = actions.download;
+    const spec = BUTTONS.download;
+    const reason = actions[spec.key];
     if (reason === undefined || reason === null) return null;
     const m = this.media.get(`${card.key}/${index}`);
     const ready = m && m.state === "ok" && !reason;
     const link = h("a", {
       class: "yc-btn" + (ready ? "" : " yc-disabled"), role: "button",
-      title: reason || (ready ? "Download the MP4" : "The video is still loading"),
+      title: reason || (ready ? spec.title : "The video is still loading"),
       "aria-disabled": ready ? null : "true",
       data: { action: "download", index },
-    }, "Download");
+    }, spec.text);
     if (ready) {
       link.href = m.url;
       link.download = `${card.job_id || card.key}_${index}.mp4`;
@@ -651,6 +770,7 @@ class CardView {
 
   // -- inline editors (remix, extend) -------------------------------------------------------------
 
+  /** @param {CardState} card @param {string} type @param {number} index */
   toggleEditor(card, type, index) {
     const id = `${card.key}/${index}`;
     const current = this.editors.get(id);
@@ -670,6 +790,7 @@ class CardView {
     this.render();
   }
 
+  /** @param {CardState} card @param {number} index @returns {Editor} */
   remixEditor(card, index) {
     const text = [card.prompt || "", ...(card.chips || [])].filter(Boolean).join(" ");
     const area = h("textarea", { class: "yc-input yc-remix-text", rows: 3, spellcheck: "false", "data-lm-suppress-shortcuts": "true", "aria-label": "Remix prompt" });
@@ -702,6 +823,7 @@ class CardView {
     return { type: "remix", el, submit, focus: () => area.focus() };
   }
 
+  /** @param {CardState} card @param {number} index @returns {Editor} */
   extendEditor(card, index) {
     const input = h("input", { class: "yc-input yc-extend-text", type: "text", placeholder: "What happens next?", "data-lm-suppress-shortcuts": "true", "aria-label": "Extend prompt" });
     input.value = card.prompt || "";
@@ -724,8 +846,8 @@ class CardView {
    * Send an action once: the button is disabled (with a spinner) from the click until the
    * kernel's ack, so a double click sends a single message.
    */
-  sendAction(key, button, action, index, params, element, { onOk, onError } = {}) {
-    const busyKey = `${key}/${button}/${normIndex(index)}`;
+  sendAction(key, button, action, index, params, element, /** @type {SendOptions} */ { onOk, onError } = {}) {
+    const busyKey = busyId(key, button, index);
     if (this.localBusy.has(busyKey)) return;
     this.localBusy.add(busyKey);
     const wasDisabled = element ? element.disabled : false;
@@ -846,6 +968,7 @@ class CardView {
     return overlay;
   }
 
+  /** @param {CardState} card @param {OutputState} out */
   openLightbox(card, out) {
     const index = out.index;
     const img = h("img", { class: "yc-lightbox-img", src: this.thumbUrl(card.key, index), alt: `Image ${index + 1}` });
@@ -862,8 +985,10 @@ class CardView {
     });
   }
 
+  /** @param {CardState} card @param {number} index */
   openInpaint(card, index) {
-    const out = (card.outputs || []).find((o) => o.index === index) || {};
+    const out = (card.outputs || []).find((o) => o.index === index)
+      || { index, rejected: false, audit: "", width: 0, height: 0 };
     const editor = new RegionEditor(this, card, out);
     const overlay = this.openOverlay(editor.el, () => editor.destroy());
     // Anchored to the top: the shape list grows downwards without moving the canvas.
@@ -878,6 +1003,7 @@ class CardView {
 // the displayed image and scaled to the full image's pixels (outputs[i].width/height) on submit.
 
 class RegionEditor {
+  /** @param {CardView} view @param {CardState} card @param {OutputState} out */
   constructor(view, card, out) {
     this.view = view;
     this.card = card;
@@ -887,6 +1013,8 @@ class RegionEditor {
     this.draft = null;      // rectangle being dragged or polygon being clicked
     this.mode = "rect";
     this.cursor = null;
+    /** @type {Overlay | null} */
+    this.overlay = null;    // set by CardView.openInpaint
 
     this.img = h("img", { class: "yc-region-img", src: view.thumbUrl(card.key, this.index), alt: "", draggable: "false" });
     this.canvas = h("canvas", { class: "yc-region-canvas" });
@@ -936,7 +1064,7 @@ class RegionEditor {
   }
 
   layout() {
-    const aspect = this.out.width && this.out.height ? this.out.width / this.out.height : chipAspect(this.card.chips);
+    const aspect = this.out.width && this.out.height ? this.out.width / this.out.height : cardAspect(this.card);
     const [w, h0] = [aspect, 1];
     const maxW = Math.min(window.innerWidth * 0.9 - 40, 860);
     const maxH = window.innerHeight * 0.9 - 230;
@@ -1126,7 +1254,7 @@ function trimAfter(container, position) {
 
 /** Run a DOM move and give focus (and caret) back to the element that had it. */
 function keepingFocus(move) {
-  const active = document.activeElement;
+  const active = /** @type {HTMLInputElement | null} */ (document.activeElement);
   const caret = active && "selectionStart" in active ? [active.selectionStart, active.selectionEnd] : null;
   move();
   if (active && active !== document.activeElement && active.isConnected) {

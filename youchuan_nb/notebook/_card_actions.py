@@ -1,0 +1,260 @@
+"""The card's buttons: one table from a click to a client call.
+
+A click arrives as ``{"action": <name>, "index": i, "params": {...}}``. ``ACTIONS[name]`` says
+
+* which contract endpoint decides whether the button is enabled (``refusal(endpoint, facts)``)
+  and which one the click calls;
+* which keys of ``CardState.actions`` (or ``grid_actions``) carry the button's state: a
+  button in ``static/card.js`` ``BUTTONS`` reads its ``key`` there (test_card_js.py checks that
+  the two sides name the same keys);
+* how to build the call from the job, the output index and the params, checking what can be
+  checked before anything is sent;
+* the detail of the pending row's label ("Upscale (creative) of image 2 of job 1a2b3c4d").
+
+``use`` and ``download`` call nothing: ``use`` is answered with a cell to copy; ``download`` is
+a link the front end makes from media it already has, and never reaches the kernel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+from ..client import Job, mask_from_shapes
+from ..contract import (
+    ACTION_LABELS,
+    JobFacts,
+    enum_name,
+    enum_names,
+    is_http_url,
+    parse_prompt,
+    refusal,
+)
+
+if TYPE_CHECKING:  # _card_state imports this module
+    from ._card_state import OutputState
+
+PAN_SCALE = 1.5
+
+#: Where a button sits: on each image of a grid or single card, on each video, or on the
+#: card's header (the whole grid).
+Place = Literal["image", "video", "grid"]
+
+Call = Callable[[], Job]
+
+
+class CallContext(Protocol):
+    """What building a call may need from the card."""
+
+    def check_request(self, ep_name: str, fields: dict[str, Any], parent: Job) -> Any: ...
+
+    def output_size(self, job: Job, index: int) -> tuple[int, int]: ...
+
+
+Build = Callable[[Job, int, Mapping[str, Any], CallContext], Call]
+
+
+@dataclass(frozen=True)
+class CardAction:
+    """One kind of click on the card."""
+
+    name: str  # the message's "action"
+    endpoint: str | None  # the endpoint it calls and whose rules decide it (None: local)
+    place: Place
+    keys: tuple[str, ...]  # its keys in CardState.actions / grid_actions
+    build: Build | None = None
+    detail: Callable[[Mapping[str, Any]], str] = lambda _params: ""
+    sent: bool = True  # the front end sends it to the kernel (False: front end only)
+
+    def reason(self, job: Job, facts: JobFacts) -> str:
+        """Why the button is disabled for ``job`` ("" when it is enabled)."""
+        if self.name == "use":
+            return "" if all(is_http_url(u) for u in job.urls) else "no usable URL"
+        if self.endpoint is None:
+            return ""
+        r = refusal(self.endpoint, facts, None if self.place == "grid" else 0)
+        return r.message if r else ""
+
+    def label(self, index: int | None, params: Mapping[str, Any], parent: Job) -> str:
+        """The pending row's label, until the job exists and says its own."""
+        name = ACTION_LABELS.get(self.endpoint or "", self.name)
+        noun = "video" if self.place == "video" else "image"
+        of = f" of {noun} {index + 1}" if index is not None and self.place != "grid" else ""
+        return f"{name}{self.detail(params)}{of} of job {parent.id[:8]}"
+
+
+def _choice(endpoint: str, field: str, value: Any, what: str) -> str:
+    """``value`` if it is one of the endpoint's enum names for ``field`` (else a ValueError)."""
+    names = enum_names(endpoint, field)
+    name = enum_name(endpoint, field, value)
+    if name is None:
+        raise ValueError(f"{what} {value!r}: use {', '.join(names)}")
+    return name
+
+
+def _text(params: Mapping[str, Any], name: str = "prompt") -> str:
+    return str(params.get(name) or "").strip()
+
+
+# -- building the calls ---------------------------------------------------------------------
+def _upscale(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    kind = _choice("upscale", "type", params.get("type", "standard"), "upscale type")
+    return lambda: job.upscale(i, kind)
+
+
+def _vary(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    strong = bool(params.get("strong"))
+    return lambda: job.vary(i, strong=strong)
+
+
+def _pan(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    direction = _choice("pan", "direction", params.get("direction"), "pan direction")
+    return lambda: job.pan(i, direction, PAN_SCALE)
+
+
+def _zoom(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    scale = float(params.get("scale", 2.0))
+    return lambda: job.zoom_out(i, scale)
+
+
+def _remix(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    prompt = _text(params)
+    if not prompt:
+        raise ValueError("remix needs a prompt: edit the text and submit again")
+    mode = _choice("remix", "mode", params.get("mode") or "strong", "remix mode")
+    ctx.check_request(
+        "remix", {"jobId": job.id, "imageNo": i, "remixPrompt": prompt, "mode": mode}, job
+    )
+    return lambda: job.remix(i, prompt, mode=mode)
+
+
+def _inpaint(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    shapes = params.get("shapes") or []
+    if not shapes:
+        raise ValueError(
+            "vary region needs at least one area: draw a rectangle or polygon on the image"
+        )
+    mask = mask_from_shapes(shapes, *ctx.output_size(job, i))
+    prompt = _text(params) or None
+    ctx.check_request(
+        "inpaint", {"jobId": job.id, "imageNo": i, "mask": mask, "remixPrompt": prompt}, job
+    )
+    return lambda: job.inpaint(i, mask, remix_prompt=prompt)
+
+
+def _animate(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    motion = params.get("motion") or "low"
+    prompt = _text(params) or None
+    return lambda: job.animate(i, prompt, motion=motion)
+
+
+def _enhance(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    return lambda: job.enhance(i)
+
+
+def _reroll(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    return lambda: job.reroll()
+
+
+def _extend(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    prompt = _text(params)
+    if not prompt:
+        raise ValueError("extend needs a prompt describing what happens next")
+    return lambda: job.extend(i, prompt)
+
+
+def _upscale_video(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    return lambda: job.upscale_video(i)
+
+
+_ALL = [
+    CardAction(
+        "upscale",
+        "upscale",
+        "image",
+        ("upscale_standard", "upscale_creative"),
+        _upscale,
+        lambda p: f" ({p.get('type', 'standard')})",
+    ),
+    CardAction(
+        "vary",
+        "variation",
+        "image",
+        ("vary_subtle", "vary_strong"),
+        _vary,
+        lambda p: " (strong)" if p.get("strong") else " (subtle)",
+    ),
+    CardAction("pan", "pan", "image", ("pan",), _pan, lambda p: f" {p.get('direction')}"),
+    CardAction("zoom", "outpaint", "image", ("zoom",), _zoom, lambda p: f" x{p.get('scale')}"),
+    CardAction("remix", "remix", "image", ("remix",), _remix),
+    CardAction("inpaint", "inpaint", "image", ("inpaint",), _inpaint),
+    CardAction(
+        "animate",
+        "video_diffusion",
+        "image",
+        ("animate",),
+        _animate,
+        lambda p: f" ({p.get('motion', 'low')} motion)",
+    ),
+    CardAction("enhance", "enhance", "image", ("enhance",), _enhance),
+    CardAction("use", None, "image", ("use",)),
+    CardAction("reroll", "reroll", "grid", ("reroll",), _reroll),
+    CardAction("extend", "extend_video", "video", ("extend",), _extend),
+    CardAction("upscale_video", "video_upscale", "video", ("upscale_video",), _upscale_video),
+    CardAction("download", None, "video", ("download",), sent=False),
+]
+
+#: message action -> what it does
+ACTIONS: dict[str, CardAction] = {a.name: a for a in _ALL}
+
+
+def action_states(job: Job, video: bool) -> tuple[dict[str, str], dict[str, str]]:
+    """``(actions, grid_actions)`` of a finished job: each button key -> why it is disabled
+    ("" when enabled). A key that is absent means no button."""
+    facts = job.facts()
+    actions: dict[str, str] = {}
+    grid: dict[str, str] = {}
+    for action in _ALL:
+        if (action.place == "video") != video:
+            continue
+        reason = action.reason(job, facts)
+        target = grid if action.place == "grid" else actions
+        for key in action.keys:
+            target[key] = reason
+    return actions, grid
+
+
+def image_size(job: Job, index: int, outputs: Sequence[OutputState]) -> tuple[int, int]:
+    """The full size of image ``index`` (for a vary-region mask): known from the card's outputs,
+    else read from the downloaded file."""
+    if index < len(outputs) and outputs[index]["width"] and outputs[index]["height"]:
+        return outputs[index]["width"], outputs[index]["height"]
+    from PIL import Image
+
+    paths = job.cached_paths()
+    path = paths[index] if index < len(paths) else None
+    if path is None:
+        raise ValueError(f"image {index + 1} is not available locally (its download failed)")
+    with Image.open(path) as im:
+        return im.size
+
+
+def use_cell(job: Job, index: int) -> str:
+    """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt."""
+    if not 0 <= index < len(job.urls):
+        raise ValueError(f"this job has no output {index + 1}")
+    url = job.urls[index]
+    if not is_http_url(url):
+        raise ValueError("this output has no http(s) URL to use as an image prompt")
+    return f"%%imagine\n{url} {parse_prompt(job.text).text}"
+
+
+def build_call(
+    job: Job, name: str, index: int | None, params: Mapping[str, Any], ctx: CallContext
+) -> tuple[Call, CardAction]:
+    """The client call a click asks for (not yet made), and its table entry."""
+    action = ACTIONS.get(name)
+    if action is None or action.build is None or action.endpoint is None:
+        raise ValueError(f"unknown action {name!r}")
+    return action.build(job, 0 if index is None else index, params, ctx), action
