@@ -18,8 +18,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._card import JobCard
     from ._session import Session
 
-_MAX_DEPTH = 32
-
 
 @dataclass
 class Found:
@@ -95,13 +93,18 @@ def _lookup(client: Client, job_id: str, *, in_flight: bool) -> Job | None:
 
 
 def tree_card(session: Session, job: Job, *, parent: Job | None = None) -> JobCard:
-    """A card for ``job`` (under ``parent`` if given) and every follow-up the store knows."""
+    """A card for ``job`` (under ``parent`` if given) and every follow-up under it: this
+    session's and, after a restart, those the job store's parent links name
+    (``client.tree``, no request)."""
     from ._card import JobCard
 
     card = JobCard(session)
-    parent_key = card.add_job(parent).key if parent is not None else None
-    node = card.add_job(job, parent_key)
-    _add_children(session.client, card, job, node.key, 0)
+    keys: list[str] = [card.add_job(parent).key] if parent is not None else []
+    base = len(keys)
+    for node_job, depth in session.client.tree(job):
+        del keys[base + depth :]  # back up to this job's parent
+        parent_key = keys[-1] if keys else None
+        keys.append(card.add_job(node_job, parent_key).key)
     return card
 
 
@@ -115,27 +118,6 @@ def show_tree(job: Job, session: Session | None = None) -> JobCard:
         card.wait(session.settings.timeout)
         card.refresh_output()
     return card
-
-
-def _add_children(client: Client, card: JobCard, job: Job, key: str, depth: int) -> None:
-    from ..client import YouchuanError
-
-    if client.store is None or depth > _MAX_DEPTH:
-        return
-    for rec in reversed(client.store.list(limit=1000, parent_id=job.id)):  # oldest first
-        if rec.job_id is None or card.node_for_job(rec.job_id) is not None:
-            continue
-        try:
-            if rec.state in ("finished", "failed"):
-                child = client.job_from_store(rec.job_id)
-            else:  # still running (or was when last seen): ask, so polling resumes
-                child = client.job(rec.job_id)
-        except (YouchuanError, ValueError):
-            child = None
-        if child is None:
-            continue
-        node = card.add_job(child, key)
-        _add_children(client, card, child, node.key, depth + 1)
 
 
 def note(since: float) -> str:
