@@ -66,10 +66,23 @@ def _once(python: str, ext: str, env: dict, load: bool = True) -> dict:
 
 
 def _series(python: str, ext: str, env: dict, runs: int, load: bool = True) -> tuple[float, dict]:
-    _once(python, ext, env, load)  # warm the OS file cache and .pyc files
-    samples = [_once(python, ext, env, load) for _ in range(runs)]
-    last = dict(samples[-1], cpu=median([s["cpu"] for s in samples]))
-    return median([s["import"] + s["load"] for s in samples]), last
+    return _interleaved([(python, ext, env, load)], runs)[0]
+
+
+def _interleaved(configs: list[tuple[str, str, dict, bool]], runs: int) -> list[tuple[float, dict]]:
+    """Median of ``runs`` fresh processes per configuration, taking turns, so a change in the
+    shared machine's load affects every configuration alike."""
+    for config in configs:
+        _once(*config)  # warm the OS file cache and .pyc files
+    samples: list[list[dict]] = [[] for _ in configs]
+    for _ in range(runs):
+        for config, taken in zip(configs, samples, strict=True):
+            taken.append(_once(*config))
+    out = []
+    for taken in samples:
+        last = dict(taken[-1], cpu=median([s["cpu"] for s in taken]))
+        out.append((median([s["import"] + s["load"] for s in taken]), last))
+    return out
 
 
 def _jupyter_ai_python() -> tuple[str | None, str]:
@@ -105,16 +118,22 @@ def run(quick: bool = False) -> list[Result]:
     runs = 3 if quick else 7
     with tempfile.TemporaryDirectory(prefix="yc-bench-load-") as tmp:
         base_env = clean_env(YOUCHUAN_NB_HOME=tmp)
-        # the yardstick, in the same run and the same way: a fresh shell, then the import
-        widgets_t, widgets_s = _series(PYTHON, "ipywidgets", base_env, runs, load=False)
-        sim_t, sim_s = _series(PYTHON, "youchuan_nb", base_env, runs)
         cred_env = dict(
             base_env,
             YOUCHUAN_APP_ID="bench-app",
             YOUCHUAN_SECRET="bench-secret",
             YOUCHUAN_BASE_URL="https://ali.youchuan.cn",
         )
-        cred_t, cred_s = _series(PYTHON, "youchuan_nb", cred_env, runs)
+        # the yardstick, in the same run and the same way (a fresh shell, then the import),
+        # taking turns with the two youchuan_nb configurations
+        (widgets_t, widgets_s), (sim_t, sim_s), (cred_t, cred_s) = _interleaved(
+            [
+                (PYTHON, "ipywidgets", base_env, False),
+                (PYTHON, "youchuan_nb", base_env, True),
+                (PYTHON, "youchuan_nb", cred_env, True),
+            ],
+            runs,
+        )
         limit = widgets_t * 1000
         results = [
             Result(

@@ -15,25 +15,48 @@ __version__ = "0.1.0"
 
 _EXPORTS = {
     # the API contract
-    "InvalidRequest": "contract", "PromptError": "contract", "Prompt": "contract",
-    "check_prompt": "contract", "parse_prompt": "contract", "ENDPOINTS": "contract",
+    "InvalidRequest": "contract",
+    "PromptError": "contract",
+    "Prompt": "contract",
+    "check_prompt": "contract",
+    "parse_prompt": "contract",
+    "ENDPOINTS": "contract",
     # the client
-    "Client": "client", "Job": "client", "Output": "client", "JobStore": "client",
-    "JobRecord": "client", "MediaCache": "client", "YouchuanError": "client", "APIError": "client",
-    "APIConnectionError": "client", "APITimeoutError": "client", "AuthenticationError": "client",
-    "BadRequestError": "client", "ConcurrencyLimitError": "client",
-    "InsufficientBalanceError": "client", "InternalServerError": "client",
-    "InvalidPromptError": "client", "JobFailedError": "client", "JobTimeoutError": "client",
-    "NotFoundError": "client", "NotSupportedError": "client", "PermissionDeniedError": "client",
-    "ReUpscaleNotSupportedError": "client", "SensitivePromptError": "client",
+    "Client": "client",
+    "Job": "client",
+    "Output": "client",
+    "JobStore": "client",
+    "JobRecord": "client",
+    "MediaCache": "client",
+    "YouchuanError": "client",
+    "APIError": "client",
+    "APIConnectionError": "client",
+    "APITimeoutError": "client",
+    "AuthenticationError": "client",
+    "BadRequestError": "client",
+    "ConcurrencyLimitError": "client",
+    "InsufficientBalanceError": "client",
+    "InternalServerError": "client",
+    "InvalidPromptError": "client",
+    "JobFailedError": "client",
+    "JobTimeoutError": "client",
+    "NotFoundError": "client",
+    "NotSupportedError": "client",
+    "PermissionDeniedError": "client",
+    "ReUpscaleNotSupportedError": "client",
+    "SensitivePromptError": "client",
     "ServerBusyError": "client",
     # the simulator
-    "Simulator": "sim", "Faults": "sim",
+    "Simulator": "sim",
+    "Faults": "sim",
     # the notebook layer
-    "JobCard": "notebook", "Studio": "notebook", "Gallery": "notebook", "show_job": "notebook",
+    "JobCard": "notebook",
+    "Studio": "notebook",
+    "Gallery": "notebook",
+    "show_job": "notebook",
 }
 
-__all__ = sorted(_EXPORTS) + ["load_ipython_extension", "unload_ipython_extension"]
+__all__ = [*sorted(_EXPORTS), "load_ipython_extension", "unload_ipython_extension"]
 
 
 def _offline_service() -> Any:

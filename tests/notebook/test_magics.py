@@ -384,3 +384,46 @@ def test_job_subcommand_after_a_restart_shows_the_follow_ups(ip):
     card = session.cards[-1]
     assert [j.action for j in card.jobs] == ["diffusion", "variation"]
     assert card.jobs[1].parent_id == root_id
+
+
+def test_more_follow_ups_parse_and_submit(ip, monkeypatch):
+    monkeypatch.setenv("YOUCHUAN_NB_WAIT", "always")
+    ip.run_line_magic("imagine", "--wait --name kite a child's red kite --ar 3:2")
+    kite = ip.user_ns["kite"]
+    assert kite.ok and kite.text.startswith("a child's red kite --ar 3:2")
+    ip.run_line_magic("yc", "remix kite 1 --subtle a blue kite --s 50")
+    ip.run_line_magic("yc", "zoom kite 2 --scale 1.5")
+    ip.run_line_magic("yc", "inpaint kite 3 --rect 10,10,40,40 --prompt a yellow tail")
+    ip.run_line_magic("yc", "reroll kite")
+    children = {c.action: c for c in kite.children}
+    assert set(children) >= {"remix", "outpaint", "inpaint", "reroll"}
+    assert children["remix"].params["remixPrompt"].startswith("a blue kite --s 50")
+    assert children["outpaint"].params["scale"] == 1.5
+    assert children["inpaint"].params["remixPrompt"] == "a yellow tail"
+    with pytest.raises(UsageError, match="unknown option --bogus"):
+        ip.run_line_magic("yc", "remix kite 1 a kite --bogus")
+
+
+def test_a_simulator_at_a_new_address_still_finds_its_jobs(ip):
+    """The built-in simulator's port changes with each kernel: a re-run after a restart asks the
+    simulator it now has about the stored job (and submits anew only if it does not know it)."""
+    from types import SimpleNamespace
+
+    from youchuan_nb.client import Client
+    from youchuan_nb.notebook._session import get_session, set_client
+
+    sim = get_session().client.simulator
+    run(ip, "imagine --wait --name moved", "a lighthouse keeper's cat")
+    before = sim.count("diffusion")
+    _restart()
+    other = SimpleNamespace(
+        app_id=sim.app_id, secret=sim.secret, url=sim.url.replace("127.0.0.1", "localhost")
+    )
+    assert other.url != sim.url
+    set_client(Client.for_service(other))
+    try:
+        run(ip, "imagine --wait --name moved_again", "a lighthouse keeper's cat")
+        assert sim.count("diffusion") == before
+        assert ip.user_ns["moved_again"].id == ip.user_ns["moved"].id
+    finally:
+        _restart()

@@ -270,20 +270,21 @@ class JobStore:
         args += [limit, offset]
         return [self._record(r) for r in self._db().execute(sql, args).fetchall()]
 
-    def find(self, endpoint: str, params: dict, *, base_url: str,
-             states: tuple[str, ...] = ("submitted", "finished")) -> JobRecord | None:
-        """The newest record of the same request (endpoint, body, service) in one of ``states``
-        that has a job id: what re-running an unchanged notebook cell shows instead of paying
-        again."""
+    def find(self, endpoint: str, params: dict, *, base_url: str | None,
+             states: tuple[str, ...] = ("submitted", "finished")) -> Iterator[JobRecord]:
+        """The records of the same request (endpoint, body, and service unless ``base_url`` is
+        None) in one of ``states`` that have a job id, newest first: what re-running an
+        unchanged notebook cell shows instead of paying again."""
         marks = ",".join("?" * len(states))
-        rows = self._db().execute(
-            f"SELECT * FROM jobs WHERE endpoint=? AND base_url=? AND state IN ({marks}) "
-            "AND job_id IS NOT NULL ORDER BY created_at DESC", (endpoint, base_url, *states))
+        sql = f"SELECT * FROM jobs WHERE endpoint=? AND state IN ({marks}) AND job_id IS NOT NULL"
+        args: list[Any] = [endpoint, *states]
+        if base_url is not None:
+            sql += " AND base_url=?"
+            args.append(base_url)
+        rows = self._db().execute(sql + " ORDER BY created_at DESC", args).fetchall()
         wanted = {k: v for k, v in params.items() if k != "callback"}
-        for row in rows:
-            if json.loads(row["params"] or "{}") == wanted:
-                return self._record(row)
-        return None
+        return (self._record(row) for row in rows
+                if json.loads(row["params"] or "{}") == wanted)
 
     def __iter__(self) -> Iterator[JobRecord]:
         return iter(self.list(limit=1_000_000))

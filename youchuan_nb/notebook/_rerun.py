@@ -8,17 +8,17 @@ the store's parent links, instead of submitting; ``--new`` skips the look-up.
 
 from __future__ import annotations
 
+import itertools
 import json
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ..client import Client, Job
+    from ..client import Client, Job, JobRecord
     from ._card import JobCard
     from ._session import Session
-
-_MAX_DEPTH = 32
 
 
 @dataclass
@@ -57,17 +57,32 @@ def find(session: Session, endpoint: str, body: dict, parent: Job | None = None)
 
 def find_job(session: Session, endpoint: str, body: dict) -> tuple[Job, float] | None:
     """The job the store recorded for this request (finished or in flight) and when it was
-    submitted, or None."""
+    submitted, or None.
+
+    A simulator's address changes from one kernel to the next (a new port), so for a simulator
+    client every loopback record counts; the job is used only if this simulator answers for it.
+    """
+    from ..contract import is_loopback_url
+
     client = session.client
     if client.store is None:
         return None
-    rec = client.store.find(endpoint, body, base_url=client.base_url)
-    if rec is None or rec.job_id is None:
-        return None
-    job = _lookup(client, rec.job_id, in_flight=rec.state != "finished")
-    if job is None or job.failed:
-        return None
-    return job, rec.created_at
+    if client.is_simulator:
+        records: Iterator[JobRecord] = (
+            r
+            for r in client.store.find(endpoint, body, base_url=None)
+            if r.base_url == client.base_url or is_loopback_url(r.base_url)
+        )
+    else:
+        records = client.store.find(endpoint, body, base_url=client.base_url)
+    # the newest few: an older one is rarely alive when these are not
+    for rec in itertools.islice(records, 3):
+        if rec.job_id is None:
+            continue
+        job = _lookup(client, rec.job_id, in_flight=rec.state != "finished")
+        if job is not None and not job.failed:
+            return job, rec.created_at
+    return None
 
 
 def _gave_nothing(node: Any) -> bool:
@@ -95,13 +110,18 @@ def _lookup(client: Client, job_id: str, *, in_flight: bool) -> Job | None:
 
 
 def tree_card(session: Session, job: Job, *, parent: Job | None = None) -> JobCard:
-    """A card for ``job`` (under ``parent`` if given) and every follow-up the store knows."""
+    """A card for ``job`` (under ``parent`` if given) and every follow-up under it: this
+    session's and, after a restart, those the job store's parent links name
+    (``client.tree``, no request)."""
     from ._card import JobCard
 
     card = JobCard(session)
-    parent_key = card.add_job(parent).key if parent is not None else None
-    node = card.add_job(job, parent_key)
-    _add_children(session.client, card, job, node.key, 0)
+    keys: list[str] = [card.add_job(parent).key] if parent is not None else []
+    base = len(keys)
+    for node_job, depth in session.client.tree(job):
+        del keys[base + depth :]  # back up to this job's parent
+        parent_key = keys[-1] if keys else None
+        keys.append(card.add_job(node_job, parent_key).key)
     return card
 
 
@@ -115,27 +135,6 @@ def show_tree(job: Job, session: Session | None = None) -> JobCard:
         card.wait(session.settings.timeout)
         card.refresh_output()
     return card
-
-
-def _add_children(client: Client, card: JobCard, job: Job, key: str, depth: int) -> None:
-    from ..client import YouchuanError
-
-    if client.store is None or depth > _MAX_DEPTH:
-        return
-    for rec in reversed(client.store.list(limit=1000, parent_id=job.id)):  # oldest first
-        if rec.job_id is None or card.node_for_job(rec.job_id) is not None:
-            continue
-        try:
-            if rec.state in ("finished", "failed"):
-                child = client.job_from_store(rec.job_id)
-            else:  # still running (or was when last seen): ask, so polling resumes
-                child = client.job(rec.job_id)
-        except (YouchuanError, ValueError):
-            child = None
-        if child is None:
-            continue
-        node = card.add_job(child, key)
-        _add_children(client, card, child, node.key, depth + 1)
 
 
 def note(since: float) -> str:

@@ -184,7 +184,7 @@ class Session:
         # downloads and thumbnails must not queue behind submits waiting for a free slot
         self.media_pool = ThreadPoolExecutor(4, thread_name_prefix="youchuan-media")
         self.cards: list = []  # every JobCard made in this kernel
-        self.in_cell: dict = {}  # (cell text) -> root card, for re-run dedupe in this kernel
+        self.in_cell: dict = {}  # request (endpoint, body) -> (card, node): re-runs in this kernel
 
     @property
     def client(self) -> Client:
