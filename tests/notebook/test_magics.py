@@ -427,3 +427,25 @@ def test_a_simulator_at_a_new_address_still_finds_its_jobs(ip):
         assert ip.user_ns["moved_again"].id == ip.user_ns["moved"].id
     finally:
         _restart()
+
+
+def test_doctor_magic_checks_the_service_without_paying(ip, capsys):
+    from youchuan_nb.notebook import get_session
+
+    sim = get_session().client.simulator
+    before = len(sim.created)
+    ip.run_line_magic("youchuan", "doctor")
+    out = capsys.readouterr().out
+    assert "[ok  ] credentials: accepted" in out and "[ok  ] costs:" in out
+    assert "raw answers (credentials removed) saved in" in out
+    assert len(sim.created) == before
+
+
+def test_costs_of_a_shape_nobody_documented_is_said_not_shown_as_empty(ip, capsys):
+    from youchuan_nb.notebook import get_session
+
+    client = get_session().client
+    ip.run_line_magic("youchuan", "costs")
+    out = capsys.readouterr().out
+    assert out.startswith("costs page 1 (") and "cannot read" not in out
+    assert client.costs(1, 20) is not None

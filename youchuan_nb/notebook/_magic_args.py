@@ -292,6 +292,8 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
     p = cmd("costs", "the cost records")
     p.add_argument("page", metavar="PAGE", type=int, nargs="?", default=1)
     cmd("moodboards", "the moodboards (use one with --p ID)")
+    p = cmd("doctor", "check the service step by step (no paid call unless --job)")
+    p.add_argument("--job", action="store_true", help="make one cheap draft job")
     p = cmd("login", "ask for credentials and use the service")
     p.add_argument("base_url", metavar="BASE_URL", nargs="?")
     p = cmd("use", "switch between the simulator and the service")

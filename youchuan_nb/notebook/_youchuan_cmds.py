@@ -239,20 +239,42 @@ def cmd_account(m: ImagineMagics, a: argparse.Namespace) -> None:
 
 
 def cmd_costs(m: ImagineMagics, a: argparse.Namespace) -> None:
+    from ..contract.answers import page_items
+
     info = m.client().costs(a.page, 20)
-    rows = info.get("list", []) if isinstance(info, dict) else []
+    found = page_items(info)
+    if found is None:  # ASSUMPTION: the document shows no costs answer; say so, never "0 rows"
+        print(f"costs: an answer youchuan_nb cannot read (please report it): {info!r:.300}")
+        return
+    rows = found
     total = info.get("total", len(rows)) if isinstance(info, dict) else ""
     print(f"costs page {a.page} ({total} records)")
     for row in rows:
-        print("  " + "  ".join(f"{k}={v}" for k, v in row.items()))
+        pairs = row.items() if isinstance(row, dict) else [("record", row)]
+        print("  " + "  ".join(f"{k}={v}" for k, v in pairs))
 
 
 def cmd_moodboards(m: ImagineMagics, a: argparse.Namespace) -> None:
+    from ..contract.answers import page_items
+
     info = m.client().moodboards()
-    rows = info.get("list", []) if isinstance(info, dict) else []
+    found = page_items(info)
+    if found is None:  # ASSUMPTION: the document shows no moodboards answer
+        print(f"moodboards: an answer youchuan_nb cannot read (please report it): {info!r:.300}")
+        return
+    rows = found
     print(f"{len(rows)} moodboard(s); use one in a prompt with --p <id>")
     for row in rows:
+        if not isinstance(row, dict):
+            print(f"  {row!r:.200}")
+            continue
         print(f"  {row.get('id')}  {row.get('name')}  ({len(row.get('images') or [])} images)")
+
+
+def cmd_doctor(m: ImagineMagics, a: argparse.Namespace) -> None:
+    from ..client import run_doctor
+
+    print(run_doctor(m.client(), job=a.job))
 
 
 def cmd_login(m: ImagineMagics, a: argparse.Namespace) -> None:

@@ -22,8 +22,9 @@ def execute(path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True)
     nb = nbformat.read(path, as_version=4)
     workdir = out_dir / (path.stem + "_files")
     workdir.mkdir(parents=True, exist_ok=True)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(workdir)}})
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(workdir)}}
+    )
     problems = []
     try:
         client.execute()
@@ -38,15 +39,24 @@ def execute(path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True)
     nbformat.write(nb, target)
     if html:
         from nbconvert import HTMLExporter
-
         from traitlets.config import Config
 
         # A static page has no kernel: prefer the cards' text/html (thumbnails embedded) over
         # widget views that would need JavaScript from a CDN.
-        priority = ["text/html", "application/vnd.jupyter.widget-view+json",
-                    "application/javascript", "text/markdown", "image/svg+xml", "text/latex",
-                    "image/png", "image/jpeg", "text/plain"]
-        exporter = HTMLExporter(config=Config({"NbConvertBase": {"display_data_priority": priority}}))
+        priority = [
+            "text/html",
+            "application/vnd.jupyter.widget-view+json",
+            "application/javascript",
+            "text/markdown",
+            "image/svg+xml",
+            "text/latex",
+            "image/png",
+            "image/jpeg",
+            "text/plain",
+        ]
+        exporter = HTMLExporter(
+            config=Config({"NbConvertBase": {"display_data_priority": priority}})
+        )
         body, _ = exporter.from_notebook_node(nb)
         (out_dir / (path.stem + ".html")).write_text(body, encoding="utf-8")
     return problems
