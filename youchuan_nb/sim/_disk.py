@@ -121,7 +121,7 @@ def _job_from_row(row: sqlite3.Row) -> SimJob:
         parent=d["parent"], index=d["index"], created=_mono(row["created_wall"]),
         created_at=parse_time(d["created_at"]), queue_s=d["queue_s"], job_s=d["job_s"],
         seed=d["seed"], price=d["price"], fate=JobFate(fate_n, fail, before_urls, tuple(audits)),
-        ext=d["ext"], planned=d["planned"],
+        ext=d["ext"], planned=d["planned"], outputs=row["outputs"],
     )  # fmt: skip
     _apply_progress(job, row)
     return job
@@ -148,6 +148,7 @@ class DiskState:
         self.own_ids: set[str] = set()
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
+        self._closed = False  # after a stop: late writes of cancelled work are dropped
         self._connect()
 
     def _connect(self) -> sqlite3.Connection:
@@ -163,14 +164,29 @@ class DiskState:
             self._db = db
         return self._db
 
-    def _run(self, sql: str, args: tuple = ()) -> sqlite3.Cursor:
+    def _rows(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        with self._lock:  # one connection, shared by the service's threads
+            if self._closed:
+                return []
+            return self._connect().execute(sql, args).fetchall()
+
+    def _row(self, sql: str, args: tuple = ()) -> sqlite3.Row | None:
+        rows = self._rows(sql, args)
+        return rows[0] if rows else None
+
+    def _write(self, sql: str, args: tuple = ()) -> int:
+        """Run a write statement; how many rows it changed."""
         with self._lock:
-            return self._connect().execute(sql, args)
+            if self._closed:
+                return 0  # the next start adopts what this did not record
+            return self._connect().execute(sql, args).rowcount
 
     def _transaction(self, steps) -> Any:
         """Run ``steps(db)`` in one write transaction (BEGIN IMMEDIATE: no lost updates
         between processes)."""
         with self._lock:
+            if self._closed:
+                raise RuntimeError("the simulator is stopped")
             db = self._connect()
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -186,33 +202,36 @@ class DiskState:
         token = secrets.token_hex(8)
         _LIVE_TOKENS.add(token)
         self.owner, self.own_ids = f"{os.getpid()}:{token}", set()
-        self._connect()
+        with self._lock:
+            self._closed = False
+            self._connect()
 
     def close(self) -> None:
         _LIVE_TOKENS.discard(self.owner.partition(":")[2])
         with self._lock:
+            self._closed = True
             if self._db is not None:
                 self._db.close()
                 self._db = None
 
     # ---- apps and balances ---------------------------------------------------------------
     def load_apps(self) -> list[tuple[str, str, float]]:
-        rows = self._run("SELECT app_id, secret, balance FROM apps").fetchall()
+        rows = self._rows("SELECT app_id, secret, balance FROM apps")
         return [(r["app_id"], r["secret"], r["balance"]) for r in rows]
 
     def save_app(self, app_id: str, secret: str, balance: float) -> None:
-        self._run(
+        self._write(
             "INSERT INTO apps VALUES (?, ?, ?) ON CONFLICT(app_id) DO UPDATE SET "
             "secret = excluded.secret",
             (app_id, secret, float(balance)),
         )
 
     def balance(self, account: Account) -> float:
-        row = self._run("SELECT balance FROM apps WHERE app_id = ?", (account.app_id,)).fetchone()
+        row = self._row("SELECT balance FROM apps WHERE app_id = ?", (account.app_id,))
         return float(row["balance"]) if row else 0.0
 
     def set_balance(self, account: Account, value: float) -> None:
-        self._run("UPDATE apps SET balance = ? WHERE app_id = ?", (float(value), account.app_id))
+        self._write("UPDATE apps SET balance = ? WHERE app_id = ?", (float(value), account.app_id))
 
     def charge(self, account: Account, price: float) -> float | None:
         def steps(db: sqlite3.Connection) -> float | None:
@@ -233,7 +252,7 @@ class DiskState:
     # ---- jobs ----------------------------------------------------------------------------
     def save_job(self, job: SimJob) -> None:
         self.own_ids.add(job.id)
-        self._run(
+        self._write(
             "INSERT INTO jobs (id, app, data, created_wall, owner, done, done_wall, "
             "outputs) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -249,7 +268,7 @@ class DiskState:
         )
 
     def job_drawn(self, job: SimJob) -> None:
-        self._run(
+        self._write(
             "UPDATE jobs SET done = 1, done_wall = ?, outputs = ?, error = ? "
             "WHERE id = ? AND done = 0",
             (_wall(job.done_at), job.outputs, job.error, job.id),
@@ -279,44 +298,49 @@ class DiskState:
         job.finalized = True
         return claimed
 
+    def job_count(self) -> int:
+        """How many jobs the folder holds (new jobs' numbers, and so their seeds, follow on)."""
+        row = self._row("SELECT COUNT(*) AS n FROM jobs")
+        return int(row["n"]) if row is not None else 0
+
     def load_job(self, job_id: str) -> SimJob | None:
-        row = self._run("SELECT * FROM jobs WHERE id = ?", (job_id,)).fetchone()
+        row = self._row("SELECT * FROM jobs WHERE id = ?", (job_id,))
         return _job_from_row(row) if row is not None else None
 
     def refresh(self, job: SimJob, force: bool = False) -> None:
         """Another process's job: what it has done since (drawn, completed, refunded)."""
         if job.id in self.own_ids and not force:
             return
-        row = self._run(
+        row = self._row(
             "SELECT done, done_wall, outputs, error, refunded, finalized FROM jobs WHERE id = ?",
             (job.id,),
-        ).fetchone()
+        )
         if row is not None:
             _apply_progress(job, row)
 
     def job_ids(self, app_id: str) -> list[str]:
-        rows = self._run("SELECT id FROM jobs WHERE app = ? ORDER BY created_wall", (app_id,))
-        return [r["id"] for r in rows.fetchall()]
+        rows = self._rows("SELECT id FROM jobs WHERE app = ? ORDER BY created_wall", (app_id,))
+        return [r["id"] for r in rows]
 
     def unfinished_ids(self, app_id: str | None) -> list[str]:
         if app_id is None:
-            rows = self._run("SELECT id FROM jobs WHERE finalized = 0")
+            rows = self._rows("SELECT id FROM jobs WHERE finalized = 0")
         else:
-            rows = self._run("SELECT id FROM jobs WHERE app = ? AND finalized = 0", (app_id,))
-        return [r["id"] for r in rows.fetchall()]
+            rows = self._rows("SELECT id FROM jobs WHERE app = ? AND finalized = 0", (app_id,))
+        return [r["id"] for r in rows]
 
     def adopt_orphans(self) -> list[str]:
         """Take over the unfinished jobs whose owner is gone; their ids."""
-        rows = self._run("SELECT id, owner FROM jobs WHERE finalized = 0").fetchall()
+        rows = self._rows("SELECT id, owner FROM jobs WHERE finalized = 0")
         adopted = []
         for row in rows:
             if row["owner"] == self.owner or _owner_alive(row["owner"]):
                 continue
             taken = (
-                self._run(
+                self._write(
                     "UPDATE jobs SET owner = ? WHERE id = ? AND owner = ?",
                     (self.owner, row["id"], row["owner"]),
-                ).rowcount
+                )
                 == 1
             )
             if taken:
@@ -326,9 +350,9 @@ class DiskState:
 
     # ---- moodboards ----------------------------------------------------------------------
     def moodboards(self, account: Account) -> dict[str, dict[str, Any]]:
-        rows = self._run("SELECT id, n, data FROM moodboards WHERE app = ?", (account.app_id,))
+        rows = self._rows("SELECT id, n, data FROM moodboards WHERE app = ?", (account.app_id,))
         boards = {}
-        for row in rows.fetchall():
+        for row in rows:
             board = json.loads(row["data"])
             board.update(
                 id=row["id"],

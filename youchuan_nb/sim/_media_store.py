@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,6 +81,8 @@ class DiskMediaStore(MediaStore):
                 path.parent.mkdir(exist_ok=True)
                 tmp.write_bytes(data)
                 os.replace(tmp, path)  # readers in any process see the whole file or none
+                stamp = time.time_ns()  # exact: the file system's own clock ticks too coarsely
+                os.utime(path, ns=(stamp, stamp))  # to tell apart files written in a row
                 break
             except FileNotFoundError:
                 if attempt == 2:
@@ -98,7 +101,7 @@ class DiskMediaStore(MediaStore):
     def has(self, job_id: str, n: int, ext: str) -> bool:
         return self._path(job_id, n, ext).is_file()
 
-    def _files(self) -> list[tuple[float, int, Path]]:
+    def _files(self) -> list[tuple[int, int, Path]]:
         found = []
         for path in self.folder.glob("*/*.*"):
             if path.name.startswith("."):
@@ -107,7 +110,7 @@ class DiskMediaStore(MediaStore):
                 st = path.stat()
             except OSError:
                 continue
-            found.append((st.st_mtime, st.st_size, path))
+            found.append((st.st_mtime_ns, st.st_size, path))
         return found
 
     def disk_bytes(self) -> int:

@@ -35,7 +35,7 @@ def size_for(prompt: Prompt | None, long_side: int = LONG_SIDE) -> tuple[int, in
 @dataclass
 class Account:
     app_id: str
-    secret: str
+    secret: str = field(repr=False)  # never in a repr or a log line
     balance: float
     active: set = field(default_factory=set)
     moodboards: dict = field(default_factory=dict)

@@ -99,7 +99,7 @@ class Service:
         self.endpoints = AccountEndpoints(self)
         self.scheduler = Scheduler(self._complete)
         self._lock = threading.RLock()
-        self._counter = itertools.count()
+        self._counter = itertools.count(self.state.job_count())
         self._workers = workers
         self._gen_queued = 0  # generations waiting for a worker thread
         self._pool: ThreadPoolExecutor | None = None

@@ -71,6 +71,9 @@ class MemoryState:
                     account.balance = round(account.balance + job.price, 6)
             return True
 
+    def job_count(self) -> int:
+        return len(self.jobs)
+
     def load_job(self, job_id: str) -> SimJob | None:
         return None  # everything is in the service's dict already
 
