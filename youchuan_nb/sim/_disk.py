@@ -56,7 +56,7 @@ def credentials(folder: Path, app_id: str | None, secret: str | None) -> tuple[s
     path = prepare_folder(folder) / CREDENTIALS_NAME
     try:
         saved = json.loads(path.read_text("utf-8"))
-        if app_id is None and secret is None:
+        if app_id in (None, saved["app_id"]) and secret is None:
             return str(saved["app_id"]), str(saved["secret"])
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -275,6 +275,9 @@ class DiskState:
         )
 
     def finalize(self, job: SimJob, account: Account | None, refund: bool) -> bool:
+        if self._closed:
+            return False  # stopped: the next start completes it
+
         def steps(db: sqlite3.Connection) -> bool:
             claimed = (
                 db.execute(
@@ -290,7 +293,10 @@ class DiskState:
                 )
             return claimed
 
-        claimed = self._transaction(steps)
+        try:
+            claimed = self._transaction(steps)
+        except RuntimeError:  # stopped meanwhile
+            return False
         if claimed:
             job.refunded = job.refunded or refund
         else:

@@ -69,6 +69,7 @@ class DiskMediaStore(MediaStore):
         self.folder.mkdir(parents=True, exist_ok=True)
         self.max_bytes = int(max_bytes)
         self._total = self.disk_bytes()  # this process's estimate; rescanned before pruning
+        self._puts = 0
 
     def _path(self, job_id: str, n: int, ext: str) -> Path:
         return self.folder / job_id / f"{n}.{ext}"
@@ -89,6 +90,9 @@ class DiskMediaStore(MediaStore):
                     raise
         with self._lock:
             self._total += len(data)
+            self._puts += 1
+            if self._puts % 32 == 0:  # other processes write to the folder too
+                self._total = self.disk_bytes()
             if self._total > self.max_bytes:
                 self._prune(keep=path)
 

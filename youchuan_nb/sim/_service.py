@@ -91,7 +91,8 @@ class Service:
             self.state = DiskState(Path(state_dir), self.accounts)
             self.store = DiskMediaStore(Path(state_dir) / "media", max_media_bytes)
         self._load_apps()
-        if app_id not in self.accounts:
+        known = self.accounts.get(app_id)
+        if known is None or known.secret != secret:  # new, or given a new secret
             self.add_app(app_id, secret, balance)
         self.port = 0
         self.base_url = ""
