@@ -214,3 +214,26 @@ def test_the_built_in_simulator_keeps_its_state_in_the_home_folder(tmp_path, mon
     for memory in ("", "none", "None"):
         monkeypatch.setenv("YOUCHUAN_SIM_STATE_DIR", memory)
         assert simulator_state_dir() is None
+
+
+def test_a_client_follows_up_its_job_after_the_restart(tmp_path):
+    """The kernel-restart story: a client (with its job store) and the simulator both restart;
+    the old job is found, its follow-up works and both sides agree on its facts."""
+    from youchuan_nb.client import Client
+
+    folder, store = tmp_path / "state", tmp_path / "jobs.sqlite3"
+    kw = {"store": store, "poll_interval": 0.05, "cache_dir": tmp_path / "media"}
+    with Simulator(state_dir=folder, **FAST) as sim:
+        client = Client.for_service(sim, **kw)
+        grid = client.diffusion("a tower by the sea --v 6.1 --ar 2:3").wait(60)
+        assert grid.ok
+        client.store.close()
+    with Simulator(state_dir=folder, **FAST) as sim:
+        client = Client.for_service(sim, **kw)
+        old = client.job(grid.id)
+        up = old.upscale(0).wait(60)
+        assert up.ok and len(up.urls) == 1 and up.urls[0].startswith(sim.url)
+        assert up.made_facts() == sim.job_record(up.id)["facts"]
+        assert up.made_facts().model == "6.1"
+        assert up.download(tmp_path / "out")[0].stat().st_size > 0
+        client.store.close()
