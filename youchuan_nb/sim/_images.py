@@ -335,3 +335,17 @@ def dream(img: Image.Image, r: random.Random, hue: float, shapes: int) -> Image.
         )
         small = rgba.convert("RGB")
     return small.resize((w, h), Image.Resampling.BILINEAR)
+
+
+_EDITS = frozenset({"variation", "upscale", "pan", "outpaint", "areas_to_polygons", "inpaint",
+                    "inpaint_mask_image", "remix", "edit", "retexture", "remove_background",
+                    "enhance"})  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    """The edits of existing images moved to :mod:`._edits`; still importable from here."""
+    if name in _EDITS:
+        from . import _edits
+
+        return getattr(_edits, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
