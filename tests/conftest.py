@@ -31,6 +31,7 @@ import pytest
 for _name in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL"):
     os.environ.pop(_name, None)
 os.environ["YOUCHUAN_SIM_JOB_SECONDS"] = "0.2"
+os.environ["YOUCHUAN_SIM_STATE_DIR"] = "none"  # the embedded simulator stays in memory in tests
 # A fallback until the session fixture below replaces it with a tmp_path_factory folder.
 os.environ["YOUCHUAN_NB_HOME"] = tempfile.mkdtemp(prefix="youchuan-nb-home-")
 
@@ -42,6 +43,7 @@ def _youchuan_env(tmp_path_factory):
     home = tmp_path_factory.mktemp("youchuan_nb_home")
     mp.setenv("YOUCHUAN_NB_HOME", str(home))
     mp.setenv("YOUCHUAN_SIM_JOB_SECONDS", "0.2")
+    mp.setenv("YOUCHUAN_SIM_STATE_DIR", "none")
     for name in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL"):
         mp.delenv(name, raising=False)
     yield home

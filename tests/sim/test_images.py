@@ -8,6 +8,7 @@ from functools import cache
 import pytest
 from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageStat
 
+from youchuan_nb.sim import _edits as ed
 from youchuan_nb.sim import _images as im
 
 PROMPT = "a lighthouse at dusk, oil painting"
@@ -126,10 +127,10 @@ def test_grid_large_sizes():
 @pytest.mark.parametrize("strength", ["subtle", "strong"])
 def test_variation(strength):
     source = src()
-    out = im.variation(source, strength, 5)
+    out = ed.variation(source, strength, 5)
     assert len(out) == 4 and len(set(out)) == 4
-    assert out == im.variation(source, strength, 5)
-    assert not set(out) & set(im.variation(source, strength, 6))
+    assert out == ed.variation(source, strength, 5)
+    assert not set(out) & set(ed.variation(source, strength, 6))
     for png in out:
         assert im.image_size(png) == (512, 512)
         assert_marked(png)
@@ -137,8 +138,8 @@ def test_variation(strength):
 
 def test_strong_variation_changes_more_than_subtle():
     base = load(src())
-    subtle = [mean_diff(base, load(p)) for p in im.variation(src(), "subtle", 1)]
-    strong = [mean_diff(base, load(p)) for p in im.variation(src(), "strong", 1)]
+    subtle = [mean_diff(base, load(p)) for p in ed.variation(src(), "subtle", 1)]
+    strong = [mean_diff(base, load(p)) for p in ed.variation(src(), "strong", 1)]
     unrelated = mean_diff(base, load(grid("a red fox in snow", 1)[0]))
     assert all(d > 1 for d in subtle), "a variation must differ"
     assert max(subtle) < min(strong)
@@ -146,10 +147,10 @@ def test_strong_variation_changes_more_than_subtle():
 
 
 def test_upscale_sizes_and_cap():
-    assert im.image_size(im.upscale(src(), 2)) == (1024, 1024)
-    assert im.image_size(im.upscale(src(300, 200), 4)) == (1200, 800)
-    assert im.image_size(im.upscale(src(1536, 768), 4)) == (4096, 2048)  # long side capped
-    big = im.upscale(src(), 2)
+    assert im.image_size(ed.upscale(src(), 2)) == (1024, 1024)
+    assert im.image_size(ed.upscale(src(300, 200), 4)) == (1200, 800)
+    assert im.image_size(ed.upscale(src(1536, 768), 4)) == (4096, 2048)  # long side capped
+    big = ed.upscale(src(), 2)
     assert_marked(big)
     # Derived from the source: shrinking it back gives nearly the source.
     back = load(big).resize((512, 512), Image.Resampling.BOX)
@@ -166,9 +167,9 @@ def test_upscale_sizes_and_cap():
     ],
 )
 def test_pan_grows_one_side_and_keeps_the_original(direction, size, offset):
-    out = im.pan(src(), direction, 1.5, 9)
+    out = ed.pan(src(), direction, 1.5, 9)
     assert len(out) == 4 and len(set(out)) == 4
-    assert out == im.pan(src(), direction, 1.5, 9)
+    assert out == ed.pan(src(), direction, 1.5, 9)
     base = load(src())
     # Exempt only the old mark (painted over) and wherever the new mark lands.
     skip = Image.new("L", (512, 512), 0)
@@ -207,18 +208,18 @@ def test_pan_grows_one_side_and_keeps_the_original(direction, size, offset):
 
 
 def test_pan_rounds_scale():
-    assert im.image_size(im.pan(src(300, 200), "right", 1.25, 0)[0]) == (375, 200)
-    assert im.image_size(im.pan(src(300, 200), "down", 2.0, 0)[0]) == (300, 400)
+    assert im.image_size(ed.pan(src(300, 200), "right", 1.25, 0)[0]) == (375, 200)
+    assert im.image_size(ed.pan(src(300, 200), "down", 2.0, 0)[0]) == (300, 400)
 
 
 def test_pan_rejects_unknown_direction():
     with pytest.raises(ValueError):
-        im.pan(src(), "sideways", 1.5, 0)
+        ed.pan(src(), "sideways", 1.5, 0)
 
 
 def test_outpaint_grows_every_side_and_centres_the_original():
     source = src(400, 300)
-    out = im.outpaint(source, 1.5, 2)
+    out = ed.outpaint(source, 1.5, 2)
     assert len(out) == 4 and len(set(out)) == 4
     base = load(source)
     x0, y0, x1, y1 = im.MARK_BOX(400, 300)
@@ -246,9 +247,9 @@ def test_inpaint_changes_only_inside_the_polygons():
         [(60.0, 60.0), (300.0, 80.0), (150.0, 280.0)],
         [(350, 300), (480, 300), (480, 420), (350, 420)],
     ]
-    out = im.inpaint(source, polys, 4)
+    out = ed.inpaint(source, polys, 4)
     assert len(out) == 4 and len(set(out)) == 4
-    assert out == im.inpaint(source, polys, 4)
+    assert out == ed.inpaint(source, polys, 4)
     mask = Image.new("L", (512, 512), 0)
     for p in polys:
         ImageDraw.Draw(mask).polygon(p, fill=255)
@@ -265,7 +266,7 @@ def test_inpaint_changes_only_inside_the_polygons():
 
 def test_areas_to_polygons_scales_api_coordinates():
     areas = [{"width": 100, "height": 50, "points": [0, 0, 100, 0, 50, 50]}]
-    assert im.areas_to_polygons(areas, (400, 200)) == [[(0.0, 0.0), (400.0, 0.0), (200.0, 200.0)]]
+    assert ed.areas_to_polygons(areas, (400, 200)) == [[(0.0, 0.0), (400.0, 0.0), (200.0, 200.0)]]
 
 
 def test_inpaint_mask_image_white_is_repainted():
@@ -274,7 +275,7 @@ def test_inpaint_mask_image_white_is_repainted():
     ImageDraw.Draw(mask_small).rectangle((32, 32, 79, 79), fill=255)  # 4x: (128..319)
     buf = io.BytesIO()
     mask_small.convert("RGB").save(buf, format="PNG")
-    out = im.inpaint_mask_image(source, buf.getvalue(), 1)
+    out = ed.inpaint_mask_image(source, buf.getvalue(), 1)
     assert len(out) == 4 and len(set(out)) == 4
     mask = Image.new("L", (512, 512), 0)
     ImageDraw.Draw(mask).rectangle((128, 128, 319, 319), fill=255)
@@ -287,9 +288,9 @@ def test_inpaint_mask_image_white_is_repainted():
 
 @pytest.mark.parametrize("strength", ["subtle", "strong"])
 def test_remix(strength):
-    out = im.remix(src(), "a red fox in snow", strength, 3)
+    out = ed.remix(src(), "a red fox in snow", strength, 3)
     assert len(out) == 4 and len(set(out)) == 4
-    assert out == im.remix(src(), "a red fox in snow", strength, 3)
+    assert out == ed.remix(src(), "a red fox in snow", strength, 3)
     for png in out:
         assert im.image_size(png) == (512, 512)
         assert_marked(png)
@@ -297,15 +298,15 @@ def test_remix(strength):
 
 def test_remix_strong_moves_further_from_the_source():
     base = load(src())
-    subtle = [mean_diff(base, load(p)) for p in im.remix(src(), "a red fox", "subtle", 1)]
-    strong = [mean_diff(base, load(p)) for p in im.remix(src(), "a red fox", "strong", 1)]
+    subtle = [mean_diff(base, load(p)) for p in ed.remix(src(), "a red fox", "subtle", 1)]
+    strong = [mean_diff(base, load(p)) for p in ed.remix(src(), "a red fox", "strong", 1)]
     assert min(subtle) > 2
     assert sum(strong) > sum(subtle) * 1.5
 
 
 def test_edit_places_the_source_on_a_canvas():
     source = src()
-    out = im.edit(source, (800, 600), (256, 256, 100, 50), "a red fox", 2)
+    out = ed.edit(source, (800, 600), (256, 256, 100, 50), "a red fox", 2)
     assert len(out) == 4 and len(set(out)) == 4
     expected = im.erase_mark(load(source)).resize((256, 256), Image.Resampling.BICUBIC)
     for png in out:
@@ -330,7 +331,7 @@ def test_retexture_keeps_structure_with_new_colours():
     buf = io.BytesIO()
     img.save(buf, format="PNG")
     source = buf.getvalue()
-    out = im.retexture(source, "neon cyberpunk city", 1)
+    out = ed.retexture(source, "neon cyberpunk city", 1)
     assert len(out) == 4 and len(set(out)) == 4
     src_edges = edge_strength(img).point(lambda v: 255 if v > 40 else 0)
     near_edges = src_edges.filter(ImageFilter.MaxFilter(5))
@@ -348,7 +349,7 @@ def test_retexture_keeps_structure_with_new_colours():
 
 
 def test_remove_background_has_real_transparency():
-    out = im.remove_background(src())
+    out = ed.remove_background(src())
     img = Image.open(io.BytesIO(out))
     assert img.mode == "RGBA" and img.size == (512, 512)
     alpha = img.getchannel("A")
@@ -363,16 +364,16 @@ def test_remove_background_separates_a_subject_from_a_plain_background():
     ImageDraw.Draw(img).ellipse((120, 60, 280, 240), fill=(200, 30, 30))
     buf = io.BytesIO()
     img.save(buf, format="PNG")
-    alpha = Image.open(io.BytesIO(im.remove_background(buf.getvalue()))).getchannel("A")
+    alpha = Image.open(io.BytesIO(ed.remove_background(buf.getvalue()))).getchannel("A")
     assert alpha.getpixel((200, 150)) == 255
     for xy in ((5, 5), (390, 5), (5, 200), (60, 150), (340, 150), (200, 20)):
         assert alpha.getpixel(xy) == 0, xy
 
 
 def test_enhance_same_size_more_contrast():
-    out = im.enhance(src(), 0)
+    out = ed.enhance(src(), 0)
     assert im.image_size(out) == (512, 512)
-    assert out == im.enhance(src(), 0)
+    assert out == ed.enhance(src(), 0)
     assert_marked(out)
     before, after = load(src()).convert("L"), load(out).convert("L")
     assert ImageStat.Stat(after).stddev[0] > ImageStat.Stat(before).stddev[0] * 1.05
@@ -390,7 +391,7 @@ def test_placeholder_source_is_deterministic_per_url():
 
 def test_derived_images_do_not_accumulate_marks():
     # Panning moves the old corner inwards; it must not show a second mark there.
-    out = load(im.pan(src(), "right", 1.5, 0)[0])
+    out = load(ed.pan(src(), "right", 1.5, 0)[0])
     x0, y0, x1, y1 = im.MARK_BOX(512, 512)
     old = out.crop((x0, y0, x1, y1))
     colours = {c for _, c in old.getcolors(1 << 16) or []}

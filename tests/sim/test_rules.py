@@ -201,3 +201,10 @@ def test_failed_parent_cannot_be_used(api, h, sim):
     _refused(
         api, h, "upscale", {"jobId": failed["id"], "imageNo": 0, "type": 0}, 400, "Invalid_Argument"
     )
+
+
+def test_every_job_creating_endpoint_has_a_renderer():
+    from youchuan_nb.contract import ENDPOINTS
+    from youchuan_nb.sim._render import RENDERERS
+
+    assert set(RENDERERS) == {name for name, ep in ENDPOINTS.items() if ep.creates_job}

@@ -13,17 +13,27 @@ locally (PNG / H.264 MP4) and served at ``{sim.url}/media/{jobId}/{n}.png|.mp4``
 Knobs (constructor arguments, also settable while running): ``job_seconds``, ``queue_seconds``,
 ``concurrency``, ``balance`` (of the default app), ``prices``, ``sensitive_words``, ``faults``,
 ``url_ttl``, ``comment_style`` ("enum" or "zh"), ``video_seconds``, ``extend_seconds``, ``clock``.
+
+State: in memory by default (gone when the simulator stops). With ``state_dir=PATH`` the jobs,
+media, apps (the same app id and secret after a restart), balances, moodboards and cost records
+are kept in that folder: jobs made before a restart still answer, their media are served (on
+the new port) and their follow-ups work; several processes may use one folder at once. Media
+past ``max_media_bytes`` (default 500 MB) are pruned, oldest first, and drawn again if asked for.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
+from ._disk import credentials
 from ._faults import AUDIT_REJECTION, Faults
+from ._media_store import DEFAULT_MAX_MEDIA_BYTES
 from ._service import DEFAULT_PRICES, Service
 
 __all__ = ["AUDIT_REJECTION", "DEFAULT_PRICES", "Faults", "Simulator"]
@@ -70,6 +80,8 @@ class Simulator:
         extend_seconds: float = 4.0,
         clock: Callable[[], datetime] | None = None,
         processes: bool = True,
+        state_dir: str | os.PathLike[str] | None = None,
+        max_media_bytes: int = DEFAULT_MAX_MEDIA_BYTES,
     ) -> None:
         if host not in _LOOPBACK:
             raise ValueError(f"the simulator binds to 127.0.0.1 only, not {host!r}")
@@ -77,6 +89,10 @@ class Simulator:
             raise ValueError("comment_style is 'enum' or 'zh'")
         if not isinstance(port, int) or not (0 <= port <= 65535):
             raise ValueError(f"port must be 0 (any free port) or 1-65535, got {port!r}")
+        folder = Path(state_dir).expanduser() if state_dir is not None else None
+        if folder is not None:  # the same app and secret after a restart
+            app_id, secret = credentials(folder, app_id, secret)
+        object.__setattr__(self, "state_dir", folder)
         object.__setattr__(self, "app_id", app_id or f"sim-app-{secrets.token_hex(4)}")
         object.__setattr__(self, "secret", secret or f"sim-secret-{secrets.token_hex(16)}")
         object.__setattr__(self, "_port", port)
@@ -104,6 +120,8 @@ class Simulator:
                 extend_seconds=extend_seconds,
                 clock=clock,
                 processes=processes,
+                state_dir=folder,
+                max_media_bytes=max_media_bytes,
             ),
         )
 
@@ -134,13 +152,15 @@ class Simulator:
                 value = tuple(value or ())
             setattr(self._service, name, value)
         elif name == "balance":
-            self._service.accounts[self.app_id].balance = float(value)
+            service = self._service
+            service.set_balance(service.accounts[self.app_id], float(value))
         else:
             object.__setattr__(self, name, value)
 
     @property
     def balance(self) -> float:
-        return self._service.accounts[self.app_id].balance
+        service = self._service
+        return service.balance_of(service.accounts[self.app_id])
 
     @property
     def seed(self) -> int:

@@ -3,6 +3,7 @@ callback, and the moodboards."""
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import time
 from collections.abc import Callable
@@ -46,6 +47,20 @@ class AccountHost(Protocol):
     def save_moodboard(self, account: Account, board: dict[str, Any]) -> None: ...
 
     def moodboards_of(self, account: Account) -> dict[str, dict[str, Any]]: ...
+
+
+def check_identity(account: Account | None, app_id: str | None, secret: str | None) -> Account:
+    """The account these headers identify, or 401 (compared in constant time)."""
+    given = (secret or "").encode("utf-8", "surrogateescape")
+    expected = account.secret.encode() if account else b"\0" * 32
+    if not app_id or not secret or account is None or not hmac.compare_digest(given, expected):
+        raise ApiError(
+            401,
+            "Invalid_App_Identifier",
+            "missing or invalid app identity: send the x-youchuan-app and x-youchuan-secret "
+            "headers with the credentials of your app",
+        )
+    return account
 
 
 class AccountEndpoints:

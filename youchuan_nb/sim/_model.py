@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..contract import JobFacts, Prompt
+from ..contract import (
+    STATUS_FAILED,
+    STATUS_QUEUED,
+    STATUS_RUNNING,
+    STATUS_SUCCESS,
+    JobFacts,
+    Prompt,
+)
+from ._bodies import iso
 from ._faults import JobFate
 
 LONG_SIDE = 1024
@@ -26,7 +35,7 @@ def size_for(prompt: Prompt | None, long_side: int = LONG_SIDE) -> tuple[int, in
 @dataclass
 class Account:
     app_id: str
-    secret: str
+    secret: str = field(repr=False)  # never in a repr or a log line
     balance: float
     active: set = field(default_factory=set)
     moodboards: dict = field(default_factory=dict)
@@ -96,3 +105,38 @@ class SimJob:
     @property
     def extensions(self) -> int:
         return self.facts.extensions
+
+
+def state_at(job: SimJob, now: float | None = None) -> tuple[int, str, bool]:
+    """(status, enum comment, urls visible) at ``now``."""
+    now = time.monotonic() if now is None else now
+    if now < job.created + job.queue_s:
+        return STATUS_QUEUED, "JobStatusQueued", False
+    run_end = job.run_end
+    if now < run_end:
+        return STATUS_RUNNING, "JobStatusRunning", False
+    if job.fate.fail_comment:
+        return STATUS_FAILED, job.fate.fail_comment, False
+    if job.done and job.error and not job.planned:
+        return STATUS_FAILED, "JobStatusError", False
+    ready = job.done or job.planned
+    if job.fate.success_before_urls:
+        visible = ready and now >= run_end + job.fate.success_before_urls
+        return STATUS_SUCCESS, "JobStatusSuccess", visible
+    if not ready:
+        return STATUS_RUNNING, "JobStatusRunning", False
+    return STATUS_SUCCESS, "JobStatusSuccess", True
+
+
+def job_record(job: SimJob, view: dict, urls: list[str]) -> dict:
+    """Everything the simulator knows about a job (``view``: its answer now)."""
+    return {
+        "id": job.id, "endpoint": job.endpoint, "app": job.app, "body": dict(job.body),
+        "callback": job.callback is not None, "parent": job.parent, "index": job.index,
+        "facts": job.facts, "model": job.facts.model, "draft": job.facts.draft,
+        "extensions": job.facts.extensions, "seed": job.seed, "price": job.price,
+        "refunded": job.refunded, "status": view["status"], "comment": view["comment"],
+        "urls": urls, "outputs": job.outputs if job.done else 0, "done": job.done,
+        "error": job.error, "fail_comment": job.fate.fail_comment,
+        "callbacks_delivered": job.callbacks, "created": iso(job.created_at),
+    }  # fmt: skip

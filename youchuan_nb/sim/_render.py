@@ -43,7 +43,8 @@ class Render:
     job: SimJob
     parent: SimJob | None
     src: bytes | None
-    images: MediaProxy
+    images: MediaProxy  # synthesis (._images)
+    edits: MediaProxy  # edits of an existing image (._edits)
     painter: Painter
 
     @property
@@ -137,7 +138,7 @@ class Painter:
             return None
         if not self.host.store.has(parent.id, index, parent.ext):
             self.ensure_media(parent)
-        media = self.host.store.get(parent.id, index)
+        media = self.host.store.get(parent.id, index, parent.ext)
         return media.data if media is not None else None
 
     def source_from_url(self, url: str, w: int = LONG_SIDE, h: int = LONG_SIDE) -> bytes:
@@ -147,7 +148,8 @@ class Painter:
         return one(self.media("_images").placeholder_source(url, w, h))
 
     def render(self, job: SimJob, parent: SimJob | None) -> list[bytes]:
-        r = Render(job, parent, self.source_of(parent, job.index), self.media("_images"), self)
+        src = self.source_of(parent, job.index)
+        r = Render(job, parent, src, self.media("_images"), self.media("_edits"), self)
         return RENDERERS[job.endpoint](r)
 
 
@@ -164,48 +166,48 @@ def _reroll(r: Render) -> list[bytes]:
 
 
 def _variation(r: Render) -> list[bytes]:
-    return list(r.images.variation(r.src, r.enum("type") or "subtle", r.job.seed))
+    return list(r.edits.variation(r.src, r.enum("type") or "subtle", r.job.seed))
 
 
 def _upscale(r: Render) -> list[bytes]:
     assert r.parent is not None
     if r.parent.facts.model.startswith("8"):  # v8.1: upscale = 4 HD images (docs)
-        big = one(r.images.upscale(r.src, 2))
-        return list(r.images.variation(big, "subtle", r.job.seed))
+        big = one(r.edits.upscale(r.src, 2))
+        return list(r.edits.variation(big, "subtle", r.job.seed))
     factor = 4 if r.enum("type") == "v5_4x" else 2
-    return [one(r.images.upscale(r.src, factor))]
+    return [one(r.edits.upscale(r.src, factor))]
 
 
 def _pan(r: Render) -> list[bytes]:
     direction = r.enum("direction") or "down"
-    return list(r.images.pan(r.src, direction, float(r.body["scale"]), r.job.seed))
+    return list(r.edits.pan(r.src, direction, float(r.body["scale"]), r.job.seed))
 
 
 def _outpaint(r: Render) -> list[bytes]:
-    return list(r.images.outpaint(r.src, float(r.body["scale"]), r.job.seed))
+    return list(r.edits.outpaint(r.src, float(r.body["scale"]), r.job.seed))
 
 
 def _inpaint(r: Render) -> list[bytes]:
-    mask, images, seed = r.body["mask"], r.images, r.job.seed
+    mask, images, edits, seed = r.body["mask"], r.images, r.edits, r.job.seed
     if mask.get("url"):
         mask_png = r.painter.own_media(mask["url"])
         if mask_png is not None:
-            return list(images.inpaint_mask_image(r.src, mask_png, seed))
+            return list(edits.inpaint_mask_image(r.src, mask_png, seed))
         w, h = images.image_size(r.src)
-        return list(images.inpaint(r.src, [[(0, 0), (w, 0), (w, h), (0, h)]], seed))
-    polygons = images.areas_to_polygons(mask["areas"], images.image_size(r.src))
-    return list(images.inpaint(r.src, polygons, seed))
+        return list(edits.inpaint(r.src, [[(0, 0), (w, 0), (w, h), (0, h)]], seed))
+    polygons = edits.areas_to_polygons(mask["areas"], images.image_size(r.src))
+    return list(edits.inpaint(r.src, polygons, seed))
 
 
 def _remix(r: Render) -> list[bytes]:
     strength = r.enum("mode") or "strong"
-    return list(r.images.remix(r.src, r.body["remixPrompt"], strength, r.job.seed))
+    return list(r.edits.remix(r.src, r.body["remixPrompt"], strength, r.job.seed))
 
 
 def _edit_from(r: Render, source: bytes | None) -> list[bytes]:
     c, p = r.body["canvas"], r.body["imgPos"]
     return list(
-        r.images.edit(
+        r.edits.edit(
             source,
             (c["width"], c["height"]),
             (p["width"], p["height"], p["x"], p["y"]),
@@ -226,15 +228,15 @@ def _upload_paint(r: Render) -> list[bytes]:
 
 def _retexture(r: Render) -> list[bytes]:
     source = r.painter.source_from_url(r.body["imgUrl"])
-    return list(r.images.retexture(source, r.body["remixPrompt"], r.job.seed))
+    return list(r.edits.retexture(source, r.body["remixPrompt"], r.job.seed))
 
 
 def _remove_background(r: Render) -> list[bytes]:
-    return [one(r.images.remove_background(r.painter.source_from_url(r.body["imgUrl"])))]
+    return [one(r.edits.remove_background(r.painter.source_from_url(r.body["imgUrl"])))]
 
 
 def _enhance(r: Render) -> list[bytes]:
-    return [one(r.images.enhance(r.src, r.job.seed))]
+    return [one(r.edits.enhance(r.src, r.job.seed))]
 
 
 def _extend_video(r: Render) -> list[bytes]:

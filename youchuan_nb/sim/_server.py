@@ -12,47 +12,17 @@ import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qsl, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from ..contract import ENDPOINTS, endpoint_for
 from ._bodies import BODY_LIMIT, ApiError, DropConnection
 from ._media_store import parse_range
+from ._requests import BadRequest, check_text, parse_body, parse_query
 from ._service import Service
 
-_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _PATH_PATTERNS = [
     re.compile("^" + re.sub(r"\{(\w+)\}", r"[^/]+", ep.path) + "$") for ep in ENDPOINTS.values()
 ]
-_INT = re.compile(r"^[+-]?\d{1,9}$")
-
-
-class BadRequest(Exception):
-    """A request that cannot be read; answered 400 and the connection is closed."""
-
-
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _check_text(value, where: str = "body") -> None:
-    """Refuse NUL, other control characters, lone surrogates and non-characters anywhere."""
-    stack = [(value, where)]
-    while stack:
-        item, at = stack.pop()
-        if isinstance(item, str):
-            if _BAD_CHARS.search(item):
-                raise ApiError(
-                    400,
-                    "Invalid_Argument",
-                    f"{at} contains a control character, "
-                    "NUL or an unpaired surrogate, which is not allowed",
-                )
-        elif isinstance(item, dict):
-            for k, v in item.items():
-                stack.append((k, at))
-                stack.append((v, f"{at}.{k}" if isinstance(k, str) and len(k) < 40 else at))
-        elif isinstance(item, list):
-            stack.extend((v, at) for v in item)
 
 
 class SimHTTPServer(ThreadingHTTPServer):
@@ -288,13 +258,13 @@ class Handler(BaseHTTPRequestHandler):
                     raise ApiError(500, "Internal_Server_Error", "simulated internal error")
                 if fate.outcome == "busy":
                     raise ApiError(503, "Server_Busy", "the service is busy; try again shortly")
-            body = self._parse_body(ep, data)
-            query = self._parse_query(ep, split.query)
+            body = parse_body(ep, data)
+            query = parse_query(ep, split.query)
             try:
                 params = {k: unquote(v, errors="strict") for k, v in path_params.items()}
             except UnicodeDecodeError:
                 raise ApiError(400, "Invalid_Argument", "the path is not valid UTF-8") from None
-            _check_text(params, "path")
+            check_text(params, "path")
             answer = service.call(ep.name, account, body, query, params, fate)
             self._send_json(200, answer)
         except ApiError as exc:
@@ -306,52 +276,6 @@ class Handler(BaseHTTPRequestHandler):
 
             traceback.print_exc()
             self._error(500, "Internal_Server_Error", f"simulator error: {type(exc).__name__}")
-
-    def _parse_body(self, ep, data: bytes) -> dict:
-        if ep.method == "GET":
-            return {}
-        if not data.strip():
-            raise ApiError(400, "Invalid_Argument", "the body must be a JSON object")
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise ApiError(400, "Invalid_Argument", "the body is not valid UTF-8") from None
-        try:
-            body = json.loads(text, parse_constant=_reject_constant)
-        except (ValueError, RecursionError) as exc:
-            raise ApiError(
-                400, "Invalid_Argument", f"the body is not valid JSON: {str(exc)[:120]}"
-            ) from None
-        if not isinstance(body, dict):
-            raise ApiError(
-                400,
-                "Invalid_Argument",
-                f"the body must be a JSON object, got {type(body).__name__}",
-            )
-        _check_text(body)
-        return body
-
-    def _parse_query(self, ep, query: str) -> dict:
-        if not query:
-            return {}
-        try:
-            pairs = parse_qsl(query, keep_blank_values=True, errors="strict")
-        except (UnicodeDecodeError, ValueError):
-            raise ApiError(400, "Invalid_Argument", "the query string is not valid") from None
-        out: dict = {}
-        for key, value in pairs:
-            _check_text(key, "query")
-            _check_text(value, f"query {key[:40]}")
-            f = ep.field(key) if key in {x.name for x in ep.query} else None
-            if f is not None and f.kind == "page":
-                if not _INT.match(value.strip()):
-                    raise ApiError(
-                        400, "Invalid_Argument", f"{key} must be an integer, got {value[:40]!r}"
-                    )
-                out[key] = int(value)
-            else:
-                out[key] = value
-        return out
 
     # ---- media (no auth, like a CDN) -------------------------------------------------------
     def _media(self, method: str, path: str) -> int:

@@ -94,7 +94,7 @@ class _Writer:
 def _mark_yuv(width: int, height: int) -> tuple[av.VideoFrame, int, int]:
     """The mark for a width x height frame as a yuv420p tile, plus where it goes."""
     x0, y0, _, _ = _images.MARK_BOX(width, height)  # even for even frame sizes
-    tile = av.VideoFrame.from_image(_images._mark_tile(width, height)).reformat(format="yuv420p")
+    tile = av.VideoFrame.from_image(_images.mark_tile(width, height)).reformat(format="yuv420p")
     return tile, x0, y0
 
 
@@ -167,7 +167,7 @@ def animate(
     if src_png is None:
         start = _images.synth_image(prompt, seed, 0, _even(height * aspect), height)
     else:
-        start = _images.erase_mark(_images._open(src_png))
+        start = _images.erase_mark(_images.open_png(src_png))
     size = _frame_size(start.size, height)
     frames = max(1, round(seconds * fps))
     r = random.Random(f"animate|{prompt}|{seed}|{motion}")

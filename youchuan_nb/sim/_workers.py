@@ -37,7 +37,7 @@ def _worker_init() -> None:
         os.nice(10)  # the HTTP server in the parent process comes first
     except (AttributeError, OSError):
         pass
-    from . import _images, _video  # noqa: F401 - import once, up front
+    from . import _edits, _images, _video  # noqa: F401 - import once, up front
 
 
 def _warm() -> None:

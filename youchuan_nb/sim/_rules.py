@@ -1,0 +1,83 @@
+"""What a job-creating request is checked against before it is accepted, and what it costs.
+
+The rules themselves are the contract's (prompt rules, follow-up refusals, enum names); this
+module applies them to a request and turns a failure into the service's error answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from ..contract import (
+    PROMPT_FIELDS,
+    JobFacts,
+    Prompt,
+    PromptError,
+    check_prompt,
+    enum_name,
+    is_video_endpoint,
+    refusal,
+)
+from ._bodies import ApiError
+
+# Prices (simulated; the real price list is not public). Keys are endpoint names plus modifiers.
+DEFAULT_PRICES: dict[str, float] = {
+    "diffusion": 1.0, "variation": 1.0, "reroll": 1.0, "pan": 1.0, "outpaint": 1.0,
+    "inpaint": 1.0, "remix": 1.0, "edit": 1.0, "upload_paint": 1.0, "retexture": 1.0,
+    "upscale": 0.5, "upscale_v5_4x": 1.0, "remove_background": 0.3, "enhance": 0.5,
+    "video_diffusion": 8.0, "video_720p_factor": 3.2, "extend_video": 6.0, "video_upscale": 4.0,
+    "draft_factor": 0.5,
+}  # fmt: skip
+
+
+def check_prompts(ep_name: str, body: dict, parent_model: str | None) -> dict[str, Prompt]:
+    """The request's prompts, parsed; 400 Invalid_Prompt_Parameter for a bad one."""
+    kind = "video" if is_video_endpoint(ep_name) else "image"
+    prompts: dict[str, Prompt] = {}
+    for name in PROMPT_FIELDS:
+        if name in body:
+            # a remix prompt without its own --v keeps the parent's model
+            default = parent_model if name == "remixPrompt" else None
+            try:
+                prompts[name] = check_prompt(
+                    body[name], kind=kind, field_name=name, default_model=default
+                )
+            except PromptError as exc:
+                raise ApiError(400, "Invalid_Prompt_Parameter", str(exc)) from None
+    return prompts
+
+
+def check_words(body: dict, sensitive_words: Iterable[str]) -> None:
+    """403 Msg_Sensitive when a prompt contains one of the refused words."""
+    for name in PROMPT_FIELDS:
+        value = body.get(name)
+        lowered = value.lower() if isinstance(value, str) else ""
+        for word in sensitive_words:
+            if word and word.lower() in lowered:
+                raise ApiError(
+                    403,
+                    "Msg_Sensitive",
+                    f"the {name} contains a word that is not allowed; rephrase it",
+                )
+
+
+def check_follow_up(ep_name: str, parent: JobFacts, index: int | None) -> None:
+    """The contract's refusal of this follow-up of a job with ``parent`` facts, as an error."""
+    refused = refusal(ep_name, parent, index)
+    if refused is not None:
+        raise ApiError(refused.status, refused.reason, refused.message)
+
+
+def price_for(prices: dict[str, float], ep_name: str, body: dict, draft: bool) -> float:
+    if ep_name == "upscale" and enum_name(ep_name, "type", body.get("type")) == "v5_4x":
+        price = prices["upscale_v5_4x"]
+    elif (
+        ep_name == "video_diffusion"
+        and enum_name(ep_name, "videoType", body.get("videoType")) == "720p"
+    ):
+        price = prices["video_diffusion"] * prices["video_720p_factor"]
+    else:
+        price = prices[ep_name]
+    if draft:
+        price *= prices["draft_factor"]
+    return round(price, 4)
