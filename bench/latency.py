@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import threading
 import time
+import types
 
 from youchuan_nb.client import Client
 
@@ -58,13 +59,14 @@ def _wave(sim, session, n: int, tag: str, timeout: float) -> list[dict]:
     while any(r["screen"] is None for r in records) and time.monotonic() < end:
         time.sleep(0.02)
     log = sim.request_log
+    timing = {t["id"]: types.SimpleNamespace(**t) for t in sim.timings()}
     out = []
     for rec in records:
         node = rec["card"].root
         job = node.job if node is not None else None
         if job is None:
             continue
-        sj = sim._service.jobs[job.id]
+        sj = timing[job.id]
         path = f"/v1/tob/job/{job.id}"
         gets = sum(1 for m, p, _ in log if m == "GET" and p == path)
         life = sj.complete_at - sj.created

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import statistics
 import time
+import types
 
 from youchuan_nb.client import Client
 
@@ -24,7 +25,7 @@ NAME = "throughput"
 
 
 def _sim_diag(sim, t0_mono: float) -> dict:
-    jobs = list(sim._service.jobs.values())
+    jobs = [types.SimpleNamespace(**t) for t in sim.timings()]
     log = sim.request_log
     posts = [s for m, p, s in log if m == "POST" and p == "/v1/tob/diffusion"]
     gets = sum(1 for m, p, _ in log if m == "GET" and p.startswith("/v1/tob/job/"))

@@ -263,6 +263,21 @@ class Simulator:
         """Everything the simulator knows about a job (None if unknown)."""
         return self._service.job_record(job_id)
 
+    def timings(self) -> list[dict]:
+        """When each job this process holds was created and completed, on the
+        ``time.monotonic()`` clock (for benchmarks): {"id", "created", "complete_at",
+        "done", "done_at"}; ``complete_at`` is valid once ``done``."""
+        return [
+            {
+                "id": j.id,
+                "created": j.created,
+                "complete_at": j.complete_at,
+                "done": j.done,
+                "done_at": j.done_at,
+            }
+            for j in list(self._service.jobs.values())
+        ]
+
     def running(self) -> int:
         """How many jobs (all apps) are queued or running now."""
         return self._service.running_count()
