@@ -2,7 +2,9 @@
 
     python -m youchuan_nb.notebook.run_notebooks notebooks out/notebooks
 
-Exits non-zero if any cell fails or any output is an error, naming the notebook and cell.
+Runs the notebooks in the folder and in its subfolders such as ``notebooks/zh`` (translations);
+a subfolder's results go to the same subfolder of the output folder. Exits non-zero if any cell
+fails or any output is an error, naming the notebook and cell.
 """
 
 from __future__ import annotations
@@ -13,11 +15,25 @@ import time
 from pathlib import Path
 
 
-def execute(path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True) -> list[str]:
-    """Run one notebook; return a list of problems (empty when every cell succeeded)."""
+def find_notebooks(src: Path) -> list[Path]:
+    """The notebooks in ``src`` and in its subfolders one level down (translations such as
+    ``src/zh``), skipping hidden folders such as ``.ipynb_checkpoints``."""
+    found = sorted(src.glob("*.ipynb"))
+    for sub in sorted(p for p in src.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
+        found += sorted(sub.glob("*.ipynb"))
+    return found
+
+
+def execute(
+    path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True, label: str | None = None
+) -> list[str]:
+    """Run one notebook; return a list of problems (empty when every cell succeeded), each
+    starting with ``label`` (default: the file name)."""
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
+
+    label = label or path.name
 
     nb = nbformat.read(path, as_version=4)
     workdir = out_dir / (path.stem + "_files")
@@ -30,11 +46,11 @@ def execute(path: Path, out_dir: Path, *, timeout: int = 600, html: bool = True)
         client.execute()
     except CellExecutionError as exc:
         lines = [line for line in str(exc).splitlines() if line.strip()]
-        problems.append(f"{path.name}: {lines[-1] if lines else type(exc).__name__}")
+        problems.append(f"{label}: {lines[-1] if lines else type(exc).__name__}")
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []):
             if out.get("output_type") == "error":
-                problems.append(f"{path.name} cell {i}: {out.get('ename')}: {out.get('evalue')}")
+                problems.append(f"{label} cell {i}: {out.get('ename')}: {out.get('evalue')}")
     target = out_dir / path.name
     nbformat.write(nb, target)
     if html:
@@ -73,11 +89,13 @@ def main(argv: list[str]) -> int:
     os.environ.setdefault("YOUCHUAN_SIM_JOB_SECONDS", "0.5")
     os.environ.setdefault("YOUCHUAN_NB_WAIT", "always")
     problems = []
-    for path in sorted(src.glob("*.ipynb")):
+    for path in find_notebooks(src):
+        rel = path.relative_to(src)
+        name = rel.as_posix()
         started = time.monotonic()
-        found = execute(path, out)
+        found = execute(path, out / rel.parent, label=name)
         problems += found
-        print(f"{'FAIL' if found else 'ok  '} {path.name} ({time.monotonic() - started:.1f} s)")
+        print(f"{'FAIL' if found else 'ok  '} {name} ({time.monotonic() - started:.1f} s)")
     print(f"executed notebooks and HTML: {out}")
     for p in problems:
         print("  " + p, file=sys.stderr)
