@@ -52,11 +52,12 @@ function wrapperClass(Base) {
   if (classes.has(Base)) return classes.get(Base);
 
   class SavedWidgetRenderer extends Base {
-    constructor(options, inner) {
+    constructor(options, inner, early) {
       super({ mimeType: options.mimeType });
       const s = {
         options,
         inner,
+        early,
         fallback: null,
         fallbackFor: null,
         model: null,
@@ -103,8 +104,10 @@ function wrapperClass(Base) {
         return;
       }
       s.modelId = view.model_id;
-      if (s.mode === 'copy') {
-        this._ycShow('copy'); // refresh the copy now, then see whether the model is there
+      if (s.mode === 'copy' || (s.early && s.mode === 'wait')) {
+        // the copy now (refreshed), then see whether the model is there: a renderer made before
+        // its notebook's widget manager exists cannot have a live view for a while anyway
+        this._ycShow('copy');
       } else {
         clearTimeout(s.timer);
         s.timer = setTimeout(() => {
@@ -181,8 +184,11 @@ function wrapperClass(Base) {
   return SavedWidgetRenderer;
 }
 
-/** The factory ``factory`` with every widget view renderer it makes wrapped. */
-function wrapFactory(factory) {
+/**
+ * The factory ``factory`` with every widget view renderer it makes wrapped. ``early``: the
+ * widget manager's placeholder (in the app's registry), whose renderers have no manager yet.
+ */
+function wrapFactory(factory, early) {
   if (factory[WRAPPED]) return factory;
   const wrapped = {
     safe: factory.safe,
@@ -199,7 +205,7 @@ function wrapFactory(factory) {
         return inner;
       }
       const Wrapper = wrapperClass(inner.constructor);
-      return new Wrapper(options, inner);
+      return new Wrapper(options, inner, early);
     }
   };
   wrapped[WRAPPED] = true;
@@ -212,7 +218,7 @@ function wrapRegistries(rendermime) {
     const addFactory = proto.addFactory;
     const patched = function (factory, rank) {
       if (factory && Array.isArray(factory.mimeTypes) && factory.mimeTypes.includes(WIDGET_VIEW)) {
-        factory = wrapFactory(factory);
+        factory = wrapFactory(factory, this === rendermime);
       }
       return addFactory.call(this, factory, rank);
     };
