@@ -152,6 +152,8 @@ function wrapperClass(Base) {
         return;
       }
       s.inner.hide();
+      // its "Loading widget..." or "Error displaying widget: model not found" (hidden) goes too
+      if (!s.inner.widgets.length) s.inner.node.textContent = '';
       if (!s.fallback) {
         s.fallback = new RenderedHTML({ ...s.options, mimeType: 'text/html' });
         s.fallback.addClass('yc-saved-copy');
@@ -243,7 +245,7 @@ function refsOf(value, out) {
 }
 
 /** ``widgets`` (notebook metadata) without the cards' models, or null when nothing changes. */
-export function withoutCardState(widgets) {
+function withoutCardState(widgets) {
   const entry = widgets && widgets[WIDGET_STATE];
   const state = entry && entry.state;
   if (!state || typeof state !== 'object') return null;

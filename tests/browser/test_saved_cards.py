@@ -252,6 +252,18 @@ def test_run_cards_then_save(page, lab, helpers, sim):
     _check_file(_save(page, lab))
 
 
+def test_reload_with_the_kernel_running_gives_live_cards(page, lab):
+    """The page reloaded while the kernel still runs: the saved copies (shown at once) give way
+    to the live widgets once the widget manager has the kernel's models."""
+    _reopen(page, f"{lab.url}/lab/tree/{NB}")
+    live = page.locator('.yc-saved-widget[data-yc-mode="live"] .yc-list > .yc-card')
+    expect(live).to_have_count(3, timeout=JOB_TIMEOUT)
+    for i in range(3):
+        expect(live.nth(i)).to_have_attribute("data-status", "finished")
+    expect(page.locator('.yc-saved-widget[data-yc-mode="copy"]')).to_have_count(0)
+    assert page.locator(".yc-saved-copy:visible").count() == 0
+
+
 def test_kernel_shutdown_keeps_the_cards(page, shots):
     _shutdown_kernel(page)
     _wait_cards_shown(page, shots, "saved-00-kernel-gone", copy=False)
