@@ -1,14 +1,17 @@
 """Saved job cards always show: JupyterLab and Notebook 7, default settings, the lab extension.
 
 One notebook with three grids (one of them with an upscaled child, for the lineage) is run once
-against the simulator, saved, and then goes through save -> shut the kernel down -> reopen
-cycles: three in JupyterLab (the second one with no kernel at all: starting one is refused),
-three in Notebook 7. Every reopen must show every card's images (loaded, naturalWidth > 0), the
-lineage and the "saved copy" note, and never "Error displaying widget". Then the saved file is
-exported with ``jupyter nbconvert --to html`` and opened with every non-file request aborted;
-and the same again with JupyterLab's "save widget state" turned on.
+against the simulator and saved. A reload while the kernel runs gives the live cards back. Then
+the notebook goes through save -> shut the kernel down -> reopen cycles: three in JupyterLab (the
+second with no kernel at all: starting one is refused) and three in Notebook 7. Every reopen must
+show every card's images (loaded, naturalWidth > 0), the lineage and the "saved copy" note, and
+never "Error displaying widget"; the saved file must keep every card's text/html copy and no card
+widget state. The saved file is exported with ``jupyter nbconvert --to html`` and opened from
+file:// with every other request aborted. Last, the same with JupyterLab's "save widget state"
+on (and a plain slider, whose state must still be saved).
 
-Tests run in file order and build on each other (one notebook for the module).
+Tests run in file order and build on each other (one notebook, one page for the module: the
+module's ``page`` fixture stands in for pytest-playwright's).
 """
 
 from __future__ import annotations
