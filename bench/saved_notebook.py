@@ -124,13 +124,23 @@ def _free_port() -> int:
 
 
 def _lab_env(base: Path) -> dict[str, str]:
-    env = {k: v for k, v in clean_env().items()
-           if not k.startswith(("JUPYTER", "JPY_", "YOUCHUAN", "IPYTHON"))}
-    env.update({"JUPYTER_PLATFORM_DIRS": "1", "JUPYTER_CONFIG_DIR": str(base / "config"),
-                "JUPYTER_DATA_DIR": str(base / "data"), "JUPYTER_RUNTIME_DIR": str(base / "rt"),
-                "IPYTHONDIR": str(base / "ipython"), "YOUCHUAN_NB_HOME": str(base / "home"),
-                "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
-                "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces")})
+    env = {
+        k: v
+        for k, v in clean_env().items()
+        if not k.startswith(("JUPYTER", "JPY_", "YOUCHUAN", "IPYTHON"))
+    }
+    env.update(
+        {
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "JUPYTER_CONFIG_DIR": str(base / "config"),
+            "JUPYTER_DATA_DIR": str(base / "data"),
+            "JUPYTER_RUNTIME_DIR": str(base / "rt"),
+            "IPYTHONDIR": str(base / "ipython"),
+            "YOUCHUAN_NB_HOME": str(base / "home"),
+            "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
+            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
+        }
+    )
     return env
 
 
@@ -138,8 +148,13 @@ def _trust(path: Path, base: Path) -> None:
     """Sign ``path`` in the server's trust database, as saving it from JupyterLab does: an
     untrusted notebook never reaches the widget renderer (JupyterLab shows its sanitised
     text/html itself)."""
-    subprocess.run([PYTHON, "-m", "jupyter", "trust", str(path)], env=_lab_env(base), check=True,
-                   capture_output=True, timeout=60)
+    subprocess.run(
+        [PYTHON, "-m", "jupyter", "trust", str(path)],
+        env=_lab_env(base),
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
 
 
 def _start_lab(root: Path, base: Path) -> tuple[subprocess.Popen, str]:
@@ -242,8 +257,16 @@ def run(quick: bool = False) -> list[Result]:
         base = (root / "base.ipynb").stat().st_size
         size = (root / "grids.ipynb").stat().st_size
         if errors:
-            return [Result(NAME, f"notebook of {grids} grids", None, LIMIT_S, "s",
-                           f"execution failed: {errors[:2]}")]
+            return [
+                Result(
+                    NAME,
+                    f"notebook of {grids} grids",
+                    None,
+                    LIMIT_S,
+                    "s",
+                    f"execution failed: {errors[:2]}",
+                )
+            ]
         _trust(root / "grids.ipynb", tmp)
         # the same cells, not signed (a signature covers the content, so change the metadata)
         nb = json.loads((root / "grids.ipynb").read_text())
@@ -264,22 +287,43 @@ def run(quick: bool = False) -> list[Result]:
     nav = [r["all"] / 1000 for r in runs if r["all"]]
     broken = [r for r in runs if r["error"] or not r["all"] or not r["copies"]]
     if shown and nav and copies:
-        note = (f"{RUNS} reopens, each a new page and kernel; every card's copy up after "
-                f"{_median(copies):.2f} s; from navigation {_median(nav):.2f} s (JupyterLab's "
-                f"own load included); worst {max(shown):.2f} s")
+        note = (
+            f"{RUNS} reopens, each a new page and kernel; every card's copy up after "
+            f"{_median(copies):.2f} s; from navigation {_median(nav):.2f} s (JupyterLab's "
+            f"own load included); worst {max(shown):.2f} s"
+        )
     else:
         note = "no run showed every card's copy and thumbnails"
     if broken:
-        note += (f"; {len(broken)} run(s) showed a widget error or missed thumbnails "
-                 f"(images {[r['images'] for r in broken]} of {want})")
+        note += (
+            f"; {len(broken)} run(s) showed a widget error or missed thumbnails "
+            f"(images {[r['images'] for r in broken]} of {want})"
+        )
     return [
-        Result(NAME, f"all thumbnails shown, reopened notebook of {grids} grids",
-               None if broken else _median(shown), LIMIT_S, "s", note),
-        Result(NAME, "  same notebook untrusted (JupyterLab renders text/html itself)",
-               _median(since_cells(plain, "all")), None, "s",
-               "no widget renderer, no extension: this page's floor"),
-        Result(NAME, "  .ipynb growth per grid (no widget state)", (size - base) / grids / 1e3,
-               None, "kB", f"{grids} grids: {size / 1e6:.2f} MB, baseline {base / 1e3:.1f} kB"),
+        Result(
+            NAME,
+            f"all thumbnails shown, reopened notebook of {grids} grids",
+            None if broken else _median(shown),
+            LIMIT_S,
+            "s",
+            note,
+        ),
+        Result(
+            NAME,
+            "  same notebook untrusted (JupyterLab renders text/html itself)",
+            _median(since_cells(plain, "all")),
+            None,
+            "s",
+            "no widget renderer, no extension: this page's floor",
+        ),
+        Result(
+            NAME,
+            "  .ipynb growth per grid (no widget state)",
+            (size - base) / grids / 1e3,
+            None,
+            "kB",
+            f"{grids} grids: {size / 1e6:.2f} MB, baseline {base / 1e3:.1f} kB",
+        ),
     ]
 
 
