@@ -1,6 +1,7 @@
 """``python -m bench [--quick] [--out bench/results.md] [name ...]``: run the benchmarks of issue 6.
 
-Names: latency throughput notebook_size responsiveness load_time memory sim_load (default: all).
+Names: latency throughput notebook_size responsiveness load_time memory sim_load saved_notebook
+(default: all).
 Prints one table (figure, limit, figure/limit, PASS/MISS) and writes it as markdown.
 """
 
@@ -18,7 +19,7 @@ from pathlib import Path
 from ._common import Result, markdown_table, text_table
 
 ORDER = ["latency", "throughput", "notebook_size", "responsiveness", "load_time", "memory",
-         "sim_load"]
+         "sim_load", "saved_notebook"]
 
 
 def _load() -> str:

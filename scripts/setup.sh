@@ -12,14 +12,21 @@ fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test]'
-# JupyterLab saves widget state only when asked; without it a reopened notebook shows
-# "model not found" instead of the cards. Turn it on for this environment's JupyterLab.
+# Saved job cards show in JupyterLab/Notebook 7 with default settings: the package's prebuilt lab
+# extension (share/jupyter/labextensions/youchuan-nb) shows a card's saved copy when its widget
+# model is gone. Earlier versions of this script turned on "save widget state" instead; undo that.
 .venv/bin/python - <<'PY'
 import json, sys
 from pathlib import Path
 path = Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json"
-path.parent.mkdir(parents=True, exist_ok=True)
 data = json.loads(path.read_text()) if path.exists() else {}
-data.setdefault("@jupyter-widgets/jupyterlab-manager:plugin", {})["saveState"] = True
-path.write_text(json.dumps(data, indent=2))
+plugin = data.get("@jupyter-widgets/jupyterlab-manager:plugin", {})
+if "saveState" in plugin:
+    del plugin["saveState"]
+    if not plugin:
+        del data["@jupyter-widgets/jupyterlab-manager:plugin"]
+    if data:
+        path.write_text(json.dumps(data, indent=2))
+    else:
+        path.unlink()
 PY

@@ -98,3 +98,9 @@ def unload_ipython_extension(ipython: Any) -> None:
     from .notebook._extension import unload
 
     unload(ipython)
+
+
+def _jupyter_labextension_paths() -> list[dict[str, str]]:
+    """The prebuilt lab extension (saved cards show their static copy), for
+    ``jupyter labextension develop``; pip installs it from the wheel's data files."""
+    return [{"src": "labextension", "dest": "youchuan-nb"}]

@@ -132,13 +132,12 @@ def shots() -> Path:
 
 
 def write_lab_settings(folder: Path, save_widget_state: bool) -> None:
-    """JupyterLab user settings: no news prompt; widget state saved in the notebook.
+    """JupyterLab user settings: no news prompt; otherwise JupyterLab's defaults.
 
-    ``saveState`` is off in a default JupyterLab: then a saved notebook reopened after a kernel
-    restart shows "Error displaying widget: model not found" instead of the job cards (the
-    text/html fallback in the file is not used, because the widget view outranks it). The
-    project's launcher has to turn it on the same way; YC_LAB_SAVE_WIDGET_STATE=0 runs the
-    tests with Lab's default instead.
+    ``saveState`` (save widget state in the notebook) is off by default, and the tests keep it
+    so: saved cards show through the package's lab extension (youchuan-nb), which renders a
+    card's text/html copy when its widget model is gone. YC_LAB_SAVE_WIDGET_STATE=1 runs the
+    tests with widget state saved instead.
     """
     files = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
              {"fetchNews": "false", "checkForUpdates": False}}
@@ -174,7 +173,7 @@ def lab(sim, tmp_path_factory):
     env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(base / "lab-workspaces")
     write_lab_settings(settings, save_widget_state=os.environ.get(
-        "YC_LAB_SAVE_WIDGET_STATE", "1") != "0")
+        "YC_LAB_SAVE_WIDGET_STATE", "0") == "1")
     port = free_port()
     cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
            "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",

@@ -31,7 +31,12 @@ def html(
     cards: Sequence[CardState], thumbs: Mapping[str, bytes], *, simulator: bool = False
 ) -> str:
     depth: dict[str, int] = {}
-    parts = ['<div class="yc-static" style="font-family:sans-serif;font-size:13px">']
+    parts = ['<div class="yc-static" style="font-family:sans-serif;font-size:13px">',
+             # what every viewer of this copy (a reopened notebook, nbconvert, GitHub) should know
+             '<div class="yc-offline-note" style="margin:0 0 6px;padding:6px 10px;'
+             'border-radius:6px;font-size:12px;background:#fff8c5;color:#24292f;'
+             'border:1px solid #d4a72c">Saved copy: this card has no buttons here. '
+             "Re-run the cell (or <code>%youchuan job &lt;id&gt;</code>) to use them.</div>"]
     for card in cards:
         level = depth.get(card["parent_key"] or "", -1) + 1
         depth[card["key"]] = level
