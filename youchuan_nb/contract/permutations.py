@@ -66,9 +66,9 @@ class _Parser:
         lo, hi = max(0, at - 12), min(len(self.text), at + 13)
         return ("…" if lo else "") + self.text[lo:hi] + ("…" if hi < len(self.text) else "")
 
-    def error(self, at: int, what: str) -> PermutationError:
+    def error(self, at: int, what: str, advice: str) -> PermutationError:
         return PermutationError(
-            f"{what} (character {at + 1}: {self._excerpt(at)!r})",
+            f"{what} at character {at + 1} ({self._excerpt(at)!r}) {advice}",
             position=at + 1,
             value=self.text[:80],
         )
@@ -98,7 +98,8 @@ class _Parser:
                     )
                     raise self.error(
                         self.i,
-                        "a '}' closes no '{': remove it, or write '}}' for a literal brace" + hint,
+                        "the '}'",
+                        "closes no '{': remove it, or write '}}' for a literal brace" + hint,
                     )
                 break
             elif c == "," and depth > 0:
@@ -123,15 +124,16 @@ class _Parser:
             if self.i >= len(self.text):
                 raise self.error(
                     g.start,
-                    "this '{' is never closed: close it with '}', or write '{{' for a literal "
-                    "brace",
+                    "the '{'",
+                    "is never closed: close it with '}', or write '{{' for a literal brace",
                 )
             closing = self.text[self.i] == "}"
             if (g.permutes or not closing) and _empty(option):
                 raise self.error(
                     option_at,
-                    "an empty option in a permutation: write something between the commas or "
-                    "remove the extra comma (\\, is a literal comma)",
+                    "an empty option",
+                    "in a permutation: write something between the commas or remove the extra "
+                    "comma (\\, is a literal comma)",
                 )
             self.i += 1
             if closing:

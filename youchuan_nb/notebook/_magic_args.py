@@ -153,11 +153,18 @@ def _common(p: argparse.ArgumentParser) -> None:
 def imagine_parser() -> MagicArgumentParser:
     p = MagicArgumentParser(
         prog="%%imagine",
-        description="A grid of 4 images from the prompt "
-        "(the cell body); {var} is replaced by a variable's value.",
+        description="A grid of 4 images from the prompt (the cell body); {var} is replaced "
+        "by a variable's value, then a permutation such as 'a {red, blue} car' makes one job "
+        "per combination ({{ and }} are literal braces).",
     )
     _common(p)
     p.add_argument("--plain", action="store_true", help="no card: wait, print the file paths")
+    p.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="submit a permutation of more jobs than ImagineMagics.confirm_above",
+    )
     return p
 
 
@@ -319,9 +326,10 @@ def help_text() -> str:
     low, high = _index_range("upscale", "imageNo")
     lines = [
         "youchuan_nb magics",
-        "  %%imagine [--wait] [--name VAR] [--timeout S] [--plain] [--new] [MJ flags]",
+        "  %%imagine [--wait] [--name VAR] [--timeout S] [--plain] [--new] [--yes] [MJ flags]",
         "      <prompt>                 a grid of 4 images; {var} is replaced by a variable's "
         "value",
+        "      a {red, blue} car        one job per combination (--yes above confirm_above jobs)",
         "  %imagine [--wait] ... <prompt>   the one-line form",
         f"  %%animate / %animate [--from JOB[:N]] [--resolution {res}] "
         f"[--motion {'|'.join(MOTIONS)}] [--wait] [--name VAR] [--new]",
@@ -333,6 +341,6 @@ def help_text() -> str:
         f"({low}-{high}).",
         "  Re-running an unchanged cell shows its job again; --new makes a new one.",
         "  Settings: %config ImagineMagics (poll_interval, max_poll_interval, default_flags, "
-        "thumbnail_size, cache_dir, wait, timeout, max_concurrent).",
+        "thumbnail_size, cache_dir, wait, timeout, max_concurrent, confirm_above).",
     ]
     return "\n".join(lines)
