@@ -30,7 +30,13 @@ class MagicArgumentParser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)  # --n must never mean --name or --new
+        self.options: list[argparse.Action] = []  # every argument, in order (for completion)
         super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.options.append(action)
+        return action
 
     def error(self, message: str) -> NoReturn:
         see = "%youchuan help" if self.prog.startswith("%youchuan") else f"{self.prog} --help"
