@@ -82,6 +82,16 @@ def test_values_complete_after_a_flag(kc):
     assert "100" in matches
 
 
+def test_values_complete_inside_a_permutation_after_a_flag(kc):
+    matches, types, _ = complete(kc, "%%imagine\na lighthouse --stylize {")
+    assert matches[:2] == ["0", "50"] and types["750"] == "high"
+    code = "%%imagine\na lighthouse --stylize {0, 2"
+    matches, _, content = complete(kc, code)
+    assert matches == ["250"] and content["cursor_start"] == len(code) - 1
+    matches, _, _ = complete(kc, "%%imagine\na fox --ar {1:1, ")
+    assert "16:9" in matches and "1:1" not in matches  # already chosen
+
+
 def test_the_magic_line_completes_its_options_too(kc):
     matches, types, _ = complete(kc, "%%imagine --y")
     assert "--yes" in matches

@@ -21,6 +21,7 @@ from IPython.core.completer import CompletionContext, SimpleCompletion, context_
 
 IDENTIFIER = "youchuan_nb.flags"
 _MAGIC = re.compile(r"\s*(%%?)(imagine|animate)\b")
+_IN_GROUP = re.compile(r"(--[A-Za-z][\w-]*)\s+\{([^{}]*)$")  # after a flag, in an open {...
 
 
 def _nothing() -> dict[str, Any]:
@@ -91,6 +92,16 @@ def flag_matcher(context: CompletionContext) -> dict[str, Any]:
             if name.startswith(prefix) and all(o != "--" + name for o, _ in offers)
         ]
         return _result(current, offers)
+    sweep = _IN_GROUP.search(before)
+    if sweep is not None:  # --stylize {0, 250, <Tab>: the values not chosen yet
+        *chosen, fragment = sweep.group(2).split(",")
+        fragment, taken = fragment.lstrip(), {c.strip() for c in chosen}
+        offers = [
+            (v, about or f"{sweep.group(1)} {v}")
+            for v, about in flag_values(sweep.group(1))
+            if v.startswith(fragment) and v not in taken
+        ]
+        return _result(fragment, offers)
     if previous.startswith("--") and not current.startswith("{"):
         choices = next((c for o, _, c in options if o == previous and c), ())
         values = [(c, "") for c in choices] or list(flag_values(previous))
