@@ -133,16 +133,18 @@ def test_ordinary_completion_still_works(kc):
     assert "os" in matches
 
 
-def test_load_registers_the_matcher_once():
-    from IPython.testing.globalipapp import start_ipython
-
-    from youchuan_nb.notebook._complete import IDENTIFIER
-
-    ip = start_ipython()
-    ip.run_line_magic("load_ext", "youchuan_nb")
-    ip.run_line_magic("reload_ext", "youchuan_nb")
-    ours = [m for m in ip.Completer.custom_matchers if m.matcher_identifier == IDENTIFIER]
-    assert len(ours) == 1
+def test_reload_registers_the_matcher_once(kc):
+    reply = kc.execute_interactive(
+        "%reload_ext youchuan_nb",
+        user_expressions={
+            "ours": "sum(getattr(m, 'matcher_identifier', '') == 'youchuan_nb.flags' "
+            "for m in get_ipython().Completer.custom_matchers)"
+        },
+        timeout=60,
+    )
+    assert reply["content"]["user_expressions"]["ours"]["data"]["text/plain"] == "1"
+    matches, _, _ = complete(kc, "%%imagine\na fox --a")
+    assert matches == ["--ar"]
 
 
 def test_every_offered_flag_is_described_and_its_values_pass_the_checks():

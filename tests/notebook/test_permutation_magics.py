@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from IPython.core.error import UsageError
+from IPython.terminal.interactiveshell import TerminalInteractiveShell
 from IPython.testing.globalipapp import start_ipython
 
 
@@ -14,7 +15,7 @@ def ip():
 
     os.environ.setdefault("YOUCHUAN_SIM_JOB_SECONDS", "0.2")
     os.environ["YOUCHUAN_NB_WAIT"] = "always"
-    shell = start_ipython()
+    shell = start_ipython() or TerminalInteractiveShell.instance()  # None once started
     shell.run_line_magic("load_ext", "youchuan_nb")
     yield shell
 
@@ -138,3 +139,41 @@ def test_plain_permutation_lists_each_jobs_files(ip, sim, capsys):
     out = capsys.readouterr().out
     assert out.count("finished: 4 output(s)") == 2 and out.count(".png") == 8
     assert sim.count("diffusion") == before + 2
+
+
+def test_animate_makes_one_video_per_combination(ip, sim):
+    before = sim.count("video_diffusion")
+    ip.run_cell_magic("animate", "--motion low --name clips", "waves {at dawn, at night}")
+    clips = ip.user_ns["clips"]
+    assert [c.params["prompt"] for c in clips] == [
+        "waves at dawn --motion low",
+        "waves at night --motion low",
+    ]
+    assert all(c.ok and c.is_video for c in clips)
+    assert sim.count("video_diffusion") == before + 2
+    ip.run_cell_magic("imagine", "--name still", "a paper lantern")
+    ip.run_line_magic("animate", "--from still:2 --name lanterns a lantern {rising, falling}")
+    lanterns = ip.user_ns["lanterns"]
+    assert [c.params["imageNo"] for c in lanterns] == [1, 1]
+    assert [c.params["prompt"] for c in lanterns] == ["a lantern rising", "a lantern falling"]
+    with pytest.raises(UsageError, match="1 of the 2 combinations are invalid"):
+        ip.run_cell_magic("animate", "", "waves --motion {low, fast}")
+    assert sim.count("video_diffusion") == before + 4
+
+
+def test_all_combinations_are_submitted_before_the_cell_blocks(ip, sim):
+    """A blocking cell submits every combination first, then waits: the jobs the plan's
+    concurrency lets run start together (one after another would be 1.5 s apart each), and the
+    client queues the rest."""
+    from youchuan_nb.notebook._session import get_session
+
+    limit = get_session().client.max_concurrent
+    saved, sim.job_seconds = sim.job_seconds, 1.5
+    try:
+        ip.run_cell_magic("imagine", "--name quick", "a {tin, brass, glass, clay} cup")
+    finally:
+        sim.job_seconds = saved
+    jobs = ip.user_ns["quick"]
+    assert len(jobs) == 4 and all(j.ok for j in jobs)
+    first = sorted(j.submitted_at for j in jobs)[: min(limit, 4)]
+    assert first[-1] - first[0] < 1.0, (first, limit)

@@ -153,6 +153,12 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--new", action="store_true", help="submit a new job even if this cell's job exists already"
     )
+    p.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="submit a permutation of more jobs than ImagineMagics.confirm_above",
+    )
 
 
 @functools.cache
@@ -165,12 +171,6 @@ def imagine_parser() -> MagicArgumentParser:
     )
     _common(p)
     p.add_argument("--plain", action="store_true", help="no card: wait, print the file paths")
-    p.add_argument(
-        "--yes",
-        "-y",
-        action="store_true",
-        help="submit a permutation of more jobs than ImagineMagics.confirm_above",
-    )
     return p
 
 
@@ -338,7 +338,7 @@ def help_text() -> str:
         "      a {red, blue} car        one job per combination (--yes above confirm_above jobs)",
         "  %imagine [--wait] ... <prompt>   the one-line form",
         f"  %%animate / %animate [--from JOB[:N]] [--resolution {res}] "
-        f"[--motion {'|'.join(MOTIONS)}] [--wait] [--name VAR] [--new]",
+        f"[--motion {'|'.join(MOTIONS)}] [--wait] [--name VAR] [--new] [--yes]",
         f"      [prompt]                 a video from a prompt, or from image N ({low}-{high}) "
         "of a finished job",
         "  %youchuan (or %yc) SUBCOMMAND:",

@@ -19,6 +19,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
 
 from . import _magic_args as args
+from . import _permute as permute
 from . import _rerun
 from ._session import Session, Settings, get_session, interactive_frontend
 
@@ -56,6 +57,9 @@ class ImagineMagics(Magics, Settings):
         return not interactive_frontend()
 
     def interpolate(self, text: str) -> str:
+        """``{name}`` -> the variable's value, anywhere in the prompt; ``{{name}}`` -> a literal
+        ``{name}``. Only a bare identifier in braces is a variable, so a permutation group (it
+        has a comma, ``{red, blue}``) is left alone, for :mod:`._permute` to expand after."""
         ns = self.shell.user_ns if self.shell is not None else {}
 
         def sub(m: re.Match) -> str:
@@ -207,85 +211,48 @@ class ImagineMagics(Magics, Settings):
         [--new] [--yes] [Midjourney flags]; the cell body is the prompt (see %%imagine --help).
 
         ``{var}`` is replaced by a variable's value first; then a permutation (``a {red, blue}
-        car``) makes one job per combination, each on its own card (``--name`` binds a list)."""
-        from ..contract import InvalidRequest
-        from ..contract.permutations import expand_with_values
+        car``) makes one job per combination, each on its own card (``--name`` binds a list);
+        see :mod:`._permute` for the order of operations."""
+        from ..contract import check_prompt, parse_prompt
 
         try:
             opts, extra = args.parse(args.imagine_parser(), line)
         except args.HelpShown:
             return None
-        written = self.interpolate(args.prompt_from(extra, cell, "%%imagine"))
-        try:
-            combos = expand_with_values(written)
-        except InvalidRequest as exc:
-            raise UsageError(f"prompt: {exc}") from None
+        combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%imagine")))
         prompts = [self.with_defaults(text) for text, _ in combos]
-        self._check_prompts(prompts)
-        if len(prompts) > 1:
-            self._announce([values for _, values in combos], opts.yes)
-        client = self.client()
-        timeout = self.timeout if opts.timeout is None else opts.timeout
-        if opts.plain:
-            return self._plain(prompts, opts.new, timeout)
-        shown, reused = [], []
-        for prompt in prompts:
-            card, node, since = self.start_job(
-                "diffusion",
-                {"text": prompt},
-                functools.partial(client.diffusion, prompt),
-                label="Imagine",
-                prompt=prompt,
-                new=opts.new,
-                quiet=len(prompts) > 1,
-            )
-            shown.append((card, node))
-            if since is not None:
-                reused.append(since)
-        if reused and len(prompts) > 1:
-            print(_rerun.note(min(reused), count=len(reused)))
-        self.settle(shown, block=self.blocking(opts.wait), name=opts.name, timeout=timeout)
-        return None
-
-    def _check_prompts(self, prompts: list[str]) -> None:
-        """Check every prompt before any is sent; one line naming each bad one by position."""
-        from ..client import YouchuanError
-        from ..contract import InvalidRequest, check_prompt, parse_prompt
-
         parsed = parse_prompt(prompts[0])
         if len(prompts) == 1 and not parsed.text and not parsed.images:
             raise UsageError(
                 "%%imagine: the cell body is the prompt, e.g.\n%%imagine\na red fox "
                 "in snow --ar 3:2"
             )
-        bad = []
-        for n, prompt in enumerate(prompts, 1):
-            try:
-                check_prompt(prompt)
-                self.client().check_request("diffusion", {"text": prompt})
-            except (InvalidRequest, YouchuanError, ValueError) as exc:
-                bad.append((n, prompt, exc))
-        if len(prompts) == 1 and bad:
-            raise UsageError(f"prompt: {bad[0][2]}")
-        if bad:
-            listed = "; ".join(f"#{n} {_short(p)!r}: {exc}" for n, p, exc in bad)
-            raise UsageError(
-                f"%%imagine: {len(bad)} of the {len(prompts)} combinations are invalid, so "
-                f"none was sent (fix the option): {listed}"
-            )
 
-    def _announce(self, values: list[tuple[str, ...]], confirmed: bool) -> None:
-        """Say how many jobs a permutation cell makes; above ``confirm_above`` ask for --yes."""
-        n = len(values)
-        groups = [list(dict.fromkeys(v[i] for v in values)) for i in range(len(values[0]))]
-        varied = " × ".join("{" + ", ".join(g) + "}" for g in groups)
-        if n > self.confirm_above and not confirmed:
-            raise UsageError(
-                f"%%imagine: this cell makes {n} jobs ({varied}), more than "
-                f"ImagineMagics.confirm_above = {self.confirm_above}; nothing was sent: re-run "
-                "with --yes to submit them (or use fewer options)"
-            )
-        print(f"This cell makes {n} jobs, one per combination of {varied}.")
+        def check(prompt: str) -> None:
+            check_prompt(prompt)
+            self.client().check_request("diffusion", {"text": prompt})
+
+        permute.check_all("%%imagine", prompts, check)
+        if len(prompts) > 1:
+            permute.announce(self, "%%imagine", [values for _, values in combos], opts.yes)
+        client = self.client()
+        timeout = self.timeout if opts.timeout is None else opts.timeout
+        if opts.plain:
+            return self._plain(prompts, opts.new, timeout)
+        requests = [
+            permute.Request({"text": p}, functools.partial(client.diffusion, p), p) for p in prompts
+        ]
+        permute.submit_all(
+            self,
+            "diffusion",
+            requests,
+            label="Imagine",
+            new=opts.new,
+            wait=opts.wait,
+            name=opts.name,
+            timeout=timeout,
+        )
+        return None
 
     def _plain(self, prompts: list[str], new: bool, timeout: float) -> None:
         """No card: submit each prompt (or reuse its job), then wait and print the files."""
@@ -324,42 +291,55 @@ class ImagineMagics(Magics, Settings):
     @line_cell_magic
     def animate(self, line: str, cell: str | None = None) -> None:
         """A video from a prompt (the cell body), or from one image of a finished grid.
-        %%animate [--from JOB[:N]] [--resolution R] [--motion M] [--wait] [--name VAR] [--new]"""
-        from ..contract import InvalidRequest, check_prompt
+        %%animate [--from JOB[:N]] [--resolution R] [--motion M] [--wait] [--name VAR] [--new]
+        [--yes]; a permutation in the prompt makes one video job per combination."""
+        from ..contract import check_prompt
 
         try:
             opts, extra = args.parse(args.animate_parser(), line)
         except args.HelpShown:
             return None
-        prompt = self.interpolate(args.prompt_from(extra, cell, "%%animate"))
-        if opts.motion:
-            prompt = f"{prompt} --motion {opts.motion}".strip()
-        fields: dict[str, Any] = {"prompt": prompt or None, "videoType": opts.resolution}
-        parent = None
+        combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%animate")))
+        motion = f" --motion {opts.motion}" if opts.motion else ""
+        prompts = [f"{text}{motion}".strip() for text, _ in combos]
+        source: dict[str, Any] = {}
         if opts.source:
             ref, index = opts.source
-            parent = self.resolve_job(ref)
-            fields.update(jobId=parent.id, imageNo=index)
-        elif not prompt:
+            source = {"jobId": self.resolve_job(ref).id, "imageNo": index}
+        elif not prompts[0]:
             raise UsageError("%%animate: write a prompt in the cell, or use --from JOB:N")
-        if prompt:
-            try:
+
+        def fields(prompt: str) -> dict[str, Any]:
+            return {"prompt": prompt or None, "videoType": opts.resolution, **source}
+
+        def check(prompt: str) -> None:
+            if prompt:
                 check_prompt(prompt, kind="video", field_name="prompt")
-            except InvalidRequest as exc:
-                raise UsageError(f"prompt: {exc}") from None
+            self.client().check_request("video_diffusion", fields(prompt))
+
+        permute.check_all("%%animate", prompts, check)
+        if len(prompts) > 1:
+            permute.announce(self, "%%animate", [values for _, values in combos], opts.yes)
         client = self.client()
-        self.make_job(
+        requests = [
+            permute.Request(
+                fields(p),
+                functools.partial(
+                    client.video_diffusion,
+                    prompt=p or None,
+                    job_id=source.get("jobId"),
+                    image_no=source.get("imageNo"),
+                    video_type=opts.resolution,
+                ),
+                p,
+            )
+            for p in prompts
+        ]
+        permute.submit_all(
+            self,
             "video_diffusion",
-            fields,
-            lambda: client.video_diffusion(
-                prompt=fields["prompt"],
-                job_id=fields.get("jobId"),
-                image_no=fields.get("imageNo"),
-                video_type=opts.resolution,
-            ),
+            requests,
             label="Animate",
-            prompt=prompt,
-            parent=None,
             new=opts.new,
             wait=opts.wait,
             name=opts.name,
@@ -390,7 +370,3 @@ class ImagineMagics(Magics, Settings):
             raise UsageError(str(exc)) from None
 
     yc = youchuan
-
-
-def _short(prompt: str, size: int = 60) -> str:
-    return prompt if len(prompt) <= size else prompt[: size - 1] + "…"
