@@ -177,3 +177,18 @@ def test_all_combinations_are_submitted_before_the_cell_blocks(ip, sim):
     assert len(jobs) == 4 and all(j.ok for j in jobs)
     first = sorted(j.submitted_at for j in jobs)[: min(limit, 4)]
     assert first[-1] - first[0] < 1.0, (first, limit)
+
+
+def test_after_a_restart_an_unchanged_permutation_cell_submits_nothing(ip, sim, capsys):
+    from youchuan_nb.notebook._session import get_session, reset_session
+
+    cell = "an {owl, oak} at {dusk, noon}"
+    ip.run_cell_magic("imagine", "--name first", cell)
+    made = sim.count("diffusion")
+    reset_session()  # what a kernel restart does to the notebook layer (the store stays)
+    assert get_session().client.simulator is sim
+    capsys.readouterr()
+    ip.run_cell_magic("imagine", "--name second", cell)
+    assert sim.count("diffusion") == made
+    assert [j.id for j in ip.user_ns["second"]] == [j.id for j in ip.user_ns["first"]]
+    assert "Showing 4 jobs from" in capsys.readouterr().out

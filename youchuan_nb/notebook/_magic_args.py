@@ -346,6 +346,7 @@ def help_text() -> str:
         f"  JOB is a job id or the name of a variable holding a Job; N is the number on the card "
         f"({low}-{high}).",
         "  Re-running an unchanged cell shows its job again; --new makes a new one.",
+        "  Tab after -- in an %%imagine/%%animate cell completes flags and their values.",
         "  Settings: %config ImagineMagics (poll_interval, max_poll_interval, default_flags, "
         "thumbnail_size, cache_dir, wait, timeout, max_concurrent, confirm_above).",
     ]

@@ -58,7 +58,7 @@ def check_all(prog: str, prompts: list[str], check: Callable[[str], object]) -> 
     """Run ``check`` on every prompt before any is sent; raise one line naming each bad one
     by its position (a single prompt: just its problem)."""
     from ..client import YouchuanError
-    from ..contract import InvalidRequest
+    from ..contract import InvalidRequest, PromptError
 
     bad = []
     for n, prompt in enumerate(prompts, 1):
@@ -69,7 +69,9 @@ def check_all(prog: str, prompts: list[str], check: Callable[[str], object]) -> 
     if not bad:
         return
     if len(prompts) == 1:
-        raise UsageError(f"prompt: {bad[0][2]}")
+        problem = bad[0][2]
+        where = "prompt" if isinstance(problem, PromptError) else prog
+        raise UsageError(f"{where}: {problem}")
     listed = "; ".join(f"#{n} {_short(p)!r}: {exc}" for n, p, exc in bad)
     raise UsageError(
         f"{prog}: {len(bad)} of the {len(prompts)} combinations are invalid, so none was sent "
