@@ -192,3 +192,22 @@ def test_after_a_restart_an_unchanged_permutation_cell_submits_nothing(ip, sim, 
     assert sim.count("diffusion") == made
     assert [j.id for j in ip.user_ns["second"]] == [j.id for j in ip.user_ns["first"]]
     assert "Showing 4 jobs from" in capsys.readouterr().out
+
+
+def test_ipython_does_not_evaluate_the_braces_of_a_magic_line(ip, sim, capsys):
+    # IPython would turn {750, 0, 250} on a magic line into a Python tuple: the magics opt out
+    # of that and interpolate {name} themselves, on the line as in the body
+    ip.user_ns["thing"] = "lamp"
+    ip.run_line_magic("imagine", "--name lamps a {thing} --stylize {750, 0, 250}")
+    texts = [j.text.split(" --v")[0] for j in ip.user_ns["lamps"]]
+    assert texts == [f"a lamp --stylize {s}" for s in (750, 0, 250)]
+    ip.run_line_magic("imagine", "--name sign a sign that says {{thing}}")
+    assert ip.user_ns["sign"].text.startswith("a sign that says {thing}")
+
+
+def test_repeated_combinations_are_made_once(ip, sim, capsys):
+    before = sim.count("diffusion")
+    ip.run_cell_magic("imagine", "--name twice", "a {kite, kite, drum}")
+    assert [j.text.split(" --v")[0] for j in ip.user_ns["twice"]] == ["a kite", "a drum"]
+    assert sim.count("diffusion") == before + 2
+    assert "1 of the 3 combinations repeat an earlier prompt" in capsys.readouterr().out

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 
 from . import _magic_args as args
 from . import _permute as permute
@@ -205,6 +205,7 @@ class ImagineMagics(Magics, Settings):
         self.settle([(card, node)], block=self.blocking(wait), name=name, timeout=timeout)
 
     # -- %%imagine -----------------------------------------------------------------------------
+    @no_var_expand  # the magic interpolates {name} itself: IPython would eval {0, 250} to a tuple
     @line_cell_magic
     def imagine(self, line: str, cell: str | None = None) -> None:
         """Imagine a grid of 4 images. %%imagine [--wait] [--name VAR] [--timeout S] [--plain]
@@ -288,6 +289,7 @@ class ImagineMagics(Magics, Settings):
         return None
 
     # -- %%animate -----------------------------------------------------------------------------
+    @no_var_expand
     @line_cell_magic
     def animate(self, line: str, cell: str | None = None) -> None:
         """A video from a prompt (the cell body), or from one image of a finished grid.

@@ -49,9 +49,19 @@ def expand(text: str) -> list[Combination]:
     from ..contract.permutations import expand_with_values
 
     try:
-        return expand_with_values(text)
+        combos = expand_with_values(text)
     except InvalidRequest as exc:
         raise UsageError(f"prompt: {exc}") from None
+    firsts: dict[str, Combination] = {}
+    for prompt, values in combos:
+        firsts.setdefault(prompt, (prompt, values))  # the first of each prompt, in order
+    unique = list(firsts.values())
+    if len(unique) < len(combos):
+        print(
+            f"{len(combos) - len(unique)} of the {len(combos)} combinations repeat an earlier "
+            "prompt: each prompt is made once"
+        )
+    return unique
 
 
 def check_all(prog: str, prompts: list[str], check: Callable[[str], object]) -> None:
