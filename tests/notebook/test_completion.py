@@ -113,6 +113,22 @@ def test_an_animate_body_offers_video_flags_only(kc):
     assert "--stylize" not in matches and "--tile" not in matches
 
 
+def test_youchuan_lines_complete_subcommands_and_choices(kc):
+    from youchuan_nb.contract import enum_names
+
+    matches, types, _ = complete(kc, "%youchuan up")
+    assert matches == ["upscale", "upscale-video"] and types["upscale"] == "upscale image N"
+    matches, types, _ = complete(kc, "%yc upscale pic 2 --type ")
+    assert matches == list(enum_names("upscale", "type"))  # the upscale kinds
+    assert types["creative"] == "upscale --type creative"
+    matches, _, _ = complete(kc, "%yc pan pic 1 --scale 1.2 ")
+    assert set(matches) == set(enum_names("pan", "direction"))
+    matches, _, _ = complete(kc, "%youchuan vary pic 1 --")
+    assert {"--type", "--strong", "--new"} <= set(matches)
+    matches, _, _ = complete(kc, "%youchuan use ")
+    assert matches == ["sim", "real"]
+
+
 @pytest.mark.parametrize(
     "code",
     [

@@ -1,5 +1,6 @@
 """Tab completion of flags in ``%%imagine`` and ``%%animate`` cells (and on ``%imagine`` /
-``%animate`` lines).
+``%animate`` lines), and of subcommands, options and choices on ``%youchuan``/``%yc`` lines
+(``upscale JOB N --type <Tab>``: the upscale kinds).
 
 ``--`` completes the Midjourney flags (only the video ones in an ``%%animate`` body) and, on
 the magic's own line, its options (``--wait``, ``--yes`` ...); after a flag (``--ar ``,
@@ -21,6 +22,7 @@ from IPython.core.completer import CompletionContext, SimpleCompletion, context_
 
 IDENTIFIER = "youchuan_nb.flags"
 _MAGIC = re.compile(r"\s*(%%?)(imagine|animate)\b")
+_YOUCHUAN = re.compile(r"\s*%(youchuan|yc)\b")
 _IN_GROUP = re.compile(r"(--[A-Za-z][\w-]*)\s+\{([^{}]*)$")  # after a flag, in an open {...
 
 
@@ -45,13 +47,59 @@ def _options(magic: str) -> list[tuple[str, str, tuple[str, ...]]]:
     """(option, help, choices) of the magic's own argparse options."""
     from . import _magic_args as args
 
-    parser = args.imagine_parser() if magic == "imagine" else args.animate_parser()
+    return _options_of(args.imagine_parser() if magic == "imagine" else args.animate_parser())
+
+
+def _options_of(parser: Any) -> list[tuple[str, str, tuple[str, ...]]]:
     out = []
-    for action in parser.options:
+    for action in getattr(parser, "options", []):
         for option in action.option_strings:
             if option.startswith("--") and option != "--help":
                 out.append((option, action.help or "", tuple(action.choices or ())))
     return out
+
+
+def _youchuan(before: str) -> dict[str, Any]:
+    """On a ``%youchuan``/``%yc`` line: the subcommands, then the subcommand's options and the
+    choices of an option or of the next positional argument (``pan JOB N <Tab>``: the
+    directions; ``upscale JOB N --type <Tab>``: the upscale kinds)."""
+    from . import _magic_args as args
+
+    match = _YOUCHUAN.match(before)
+    rest = before[match.end() :] if match is not None else ""
+    if not rest[:1].isspace():
+        return _nothing()  # %youchuan<Tab> completes the magic's own name elsewhere
+    words = rest.split()
+    current = "" if not words or rest[-1:].isspace() else words[-1]
+    done = words[:-1] if current else words
+    parsers = args.subcommand_parsers()
+    if not done:
+        offers = [(n, p.description or "") for n, p in parsers.items() if n.startswith(current)]
+        return _result(current, offers)
+    actions = getattr(parsers.get(done[0]), "options", [])
+    if current.startswith("-"):
+        options = _options_of(parsers.get(done[0]))
+        return _result(current, [(o, about) for o, about, _ in options if o.startswith(current)])
+    takes_value = {o for a in actions if a.nargs != 0 for o in a.option_strings}
+    named = {o: a for a in actions for o in a.option_strings}
+    said = f"{done[0]} {done[-1]}"
+    if done[-1] in named:
+        action = named[done[-1]]
+    else:  # the next positional argument: skip the options and the values they took
+        positionals = [a for a in actions if not a.option_strings]
+        count, skip = 0, False
+        for word in done[1:]:
+            if skip:
+                skip = False
+            elif word.startswith("-"):
+                skip = word in takes_value
+            else:
+                count += 1
+        action = positionals[count] if count < len(positionals) else None
+        said = done[0]
+    if action is None or not action.choices:
+        return _nothing()
+    return _result(current, [(c, f"{said} {c}") for c in action.choices if c.startswith(current)])
 
 
 def _result(
@@ -73,6 +121,8 @@ def flag_matcher(context: CompletionContext) -> dict[str, Any]:
     """Flags and their values in an ``%%imagine``/``%%animate`` cell."""
     where = _where(context)
     if where is None:
+        if _YOUCHUAN.match(context.line_with_cursor):
+            return _youchuan(context.text_until_cursor)
         return _nothing()
     from ..contract.flags import flag_values, offered_flags
 

@@ -263,13 +263,17 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
     p = cmd("upscale", "upscale image N")
     _job_n(p)
     kinds = enum_names("upscale", "type")
-    p.add_argument("--type", choices=kinds, default=kinds[0])
-    p.add_argument("--creative", dest="type", action="store_const", const="creative")
+    p.add_argument("--type", choices=kinds, default=kinds[0], help="the upscaler")
+    p.add_argument(
+        "--creative", dest="type", action="store_const", const="creative", help="--type creative"
+    )
     p = cmd("vary", "variations of image N")
     _job_n(p)
     kinds = enum_names("variation", "type")
-    p.add_argument("--type", choices=kinds, default=kinds[0])
-    p.add_argument("--strong", dest="type", action="store_const", const="strong")
+    p.add_argument("--type", choices=kinds, default=kinds[0], help="how far the variations go")
+    p.add_argument(
+        "--strong", dest="type", action="store_const", const="strong", help="--type strong"
+    )
     p = cmd("pan", "extend image N in one direction")
     _job_n(p)
     p.add_argument("direction", choices=enum_names("pan", "direction"))
@@ -280,8 +284,10 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
     p = cmd("remix", "image N again with a new prompt")
     _job_n(p)
     modes = enum_names("remix", "mode")
-    p.add_argument("--mode", choices=modes, default=modes[0])
-    p.add_argument("--subtle", dest="mode", action="store_const", const="subtle")
+    p.add_argument("--mode", choices=modes, default=modes[0], help="how far the remix goes")
+    p.add_argument(
+        "--subtle", dest="mode", action="store_const", const="subtle", help="--mode subtle"
+    )
     _words(p, "prompt", "PROMPT")
     p = cmd("reroll", "the same prompt again")
     p.add_argument("job", metavar="JOB")
@@ -313,6 +319,11 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
     p.add_argument("target", choices=("sim", "real"))
     cmd("help", "this list")
     return top, parsers
+
+
+def subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
+    """Each ``%youchuan`` subcommand's parser, by name (for completion)."""
+    return _youchuan_parsers()[1]
 
 
 def subcommand_usages() -> list[str]:
