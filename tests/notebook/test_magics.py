@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from IPython.core.error import UsageError
+from IPython.terminal.interactiveshell import TerminalInteractiveShell
 from IPython.testing.globalipapp import start_ipython
 
 from youchuan_nb.client import Job
@@ -15,7 +16,8 @@ def ip(tmp_path_factory):
 
     os.environ.setdefault("YOUCHUAN_SIM_JOB_SECONDS", "0.2")
     os.environ["YOUCHUAN_NB_WAIT"] = "always"
-    shell = start_ipython()
+    # start_ipython() makes the test shell once per process and returns None after that
+    shell = start_ipython() or TerminalInteractiveShell.instance()
     shell.run_line_magic("load_ext", "youchuan_nb")
     yield shell
 

@@ -88,6 +88,8 @@ QUALITY: dict[str, set[float]] = {
     "7": {1, 2, 4},
     "8.1": {1, 4},
 }
+VERSIONS = ("5", "5.1", "5.2", "6", "6.1", "7", "8", "8.1")  # --v values the service accepts
+NIJI_VERSIONS = ("5", "6", "7")  # --niji values ("" is --niji alone)
 MOTIONS = ("low", "high")  # --motion values of video prompts
 VIDEO_FLAGS = {"motion", "end", "loop", "bs", "video", "raw", "ar"}
 MAX_IMAGE_PROMPTS = 20
@@ -262,11 +264,11 @@ def check_prompt(
                 raise bad(f"--{name} {value} is out of range: allowed {low}-{high}", name)
         if name == "ar" and not re.match(r"^[1-9]\d*:[1-9]\d*$", value):
             raise bad(f"--ar needs whole numbers W:H such as 16:9, got {value!r}", name)
-        if name == "version" and value not in ("5", "5.1", "5.2", "6", "6.1", "7", "8", "8.1"):
+        if name == "version" and value not in VERSIONS:
             raise bad(
                 f"--v {value!r} is not a model the service offers: use 6, 6.1, 7 or 8.1", name
             )
-        if name == "niji" and value not in ("", "5", "6", "7"):
+        if name == "niji" and value not in ("", *NIJI_VERSIONS):
             raise bad(f"--niji {value!r} is not offered: use --niji 6 or --niji 7", name)
         if name == "quality":
             allowed = QUALITY.get(model)

@@ -15,6 +15,7 @@ _CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET")
 
 
 def load(ipython: Any) -> None:
+    from ._complete import register as register_completion
     from ._magics import ImagineMagics
     from ._session import use_settings
 
@@ -26,6 +27,7 @@ def load(ipython: Any) -> None:
     ipython.register_magics(magics)
     ipython.magics_manager.register_alias("yc", "youchuan", "line")
     register_display(ipython)
+    register_completion(ipython)  # Tab completes flags in %%imagine / %%animate cells
     use_settings(magics)
     print(service_note())
 
@@ -78,8 +80,10 @@ def register_display(ipython: Any) -> None:
 
 
 def unload(ipython: Any) -> None:
+    from ._complete import unregister
     from ._session import current_session
 
+    unregister(ipython)
     session = current_session()
     if session is not None:
         session.tracker.stop()

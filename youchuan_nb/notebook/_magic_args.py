@@ -30,7 +30,13 @@ class MagicArgumentParser(argparse.ArgumentParser):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)  # --n must never mean --name or --new
+        self.options: list[argparse.Action] = []  # every argument, in order (for completion)
         super().__init__(*args, **kwargs)
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        action = super().add_argument(*args, **kwargs)
+        self.options.append(action)
+        return action
 
     def error(self, message: str) -> NoReturn:
         see = "%youchuan help" if self.prog.startswith("%youchuan") else f"{self.prog} --help"
@@ -147,14 +153,21 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--new", action="store_true", help="submit a new job even if this cell's job exists already"
     )
+    p.add_argument(
+        "--yes",
+        "-y",
+        action="store_true",
+        help="submit a permutation of more jobs than ImagineMagics.confirm_above",
+    )
 
 
 @functools.cache
 def imagine_parser() -> MagicArgumentParser:
     p = MagicArgumentParser(
         prog="%%imagine",
-        description="A grid of 4 images from the prompt "
-        "(the cell body); {var} is replaced by a variable's value.",
+        description="A grid of 4 images from the prompt (the cell body); {var} is replaced "
+        "by a variable's value, then a permutation such as 'a {red, blue} car' makes one job "
+        "per combination ({{ and }} are literal braces).",
     )
     _common(p)
     p.add_argument("--plain", action="store_true", help="no card: wait, print the file paths")
@@ -250,13 +263,17 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
     p = cmd("upscale", "upscale image N")
     _job_n(p)
     kinds = enum_names("upscale", "type")
-    p.add_argument("--type", choices=kinds, default=kinds[0])
-    p.add_argument("--creative", dest="type", action="store_const", const="creative")
+    p.add_argument("--type", choices=kinds, default=kinds[0], help="the upscaler")
+    p.add_argument(
+        "--creative", dest="type", action="store_const", const="creative", help="--type creative"
+    )
     p = cmd("vary", "variations of image N")
     _job_n(p)
     kinds = enum_names("variation", "type")
-    p.add_argument("--type", choices=kinds, default=kinds[0])
-    p.add_argument("--strong", dest="type", action="store_const", const="strong")
+    p.add_argument("--type", choices=kinds, default=kinds[0], help="how far the variations go")
+    p.add_argument(
+        "--strong", dest="type", action="store_const", const="strong", help="--type strong"
+    )
     p = cmd("pan", "extend image N in one direction")
     _job_n(p)
     p.add_argument("direction", choices=enum_names("pan", "direction"))
@@ -267,8 +284,10 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
     p = cmd("remix", "image N again with a new prompt")
     _job_n(p)
     modes = enum_names("remix", "mode")
-    p.add_argument("--mode", choices=modes, default=modes[0])
-    p.add_argument("--subtle", dest="mode", action="store_const", const="subtle")
+    p.add_argument("--mode", choices=modes, default=modes[0], help="how far the remix goes")
+    p.add_argument(
+        "--subtle", dest="mode", action="store_const", const="subtle", help="--mode subtle"
+    )
     _words(p, "prompt", "PROMPT")
     p = cmd("reroll", "the same prompt again")
     p.add_argument("job", metavar="JOB")
@@ -302,6 +321,11 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
     return top, parsers
 
 
+def subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
+    """Each ``%youchuan`` subcommand's parser, by name (for completion)."""
+    return _youchuan_parsers()[1]
+
+
 def subcommand_usages() -> list[str]:
     """One usage line per ``%youchuan`` subcommand, from the parsers themselves."""
     lines = []
@@ -319,12 +343,13 @@ def help_text() -> str:
     low, high = _index_range("upscale", "imageNo")
     lines = [
         "youchuan_nb magics",
-        "  %%imagine [--wait] [--name VAR] [--timeout S] [--plain] [--new] [MJ flags]",
+        "  %%imagine [--wait] [--name VAR] [--timeout S] [--plain] [--new] [--yes] [MJ flags]",
         "      <prompt>                 a grid of 4 images; {var} is replaced by a variable's "
         "value",
+        "      a {red, blue} car        one job per combination (--yes above confirm_above jobs)",
         "  %imagine [--wait] ... <prompt>   the one-line form",
         f"  %%animate / %animate [--from JOB[:N]] [--resolution {res}] "
-        f"[--motion {'|'.join(MOTIONS)}] [--wait] [--name VAR] [--new]",
+        f"[--motion {'|'.join(MOTIONS)}] [--wait] [--name VAR] [--new] [--yes]",
         f"      [prompt]                 a video from a prompt, or from image N ({low}-{high}) "
         "of a finished job",
         "  %youchuan (or %yc) SUBCOMMAND:",
@@ -332,7 +357,8 @@ def help_text() -> str:
         f"  JOB is a job id or the name of a variable holding a Job; N is the number on the card "
         f"({low}-{high}).",
         "  Re-running an unchanged cell shows its job again; --new makes a new one.",
+        "  Tab after -- in an %%imagine/%%animate cell completes flags and their values.",
         "  Settings: %config ImagineMagics (poll_interval, max_poll_interval, default_flags, "
-        "thumbnail_size, cache_dir, wait, timeout, max_concurrent).",
+        "thumbnail_size, cache_dir, wait, timeout, max_concurrent, confirm_above).",
     ]
     return "\n".join(lines)

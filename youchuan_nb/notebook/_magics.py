@@ -10,14 +10,16 @@ contract are imported inside the magics, at first use.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
-from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class
+from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 
 from . import _magic_args as args
+from . import _permute as permute
 from . import _rerun
 from ._session import Session, Settings, get_session, interactive_frontend
 
@@ -55,6 +57,9 @@ class ImagineMagics(Magics, Settings):
         return not interactive_frontend()
 
     def interpolate(self, text: str) -> str:
+        """``{name}`` -> the variable's value, anywhere in the prompt; ``{{name}}`` -> a literal
+        ``{name}``. Only a bare identifier in braces is a variable, so a permutation group (it
+        has a comma, ``{red, blue}``) is left alone, for :mod:`._permute` to expand after."""
         ns = self.shell.user_ns if self.shell is not None else {}
 
         def sub(m: re.Match) -> str:
@@ -108,19 +113,74 @@ class ImagineMagics(Magics, Settings):
     def finish(
         self, card: JobCard, *, block: bool, name: str | None, timeout: float, node: Any = None
     ) -> None:
-        """Show the card; bind ``name`` to its job; block until it settles if asked.
-
-        The live card shows first so progress is visible while the cell blocks; a blocking cell
-        refreshes the output at the end so a saved (or headless) notebook holds the final state.
-        """
+        """Show the card; bind ``name`` to its job; block until it settles if asked."""
         card.show()
+        self.settle([(card, node)], block=block, name=name, timeout=timeout)
+
+    def settle(
+        self, shown: list[tuple[JobCard, Any]], *, block: bool, name: str | None, timeout: float
+    ) -> None:
+        """Bind ``name`` to the job of each (card, node) shown (one job, or a list of them);
+        block until all of them settle if asked, within one ``timeout`` for all.
+
+        The live cards show first so progress is visible while the cell blocks; a blocking cell
+        refreshes the outputs at the end so a saved (or headless) notebook holds the final state.
+        """
+        import time
+
+        deadline = time.monotonic() + timeout
         if name and self.shell is not None:
-            node = node or card.root
-            card.wait_for_job(timeout)
-            self.shell.user_ns[name] = node.job if node.job is not None else card
+            jobs: list[Any] = []
+            for card, node in shown:
+                card.wait_for_job(max(0.0, deadline - time.monotonic()))
+                node = node or card.root
+                job = node.job if node is not None else None
+                jobs.append(job if job is not None else card)
+            self.shell.user_ns[name] = jobs[0] if len(jobs) == 1 else jobs
         if block:
-            card.wait(timeout)
-            card.refresh_output()
+            for card, _ in shown:
+                card.wait(max(0.0, deadline - time.monotonic()))
+                card.refresh_output()
+
+    def start_job(
+        self,
+        endpoint: str,
+        fields: dict[str, Any],
+        call: Callable[[], Job],
+        *,
+        label: str,
+        prompt: str = "",
+        parent: Job | None = None,
+        new: bool = False,
+        quiet: bool = False,
+    ) -> tuple[JobCard, Any, float | None]:
+        """Show the card of ``call()``, submitted now, unless the same request made a job
+        before (then show that job and its follow-ups with a one-line note, unless ``quiet``;
+        ``new`` submits anyway). Returns the card, its node for the job and when the earlier
+        job was submitted (None if submitted now)."""
+        from ..client import YouchuanError
+        from ..contract import InvalidRequest
+        from ._card import JobCard
+
+        client = self.client()
+        try:
+            body = client.check_request(endpoint, fields, parent=parent)
+        except (InvalidRequest, YouchuanError, ValueError) as exc:
+            raise UsageError(f"{label}: {exc}") from None
+        found = None if new else _rerun.find(self.session, endpoint, body, parent)
+        if found is not None:
+            if not quiet:
+                print(_rerun.note(found.since))
+            found.card.show()
+            return found.card, found.node, found.since
+        card = JobCard(self.session)
+        parent_key = card.add_job(parent).key if parent is not None else None
+        node = card.submit(
+            endpoint, call, params=body, parent_key=parent_key, label=label, prompt=prompt
+        )
+        _rerun.remember(self.session, endpoint, body, card, node)
+        card.show()
+        return card, node, None
 
     def make_job(
         self,
@@ -138,68 +198,56 @@ class ImagineMagics(Magics, Settings):
     ) -> None:
         """Submit ``call()`` on a card, unless the same request made a job before (then show
         that job and its follow-ups with a one-line note; ``new`` submits anyway)."""
-        from ..client import YouchuanError
-        from ..contract import InvalidRequest
-        from ._card import JobCard
-
-        client = self.client()
-        try:
-            body = client.check_request(endpoint, fields, parent=parent)
-        except (InvalidRequest, YouchuanError, ValueError) as exc:
-            raise UsageError(f"{label}: {exc}") from None
-        block, timeout = self.blocking(wait), self.timeout if timeout is None else timeout
-        found = None if new else _rerun.find(self.session, endpoint, body, parent)
-        if found is not None:
-            print(_rerun.note(found.since))
-            self.finish(found.card, block=block, name=name, timeout=timeout, node=found.node)
-            return
-        card = JobCard(self.session)
-        parent_key = card.add_job(parent).key if parent is not None else None
-        node = card.submit(
-            endpoint, call, params=body, parent_key=parent_key, label=label, prompt=prompt
+        card, node, _ = self.start_job(
+            endpoint, fields, call, label=label, prompt=prompt, parent=parent, new=new
         )
-        _rerun.remember(self.session, endpoint, body, card, node)
-        self.finish(card, block=block, name=name, timeout=timeout, node=node)
+        timeout = self.timeout if timeout is None else timeout
+        self.settle([(card, node)], block=self.blocking(wait), name=name, timeout=timeout)
 
     # -- %%imagine -----------------------------------------------------------------------------
+    @no_var_expand  # the magic interpolates {name} itself: IPython would eval {0, 250} to a tuple
     @line_cell_magic
     def imagine(self, line: str, cell: str | None = None) -> None:
         """Imagine a grid of 4 images. %%imagine [--wait] [--name VAR] [--timeout S] [--plain]
-        [--new] [Midjourney flags]; the cell body is the prompt (see %%imagine --help)."""
-        from ..contract import InvalidRequest, check_prompt, parse_prompt
+        [--new] [--yes] [Midjourney flags]; the cell body is the prompt (see %%imagine --help).
+
+        ``{var}`` is replaced by a variable's value first; then a permutation (``a {red, blue}
+        car``) makes one job per combination, each on its own card (``--name`` binds a list);
+        see :mod:`._permute` for the order of operations."""
+        from ..contract import check_prompt, parse_prompt
 
         try:
             opts, extra = args.parse(args.imagine_parser(), line)
         except args.HelpShown:
             return None
-        prompt = self.with_defaults(self.interpolate(args.prompt_from(extra, cell, "%%imagine")))
-        parsed = parse_prompt(prompt)
-        if not parsed.text and not parsed.images:
+        combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%imagine")))
+        prompts = [self.with_defaults(text) for text, _ in combos]
+        parsed = parse_prompt(prompts[0])
+        if len(prompts) == 1 and not parsed.text and not parsed.images:
             raise UsageError(
                 "%%imagine: the cell body is the prompt, e.g.\n%%imagine\na red fox "
                 "in snow --ar 3:2"
             )
-        try:
+
+        def check(prompt: str) -> None:
             check_prompt(prompt)
-        except InvalidRequest as exc:
-            raise UsageError(f"prompt: {exc}") from None
+            self.client().check_request("diffusion", {"text": prompt})
+
+        permute.check_all("%%imagine", prompts, check)
+        if len(prompts) > 1:
+            permute.announce(self, "%%imagine", [values for _, values in combos], opts.yes)
         client = self.client()
         timeout = self.timeout if opts.timeout is None else opts.timeout
         if opts.plain:
-            found = (
-                None if opts.new else _rerun.find_job(self.session, "diffusion", {"text": prompt})
-            )
-            if found is not None:
-                job, since = found
-                print(_rerun.note(since))
-                return self._plain(lambda: job, timeout)
-            return self._plain(lambda: client.diffusion(prompt), timeout)
-        self.make_job(
+            return self._plain(prompts, opts.new, timeout)
+        requests = [
+            permute.Request({"text": p}, functools.partial(client.diffusion, p), p) for p in prompts
+        ]
+        permute.submit_all(
+            self,
             "diffusion",
-            {"text": prompt},
-            lambda: client.diffusion(prompt),
+            requests,
             label="Imagine",
-            prompt=prompt,
             new=opts.new,
             wait=opts.wait,
             name=opts.name,
@@ -207,65 +255,93 @@ class ImagineMagics(Magics, Settings):
         )
         return None
 
-    def _plain(self, call: Callable[[], Job], timeout: float) -> None:
+    def _plain(self, prompts: list[str], new: bool, timeout: float) -> None:
+        """No card: submit each prompt (or reuse its job), then wait and print the files."""
         import sys
 
         from ..client import YouchuanError
 
-        try:
-            job = call().wait(timeout, raise_on_failure=False)
-        except (YouchuanError, ValueError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return None
-        if job.failed:
-            print(f"job {job.id} failed: {job.reason or job.comment}")
-            return None
-        paths = job.download()
-        print(f"job {job.id} finished: {len(paths)} output(s)")
-        for path in paths:
-            print(f"  {path}")
+        client = self.client()
+        jobs = []
+        for prompt in prompts:
+            found = None if new else _rerun.find_job(self.session, "diffusion", {"text": prompt})
+            if found is not None:
+                print(_rerun.note(found[1]))
+                jobs.append(found[0])
+                continue
+            try:
+                jobs.append(client.diffusion(prompt))
+            except (YouchuanError, ValueError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+        for job in jobs:
+            try:
+                job = job.wait(timeout, raise_on_failure=False)
+            except (YouchuanError, ValueError) as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                continue
+            if job.failed:
+                print(f"job {job.id} failed: {job.reason or job.comment}")
+                continue
+            paths = job.download()
+            print(f"job {job.id} finished: {len(paths)} output(s)")
+            for path in paths:
+                print(f"  {path}")
         return None
 
     # -- %%animate -----------------------------------------------------------------------------
+    @no_var_expand
     @line_cell_magic
     def animate(self, line: str, cell: str | None = None) -> None:
         """A video from a prompt (the cell body), or from one image of a finished grid.
-        %%animate [--from JOB[:N]] [--resolution R] [--motion M] [--wait] [--name VAR] [--new]"""
-        from ..contract import InvalidRequest, check_prompt
+        %%animate [--from JOB[:N]] [--resolution R] [--motion M] [--wait] [--name VAR] [--new]
+        [--yes]; a permutation in the prompt makes one video job per combination."""
+        from ..contract import check_prompt
 
         try:
             opts, extra = args.parse(args.animate_parser(), line)
         except args.HelpShown:
             return None
-        prompt = self.interpolate(args.prompt_from(extra, cell, "%%animate"))
-        if opts.motion:
-            prompt = f"{prompt} --motion {opts.motion}".strip()
-        fields: dict[str, Any] = {"prompt": prompt or None, "videoType": opts.resolution}
-        parent = None
+        combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%animate")))
+        motion = f" --motion {opts.motion}" if opts.motion else ""
+        prompts = [f"{text}{motion}".strip() for text, _ in combos]
+        source: dict[str, Any] = {}
         if opts.source:
             ref, index = opts.source
-            parent = self.resolve_job(ref)
-            fields.update(jobId=parent.id, imageNo=index)
-        elif not prompt:
+            source = {"jobId": self.resolve_job(ref).id, "imageNo": index}
+        elif not prompts[0]:
             raise UsageError("%%animate: write a prompt in the cell, or use --from JOB:N")
-        if prompt:
-            try:
+
+        def fields(prompt: str) -> dict[str, Any]:
+            return {"prompt": prompt or None, "videoType": opts.resolution, **source}
+
+        def check(prompt: str) -> None:
+            if prompt:
                 check_prompt(prompt, kind="video", field_name="prompt")
-            except InvalidRequest as exc:
-                raise UsageError(f"prompt: {exc}") from None
+            self.client().check_request("video_diffusion", fields(prompt))
+
+        permute.check_all("%%animate", prompts, check)
+        if len(prompts) > 1:
+            permute.announce(self, "%%animate", [values for _, values in combos], opts.yes)
         client = self.client()
-        self.make_job(
+        requests = [
+            permute.Request(
+                fields(p),
+                functools.partial(
+                    client.video_diffusion,
+                    prompt=p or None,
+                    job_id=source.get("jobId"),
+                    image_no=source.get("imageNo"),
+                    video_type=opts.resolution,
+                ),
+                p,
+            )
+            for p in prompts
+        ]
+        permute.submit_all(
+            self,
             "video_diffusion",
-            fields,
-            lambda: client.video_diffusion(
-                prompt=fields["prompt"],
-                job_id=fields.get("jobId"),
-                image_no=fields.get("imageNo"),
-                video_type=opts.resolution,
-            ),
+            requests,
             label="Animate",
-            prompt=prompt,
-            parent=None,
             new=opts.new,
             wait=opts.wait,
             name=opts.name,

@@ -137,11 +137,17 @@ def show_tree(job: Job, session: Session | None = None) -> JobCard:
     return card
 
 
-def note(since: float) -> str:
-    """The one line a re-run prints above the job it shows."""
+def note(since: float, count: int = 1) -> str:
+    """The one line a re-run prints above the job(s) it shows (``count`` jobs, the oldest
+    submitted at ``since``)."""
     now = time.localtime()
     then = time.localtime(since)
     fmt = "%H:%M" if then[:3] == now[:3] else "%Y-%m-%d %H:%M"
+    if count > 1:
+        return (
+            f"Showing {count} jobs from {time.strftime(fmt, then)} on (unchanged combinations); "
+            "use --new to make new ones"
+        )
     return (
         f"Showing the job from {time.strftime(fmt, then)} (unchanged cell); use --new to "
         "make a new one"

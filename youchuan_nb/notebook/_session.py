@@ -49,6 +49,11 @@ class Settings(Configurable):
         "notebook and block when run headless; always; never.",
     ).tag(config=True)
     timeout = Float(900.0, help="Seconds a blocking cell waits for its jobs.").tag(config=True)
+    confirm_above = Int(
+        4,
+        help="A permutation cell (a {red, blue} car) making more jobs than this sends nothing "
+        "until re-run with --yes.",
+    ).tag(config=True)
     max_concurrent = Int(
         0, help="Jobs in flight at once; 0 asks the service (read when the client is made)."
     ).tag(config=True)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import ipywidgets as w
 
 from ..contract import InvalidRequest, check_prompt
+from ..contract.flags import flag_help
 from ._card import JobCard
 from ._session import Session, get_session
 
 MODELS = ["7", "6.1", "8.1", "niji 7", "niji 6"]
 RATIOS = ["1:1", "4:3", "3:2", "16:9", "21:9", "3:4", "2:3", "9:16"]
+QUALITIES = [("default", ""), ("0.5", "0.5"), ("1", "1"), ("2", "2"), ("4", "4")]
 
 
 class Studio(w.VBox):
@@ -29,33 +31,38 @@ class Studio(w.VBox):
         self.raw = w.Checkbox(False, description="--raw")
         self.hd = w.Checkbox(False, description="--hd (8.1)")
         self.draft = w.Checkbox(False, description="--draft (v7)")
+        self.weird = w.IntSlider(0, 0, 3000, 50, description="--weird")
+        self.quality = w.Dropdown(options=QUALITIES, value="", description="--q")
+        self.exp = w.IntSlider(0, 0, 100, 1, description="--exp")
+        self.no = w.Text(value="", placeholder="e.g. trees, text", description="--no")
+        self.sref = w.Text(value="", placeholder="image URL or style code", description="--sref")
+        self.tile = w.Checkbox(False, description="--tile")
+        flags = {
+            self.model: "version",
+            self.ratio: "ar",
+            self.stylize: "stylize",
+            self.chaos: "chaos",
+            self.seed: "seed",
+            self.raw: "raw",
+            self.hd: "hd",
+            self.draft: "draft",
+            self.weird: "weird",
+            self.quality: "quality",
+            self.exp: "exp",
+            self.no: "no",
+            self.sref: "sref",
+            self.tile: "tile",
+        }
+        for control, flag in flags.items():
+            control.tooltip = flag_help(flag)  # the same one line as Tab in a cell
         self.button = w.Button(description="Imagine", button_style="primary", icon="magic")
         self.error = w.Label()
         self.feed = w.VBox()
         self.button.on_click(lambda _b: self.imagine())
-        for control in (
-            self.prompt,
-            self.model,
-            self.ratio,
-            self.stylize,
-            self.chaos,
-            self.seed,
-            self.raw,
-            self.hd,
-            self.draft,
-        ):
+        for control in (self.prompt, *flags):
             control.observe(lambda _change: setattr(self.error, "value", ""), names="value")
         controls = w.GridBox(
-            [
-                self.model,
-                self.ratio,
-                self.stylize,
-                self.chaos,
-                self.seed,
-                self.raw,
-                self.hd,
-                self.draft,
-            ],
+            list(flags),
             layout=w.Layout(grid_template_columns="repeat(2, 50%)"),
         )
         badge = (
@@ -100,6 +107,18 @@ class Studio(w.VBox):
             parts.append("--hd")
         if self.draft.value:
             parts.append("--draft")
+        if self.weird.value:
+            parts.append(f"--weird {self.weird.value}")
+        if self.quality.value:
+            parts.append(f"--q {self.quality.value}")
+        if self.exp.value:
+            parts.append(f"--exp {self.exp.value}")
+        if self.no.value.strip():
+            parts.append(f"--no {self.no.value.strip()}")
+        if self.sref.value.strip():
+            parts.append(f"--sref {self.sref.value.strip()}")
+        if self.tile.value:
+            parts.append("--tile")
         return " ".join(p for p in parts if p)
 
     def imagine(self) -> JobCard | None:

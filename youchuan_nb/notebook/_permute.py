@@ -1,0 +1,140 @@
+"""Permutation cells: ``a {red, blue} car --ar {1:1, 16:9}`` makes one job per combination.
+
+The order of operations in an ``%%imagine`` or ``%%animate`` cell:
+
+1. ``{name}`` is replaced by a variable's value (``ImagineMagics.interpolate``). Only a brace
+   group holding a bare identifier is a variable, so a group with a comma (a permutation) is
+   never one and is left alone; a ``{name}`` inside an option is still a variable, and a
+   variable may hold a permutation. ``{{name}}`` is a literal ``{name}``.
+2. :func:`expand` expands the permutation (``contract/permutations``; ``{{``/``}}`` elsewhere are
+   literal braces, a group without a comma stays as written).
+3. :func:`check_all` checks every prompt before any is sent: one line naming each bad one.
+4. :func:`announce` prints how many jobs the cell makes; above ``confirm_above`` it sends
+   nothing until the cell is re-run with ``--yes``.
+5. :func:`submit_all` submits each combination through ``ImagineMagics.start_job`` (so an
+   unchanged re-run shows the jobs it made), each on its own card, all of them before the cell
+   blocks: the client queues those beyond the plan's concurrency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from IPython.core.error import UsageError
+
+from . import _rerun
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..client import Job
+    from ._magics import ImagineMagics
+
+Combination = tuple[str, tuple[str, ...]]  # (prompt, the option chosen in each group)
+
+
+@dataclass
+class Request:
+    """One combination's job: the request fields, the submitting call and its prompt."""
+
+    fields: dict[str, Any]
+    call: Callable[[], Job]
+    prompt: str
+
+
+def expand(text: str) -> list[Combination]:
+    """The combinations of ``text`` (one, itself, without a permutation); a bad permutation
+    is a one-line ``UsageError``."""
+    from ..contract import InvalidRequest
+    from ..contract.permutations import expand_with_values
+
+    try:
+        combos = expand_with_values(text)
+    except InvalidRequest as exc:
+        raise UsageError(f"prompt: {exc}") from None
+    firsts: dict[str, Combination] = {}
+    for prompt, values in combos:
+        firsts.setdefault(prompt, (prompt, values))  # the first of each prompt, in order
+    unique = list(firsts.values())
+    if len(unique) < len(combos):
+        print(
+            f"{len(combos) - len(unique)} of the {len(combos)} combinations repeat an earlier "
+            "prompt: each prompt is made once"
+        )
+    return unique
+
+
+def check_all(prog: str, prompts: list[str], check: Callable[[str], object]) -> None:
+    """Run ``check`` on every prompt before any is sent; raise one line naming each bad one
+    by its position (a single prompt: just its problem)."""
+    from ..client import YouchuanError
+    from ..contract import InvalidRequest, PromptError
+
+    bad = []
+    for n, prompt in enumerate(prompts, 1):
+        try:
+            check(prompt)
+        except (InvalidRequest, YouchuanError, ValueError) as exc:
+            bad.append((n, prompt, exc))
+    if not bad:
+        return
+    if len(prompts) == 1:
+        problem = bad[0][2]
+        where = "prompt" if isinstance(problem, PromptError) else prog
+        raise UsageError(f"{where}: {problem}")
+    listed = "; ".join(f"#{n} {_short(p)!r}: {exc}" for n, p, exc in bad)
+    raise UsageError(
+        f"{prog}: {len(bad)} of the {len(prompts)} combinations are invalid, so none was sent "
+        f"(fix the option): {listed}"
+    )
+
+
+def varied(values: list[tuple[str, ...]]) -> str:
+    """``{red, blue} × {1:1, 16:9}``: the options of each group, in order."""
+    groups = [list(dict.fromkeys(v[i] for v in values)) for i in range(len(values[0]))]
+    return " × ".join("{" + ", ".join(g) + "}" for g in groups)
+
+
+def announce(m: ImagineMagics, prog: str, values: list[tuple[str, ...]], confirmed: bool) -> None:
+    """Say how many jobs a permutation cell makes; above ``m.confirm_above`` without
+    ``--yes``, send nothing and say how to go on."""
+    n, which = len(values), varied(values)
+    if n > m.confirm_above and not confirmed:
+        raise UsageError(
+            f"{prog}: this cell makes {n} jobs ({which}), more than ImagineMagics.confirm_above "
+            f"= {m.confirm_above}; nothing was sent: re-run with --yes to submit them (or use "
+            "fewer options)"
+        )
+    print(f"This cell makes {n} jobs, one per combination of {which}.")
+
+
+def submit_all(
+    m: ImagineMagics,
+    endpoint: str,
+    requests: list[Request],
+    *,
+    label: str,
+    new: bool,
+    wait: bool,
+    name: str | None,
+    timeout: float | None,
+) -> None:
+    """Show a card per request (submitted now, or the job an identical request made before),
+    then bind ``name`` (a job, or a list for several) and block if the cell should."""
+    several = len(requests) > 1
+    shown, reused = [], []
+    for r in requests:
+        card, node, since = m.start_job(
+            endpoint, r.fields, r.call, label=label, prompt=r.prompt, new=new, quiet=several
+        )
+        shown.append((card, node))
+        if since is not None:
+            reused.append(since)
+    if reused and several:
+        print(_rerun.note(min(reused), count=len(reused)))
+    timeout = m.timeout if timeout is None else timeout
+    m.settle(shown, block=m.blocking(wait), name=name, timeout=timeout)
+
+
+def _short(prompt: str, size: int = 60) -> str:
+    return prompt if len(prompt) <= size else prompt[: size - 1] + "…"
