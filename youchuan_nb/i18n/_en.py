@@ -42,9 +42,9 @@ MESSAGES: dict[str, str] = {
     "card.detail.zoom": " {scale}×",
     "card.detail.motion.low": " (low motion)",
     "card.detail.motion.high": " (high motion)",
-    "card.of_image": "{what} · image {n} of {job}",
-    "card.of_video": "{what} · video {n} of {job}",
-    "card.of_job": "{what} · from {job}",
+    "card.of_image": "{what} of image {n} of job {job}",
+    "card.of_video": "{what} of video {n} of job {job}",
+    "card.of_job": "{what} of job {job}",
     # -- messages under the header -------------------------------------------------------------
     "card.msg.waiting_slot": (
         "Waiting for a free slot: all {max} of your plan's slots are busy. It starts by "
@@ -170,7 +170,16 @@ MESSAGES: dict[str, str] = {
     "card.err.no_job": "This card has no such job.",
     "card.err.failed_action": "Could not do that ({error}).",
     "card.err.no_retry": "Only a failed job can be retried.",
+    "card.err.remix_prompt": "Remix needs a prompt: edit the text and submit again.",
+    "card.err.extend_prompt": "Extend needs a prompt describing what happens next.",
+    "card.err.not_local": "Image {n} is not available locally (its download failed).",
+    "card.err.no_output": "This job has no output {n}.",
+    "card.err.inpaint_area": (
+        "Vary region needs at least one area: draw a rectangle or polygon on the image."
+    ),
     # -- front-end texts (sent to card.js in the `strings` trait) ------------------------------
+    "card.js.lang": "en",
+    "card.js.no_data": "no data received",
     "card.js.simulator": "SIMULATOR",
     "card.js.simulator_title": "Results come from the local simulator, not the real service",
     "card.js.elapsed": "Elapsed time",
