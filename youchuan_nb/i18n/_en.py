@@ -267,7 +267,7 @@ MESSAGES: dict[str, str] = {
     "card.js.tip.animate_low": "Animate with low motion",
     "card.js.btn.animate_high": "▶▶",
     "card.js.tip.animate_high": "Animate with high motion",
-    "card.js.btn.use": "⧉",
+    "card.js.btn.use": "❐",
     "card.js.tip.use": "Use as image prompt in a new cell (copies the cell)",
     "card.js.btn.reroll": "↻",
     "card.js.tip.reroll": "Reroll: run the same prompt again",

@@ -253,7 +253,7 @@ MESSAGES: dict[str, str] = {
     "card.js.tip.animate_low": "生成视频（低动态）",
     "card.js.btn.animate_high": "▶▶",
     "card.js.tip.animate_high": "生成视频（高动态）",
-    "card.js.btn.use": "⧉",
+    "card.js.btn.use": "❐",
     "card.js.tip.use": "作为图片提示用于新单元格（复制单元格内容）",
     "card.js.btn.reroll": "↻",
     "card.js.tip.reroll": "重新生成：用同样的提示词再跑一次",
