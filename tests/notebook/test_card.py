@@ -344,7 +344,7 @@ def test_use_button_answers_with_a_cell_to_copy(session, sim):
     ack = next(c for c, _ in card.sent if c.get("rid") == "u")
     assert ack["ok"] is True
     url = session.client.job(card.cards[0]["job_id"]).urls[2]
-    assert ack["copy"] == f"%%imagine\n{url} a red fox in snow"
+    assert ack["copy"] == f"%%imagine\n{url} a red fox in snow --ar 3:2 --v 7"  # with its flags
     assert len(sim.created) == before  # nothing submitted
 
 

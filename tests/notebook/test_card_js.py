@@ -504,6 +504,11 @@ def test_use_copies_a_new_cell_and_says_so(card_page, made):
     note.wait_for()
     assert note.inner_text().endswith(cell) and page.locator(".yc-note b").count() == 0
     assert page.evaluate("() => navigator.clipboard.readText()") == cell
+    # "Copied" shows next to what was clicked (on that image), then goes
+    toast = page.locator(f'.yc-card[data-key="{k}"] .yc-tile[data-index="1"] .yc-toast')
+    assert toast.inner_text() == "Copied"
+    assert page.locator(".yc-toast").count() == 1
+    toast.wait_for(state="detached", timeout=5000)
 
 
 def test_hostile_text_is_rendered_literally(card_page, made):

@@ -198,3 +198,32 @@ def test_static_fallback_in_chinese(session, lang):
     assert "已完成" in data["text/plain"] and "4 张图片" in data["text/plain"]
     assert 'lang="zh-CN"' in data["text/html"] and "黄昏时海边的灯塔" in data["text/html"]
     assert "Finished" not in data["text/html"] and "SIMULATOR" not in data["text/html"]
+
+
+def test_card_js_names_only_catalogue_texts_and_the_catalogue_has_no_dead_ones():
+    """card.js reads its words from the `strings` trait ("card.js.<name>"): every name it asks
+    for is in the catalogue, and every card.js.* message of the catalogue is used."""
+    from pathlib import Path
+
+    source = (
+        Path(__file__).resolve().parents[2] / "youchuan_nb/notebook/static/card.js"
+    ).read_text()
+    strings = i18n.strings("card.js.", "en")
+    names = {k.removeprefix("card.js.") for k in strings}
+    asked = set(re.findall(r"\btr\(\s*\"([\w.]+)\"", source))
+    # names picked by a condition: tr(cond ? "a" : "b")
+    for a, b in re.findall(r"\btr\([^()]*?\?\s*\"([\w.]+)\"\s*:\s*\"([\w.]+)\"", source):
+        asked |= {a, b}
+    buttons = set(re.findall(r"^  \"?([\w.]+)\"?: \{ key:", source, re.M))
+    groups = set(re.findall(r"\[\"(\w+)\", \[\"", source))
+    assert len(buttons) == 21 and groups == {"upscale", "vary", "edit", "panzoom", "animate", "use"}
+    asked |= {f"btn.{b}" for b in buttons} | {f"tip.{b}" for b in buttons}
+    asked |= {f"group.{g}" for g in groups}
+    missing = asked - names
+    assert not missing, f"card.js asks for texts the catalogue lacks: {sorted(missing)}"
+    unused = names - asked
+    assert not unused, f"catalogue texts card.js never shows: {sorted(unused)}"
+    # and no English sentence is written into card.js itself (outside comments)
+    code = re.sub(r"//.*|/\*.*?\*/", "", source, flags=re.S)
+    sentences = re.findall(r"[\"`]([A-Z][a-z]+(?: [a-z]+){2,}[^\"`]*)[\"`]", code)
+    assert not sentences, sentences

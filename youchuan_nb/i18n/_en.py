@@ -63,8 +63,8 @@ MESSAGES: dict[str, str] = {
     "card.msg.load_failed": "Could not load the results ({error}).",
     "card.msg.unexpected": "Something unexpected went wrong ({error}).",
     "card.msg.maybe_created": (
-        "No answer from the service, so the job may or may not exist. Check %youchuan jobs "
-        "before submitting again, so you don't pay twice."
+        "No answer from the service: the request may have reached the service and made a job. "
+        "Check %youchuan jobs before submitting again, so you don't pay twice."
     ),
     "card.msg.local_refusal": (
         "Not sent: the request breaks one of the service's rules. Fix it and submit again."
@@ -221,13 +221,10 @@ MESSAGES: dict[str, str] = {
     "card.js.strong": "Strong",
     "card.js.extend_title": "Extend video {n}",
     "card.js.extend_prompt": "What happens next?",
-    "card.js.used_badge": "used",
     "card.js.used_title": "{title} (already done on this image)",
     "card.js.confirm_again": "You already did “{title}” on image {n}. Do it again and pay again?",
     "card.js.confirm_yes": "Do it again",
     "card.js.show_more": "Show {n} earlier follow-ups",
-    "card.js.show_all": "Show {n} follow-ups",
-    "card.js.hide": "Hide follow-ups",
     "card.js.hide_earlier": "Show only the newest follow-up",
     "card.js.group.upscale": "Upscale",
     "card.js.group.vary": "Vary",
@@ -235,7 +232,6 @@ MESSAGES: dict[str, str] = {
     "card.js.group.panzoom": "Pan and zoom",
     "card.js.group.animate": "Animate",
     "card.js.group.use": "Use",
-    "card.js.group.video": "Video",
     # buttons: short label ("text") and tooltip ("title")
     "card.js.btn.upscale_standard": "U",
     "card.js.tip.upscale_standard": "Upscale (subtle)",

@@ -61,7 +61,8 @@ MESSAGES: dict[str, str] = {
     "card.msg.load_failed": "无法加载结果（{error}）。",
     "card.msg.unexpected": "发生了意外错误（{error}）。",
     "card.msg.maybe_created": (
-        "服务没有应答，无法确定任务是否已创建。再次提交前请先用 %youchuan jobs 查看，以免重复付费。"
+        "服务没有应答：请求可能已经到达服务并创建了任务。再次提交前请先用 %youchuan jobs 查看，"
+        "以免重复付费。"
     ),
     "card.msg.local_refusal": "未发送：请求不符合服务的规则。请修改后再提交。",
     "card.msg.refused": "服务拒绝了请求：{what}{advice}",
@@ -208,13 +209,10 @@ MESSAGES: dict[str, str] = {
     "card.js.strong": "强烈",
     "card.js.extend_title": "延长第 {n} 个视频",
     "card.js.extend_prompt": "接下来发生什么？",
-    "card.js.used_badge": "已用",
     "card.js.used_title": "{title}（这张图已经做过）",
     "card.js.confirm_again": "第 {n} 张图已经做过「{title}」。要再做一次并再次付费吗？",
     "card.js.confirm_yes": "再做一次",
     "card.js.show_more": "显示更早的 {n} 个后续任务",
-    "card.js.show_all": "显示 {n} 个后续任务",
-    "card.js.hide": "收起后续任务",
     "card.js.hide_earlier": "只显示最新的后续任务",
     "card.js.group.upscale": "放大",
     "card.js.group.vary": "变化",
@@ -222,7 +220,6 @@ MESSAGES: dict[str, str] = {
     "card.js.group.panzoom": "平移与缩放",
     "card.js.group.animate": "动画",
     "card.js.group.use": "使用",
-    "card.js.group.video": "视频",
     "card.js.btn.upscale_standard": "放大",
     "card.js.tip.upscale_standard": "高清放大（细微）",
     "card.js.btn.upscale_creative": "放大+",

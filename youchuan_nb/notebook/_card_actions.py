@@ -221,13 +221,15 @@ def image_size(job: Job, index: int, outputs: Sequence[OutputState]) -> tuple[in
 
 
 def use_cell(job: Job, index: int) -> str:
-    """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt."""
+    """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt, with
+    the job's own prompt and flags."""
     if not 0 <= index < len(job.urls):
         raise ValueError(t("card.err.no_output", n=index + 1))
     url = job.urls[index]
     if not is_http_url(url):
         raise ValueError(t("why.no_url"))
-    return f"%%imagine\n{url} {parse_prompt(job.text).text}"
+    prompt = parse_prompt(job.text)  # the job's words and its flags, as the user wrote them
+    return "%%imagine\n" + " ".join(p for p in [url, prompt.text, *prompt.chips] if p)
 
 
 def build_call(

@@ -298,6 +298,7 @@ class CardView {
     this.folded = new Map();     // card key -> true/false once the user folded/unfolded its follow-ups
     this.openTile = "";          // "key/index" of the tile whose actions a tap opened
     this.lastPointer = "mouse";  // the kind of the last pointer press (a tap opens actions first)
+    this.copied = null;          // {id: "key/index", until}: "Copied" shown on the tile clicked
 
     this.root = h("div", { class: "yc-root" });
     this.root.addEventListener("pointerdown", (e) => { this.lastPointer = e.pointerType || "mouse"; }, true);
@@ -313,6 +314,9 @@ class CardView {
         event.preventDefault();
         event.stopPropagation();
         this.overlay.close();
+      } else if (event.key === "Escape" && this.confirm && this.root.contains(/** @type {Node} */ (event.target))) {
+        this.confirm = null; // "pay again?" answered no
+        this.render();
       }
     };
     for (const name of SYNCED) model.on(`change:${name}`, this.onChange);
@@ -545,7 +549,7 @@ class CardView {
     const confirm = this.confirm && this.confirm.key === card.key ? this.confirm : null;
     return JSON.stringify([card.kind, card.status, card.ended, card.aspect, card.job_id, card.prompt, card.chips, outs,
       card.actions, card.used, card.extensions, card.max_extensions, ids.map((i) => this.thumbUrl(card.key, i)),
-      busy, editors, card.kind === "video" ? media : null, confirm, this.model.get("strings"),
+      busy, editors, card.kind === "video" ? media : null, confirm, this.model.get("strings"), this.copied,
       this.openTile.startsWith(`${card.key}/`) ? this.openTile : ""]);
   }
 
@@ -720,6 +724,9 @@ class CardView {
     }, true);
     // Over the image, revealed on hover, keyboard focus (focus-within) or tap (yc-open).
     frame.append(...this.renderActionBars(card, out));
+    if (this.copied && this.copied.id === id && Date.now() < this.copied.until) {
+      frame.append(h("span", { class: "yc-toast", role: "status" }, this.tr("copied")));
+    }
     const confirm = this.confirm;
     if (confirm && confirm.key === card.key && confirm.index === index) tile.append(this.renderConfirm(card, confirm));
     const editor = this.editors.get(id);
@@ -1017,8 +1024,14 @@ class CardView {
       const text = String(error || this.tr("action_failed"));
       if (ok && msg.copy) {
         // e.g. "Use": a widget cannot add a notebook cell, so the new cell's text is copied
-        copyText(String(msg.copy), element).then((copied) => this.addError(key,
-          this.tr(copied ? "copied_cell" : "copy_cell", { text: String(msg.copy) }), "note"));
+        copyText(String(msg.copy), element).then((copied) => {
+          if (copied && index !== null && index !== undefined) {
+            // "Copied" next to what was clicked, for a moment
+            this.copied = { id: `${key}/${index}`, until: Date.now() + 1800 };
+            setTimeout(() => { this.copied = null; this.render(); }, 1900);
+          }
+          this.addError(key, this.tr(copied ? "copied_cell" : "copy_cell", { text: String(msg.copy) }), "note");
+        });
       }
       if (!ok) this.revealUnder = null;
       if (ok) { if (onOk) onOk(); this.render(); } else { this.addError(key, text); if (onError) onError(text); }
