@@ -311,11 +311,12 @@ def _jsdoc_properties(typedef: str) -> set[str]:
 
 
 def test_state_schema_matches_python_and_the_jsdoc_typedef(made):
-    from youchuan_nb.notebook._card_state import CardState, OutputState
+    from youchuan_nb.notebook._card_state import CardState, OutputState, UsedAction
 
     keys = set(CardState.__annotations__)
     assert _jsdoc_properties("CardState") == keys
     assert _jsdoc_properties("OutputState") == set(OutputState.__annotations__)
+    assert _jsdoc_properties("UsedAction") == set(UsedAction.__annotations__)
     for state in [*made["tree"], made["failed"], made["running"], made["hostile"]]:
         assert set(state) == keys, state
         for out in state["outputs"]:

@@ -279,6 +279,9 @@ def test_follow_ups_fold_and_unfold_and_the_newest_stays_in_view(page, made):
     )
     fold.click()
     assert visible() == ["c7"]
+    # a new follow-up arrives while folded: it is the one in view
+    show(page, m, g, *kids, over(m["tree"][1], key="c8", parent_key=g["key"]))
+    assert visible() == ["c8"] and fold.inner_text() == "Show 8 earlier follow-ups"
     # a deep chain folds below depth 2 by default: a > b > c > (d, e)
     chain = [
         over(g, key="a", parent_key=None),

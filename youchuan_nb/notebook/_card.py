@@ -303,7 +303,7 @@ class JobCard(anywidget.AnyWidget, CardMedia):
                 msg.get("params") or {},
             )
         except (ValueError, YouchuanError, KeyError, TypeError) as exc:
-            self._ack(rid, False, str(exc))
+            self._ack(rid, False, str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
             return
         except Exception as exc:  # never leave the button waiting for an answer
             log.warning("youchuan_nb: card action failed: %r", exc)
@@ -349,13 +349,8 @@ class JobCard(anywidget.AnyWidget, CardMedia):
         return child
 
     def _retry_call(self, node: Node) -> Any:
-        """The call that makes ``node``'s job again, if it failed (None: nothing to retry)."""
-        if node.job is None or not node.job.failed:
-            return None
-        if node.retry is not None:
-            return node.retry
         parent = self._nodes.get(node.parent_key or "")
-        return retry_call(node.job, self._session.client, parent.job if parent else None, self)
+        return retry_call(node, self._session.client, parent.job if parent else None, self)
 
     def retry(self, key: str) -> Node:
         """Submit a failed job's request again, once: one new job, next to the failed one."""

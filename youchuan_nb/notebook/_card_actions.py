@@ -281,8 +281,14 @@ def used_of(node: Node) -> list[UsedAction]:
     return [{"action": name, "index": index, "params": keep}]
 
 
-def retry_call(job: Job, client: Client, parent: Job | None, ctx: CallContext) -> Call | None:
-    """How to make a failed ``job`` again when the card did not make it (read from the store)."""
+def retry_call(node: Node, client: Client, parent: Job | None, ctx: CallContext) -> Call | None:
+    """How to make ``node``'s job again if it failed (None: nothing to retry): the call that
+    made it, or, for a job the card did not make (read from the store), one built anew."""
+    job = node.job
+    if job is None or not job.failed:
+        return None
+    if node.retry is not None:
+        return node.retry
     if job.action == "diffusion" and job.text:
         text = job.text
         return lambda: client.diffusion(text)
