@@ -227,3 +227,34 @@ def test_card_js_names_only_catalogue_texts_and_the_catalogue_has_no_dead_ones()
     code = re.sub(r"//.*|/\*.*?\*/", "", source, flags=re.S)
     sentences = re.findall(r"[\"`]([A-Z][a-z]+(?: [a-z]+){2,}[^\"`]*)[\"`]", code)
     assert not sentences, sentences
+
+
+def test_a_card_rebuilt_from_jobs_knows_what_was_used_and_can_retry(sim, session, lang):
+    """Cards made from existing jobs (%youchuan job, the gallery, a re-run) read the used
+    actions back from the children's requests, and retry a failed job they did not submit."""
+    lang("en")
+    grid = session.client.diffusion("a fox --v 7").wait(30)
+    vary = grid.vary(2, strong=True).wait(30)
+    pan = grid.pan(0, "left", 1.5).wait(30)
+    card = JobCard(session)
+    key = card.add_job(grid).key
+    card.add_job(vary, key)
+    card.add_job(pan, key)
+    card.wait(30)
+    assert sorted(card.cards[0]["used"], key=lambda u: u["action"]) == [
+        {"action": "pan", "index": 0, "params": {"direction": "left"}},
+        {"action": "vary", "index": 2, "params": {"strong": True}},
+    ]
+    sim.faults = Faults(seed=1, fail=1.0, on_submit=False, on_poll=False)
+    failed = session.client.diffusion("a storm --v 7").wait(30, raise_on_failure=False)
+    sim.faults = None
+    assert failed.failed
+    other = JobCard(session)
+    node = other.add_job(failed)
+    other.wait(30)
+    assert other.cards[0]["grid_actions"] == {"retry": ""}
+    before = sim.count("diffusion")
+    other.retry(node.key)
+    other.retry(node.key)  # once only
+    other.wait(30)
+    assert sim.count("diffusion") == before + 1 and other.cards[1]["status"] == "finished"

@@ -131,6 +131,7 @@ def test_the_chinese_card_has_no_english_left(page, made):
     page.locator(".yc-confirm").wait_for()
     page.click(btn(grid["key"], "remix", 0))
     page.hover(f'.yc-card[data-key="{grid["key"]}"] .yc-tile[data-index="2"]')
+    page.screenshot(path="/tmp/card-zh-states.png", full_page=True)  # to look at
     text = all_text(page)
     assert "已完成" in text and "失败" in text and "被拒绝" in text and "生成中" in text
     assert "再做一次" in text  # the confirmation, in Chinese
