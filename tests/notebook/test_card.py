@@ -12,15 +12,17 @@ from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.sim import Faults, Simulator
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """These tests read the English texts (the Chinese card has its own tests)."""
+@pytest.fixture(autouse=True, scope="module")
+def english():
+    """These tests read the English texts (the Chinese card has its own tests); module-wide,
+    so the module's own fixtures make their states in English too, whatever the locale."""
     from youchuan_nb import i18n
 
-    monkeypatch.delenv("YOUCHUAN_NB_LANG", raising=False)
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("YOUCHUAN_NB_LANG", raising=False)
+        i18n.set_language("en")
+        yield
+        i18n.set_language(None)
 
 
 def until(cond, timeout=30.0, what="condition"):

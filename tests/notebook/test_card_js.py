@@ -42,15 +42,17 @@ DARK_VARS = """body { --jp-layout-color0: #111111; --jp-layout-color1: #212121;
   --jp-border-color2: #424242; --jp-brand-color1: #42a5f5; background: #111111; }"""
 
 
-@pytest.fixture(autouse=True)
-def english(monkeypatch):
-    """These tests read the English texts (the Chinese card has its own tests)."""
+@pytest.fixture(autouse=True, scope="module")
+def english():
+    """These tests read the English texts (the Chinese card has its own tests); module-wide,
+    so the module's own fixtures make their states in English too, whatever the locale."""
     from youchuan_nb import i18n
 
-    monkeypatch.delenv("YOUCHUAN_NB_LANG", raising=False)
-    i18n.set_language("en")
-    yield
-    i18n.set_language(None)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("YOUCHUAN_NB_LANG", raising=False)
+        i18n.set_language("en")
+        yield
+        i18n.set_language(None)
 
 
 # -- media made on the spot ---------------------------------------------------------------------

@@ -40,7 +40,8 @@ def made(tmp_path_factory):
 
     out: dict = {}
     tmp = tmp_path_factory.mktemp("ux")
-    with Simulator(job_seconds=0.3) as sim:
+    with pytest.MonkeyPatch.context() as mp, Simulator(job_seconds=0.3) as sim:
+        mp.delenv("YOUCHUAN_NB_LANG", raising=False)  # set_language decides here
         client = Client.for_service(
             sim, poll_interval=0.05, store=tmp / "j.sqlite3", cache_dir=tmp / "media"
         )
