@@ -173,9 +173,13 @@ def test_the_english_card_is_english(page, made):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_finished_grid_with_its_actions_fits_1280x800(page, made, lang):
+@pytest.mark.parametrize("width", [1130, 848], ids=["browser-closed", "file-browser-open"])
+def test_a_finished_grid_with_its_actions_fits_1280x800(page, made, lang, width):
+    """The notebook's output is 1130 px wide at 1280 (848 with JupyterLab's file browser open,
+    as measured in JupyterLab 4)."""
     m = made[lang]
     grid = m["tree"][0]
+    page.add_style_tag(content=f"#mount {{ width: {width}px; }}")
     show(page, m, grid)
     wait_thumbs(page, grid["key"], 4)
     tile = f'.yc-card[data-key="{grid["key"]}"] .yc-tile[data-index="3"]'
