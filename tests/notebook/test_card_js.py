@@ -860,13 +860,22 @@ def test_rich_state_screenshot(card_page, made):
     page.screenshot(path=str(SCREENSHOT.with_name("card_harness_dark.png")), full_page=True)
 
 
-def test_card_without_a_kernel_says_so_and_greys_buttons(chromium, card_page):
+def test_card_without_a_kernel_says_so_and_greys_buttons(chromium, card_page, made):
     """A card restored from a saved notebook (no kernel answers its ping) marks itself offline."""
     page = card_page
     assert page.query_selector(".yc-offline-note") is None
     page.evaluate("() => { harness.unmount(); harness.offline = true; harness.mount(); }")
     note = page.wait_for_selector(".yc-offline-note", timeout=15000)
     assert "kernel" in note.inner_text() and "Re-run the cell" in note.inner_text()
+    # folding a saved tree is the view's own business: it still works without a kernel
+    g = made["grid"]
+    kids = [over(made["upscale"], key=f"k{i}", parent_key=g["key"]) for i in range(3)]
+    set_state(page, cards=[g, *kids])
+    fold = page.locator(f'.yc-card[data-key="{g["key"]}"] > .yc-fold')
+    assert fold.get_attribute("aria-expanded") == "true"
+    fold.click()
+    assert fold.get_attribute("aria-expanded") == "false"
+    assert page.locator('.yc-card[data-key="k0"]').is_hidden()
 
 
 def test_new_follow_up_is_brought_into_view(card_page, made):
