@@ -31,6 +31,8 @@ import pytest
 for _name in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL"):
     os.environ.pop(_name, None)
 os.environ["YOUCHUAN_SIM_JOB_SECONDS"] = "0.2"
+# English cards and messages whatever the machine's locale; the zh tests choose zh themselves.
+os.environ["YOUCHUAN_NB_LANG"] = "en"
 os.environ["YOUCHUAN_SIM_STATE_DIR"] = "none"  # the embedded simulator stays in memory in tests
 # A fallback until the session fixture below replaces it with a tmp_path_factory folder.
 os.environ["YOUCHUAN_NB_HOME"] = tempfile.mkdtemp(prefix="youchuan-nb-home-")

@@ -12,6 +12,19 @@ from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.sim import Faults, Simulator
 
 
+@pytest.fixture(autouse=True, scope="module")
+def english():
+    """These tests read the English texts (the Chinese card has its own tests); module-wide,
+    so the module's own fixtures make their states in English too, whatever the locale."""
+    from youchuan_nb import i18n
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("YOUCHUAN_NB_LANG", raising=False)
+        i18n.set_language("en")
+        yield
+        i18n.set_language(None)
+
+
 def until(cond, timeout=30.0, what="condition"):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -169,7 +182,7 @@ def test_invalid_action_is_acknowledged_with_the_reason(session, sim):
         [],
     )
     ack = next(c for c, _ in card.sent if c.get("rid") == "e")
-    assert ack["ok"] is False and "remix needs a prompt" in ack["error"]
+    assert ack["ok"] is False and "Remix needs a prompt" in ack["error"]
     assert len(card.cards) == 1 and len(sim.request_log) == before
 
 
@@ -178,7 +191,10 @@ def test_refused_submit_shows_on_the_card(session):
     card.wait(30)
     root = card.cards[0]
     assert root["status"] == "refused"
-    assert "Msg_Sensitive" in root["message"] and "Rephrase" in root["message"]
+    # plain words first (what happened, what to do); the HTTP status and reason once, as detail
+    assert root["message"].startswith("The service said no: the prompt contains words")
+    assert "Rephrase" in root["message"] and "Msg_Sensitive" not in root["message"]
+    assert root["detail"].startswith("HTTP 403 Msg_Sensitive")
 
 
 def test_failed_job_shows_its_reason(sim, session):
@@ -224,7 +240,7 @@ def test_static_html_escapes_text_and_embeds_thumbnails(session):
     assert "</script>" not in html
     assert html.count('src="data:image/jpeg;base64,') == 4
     assert "application/vnd.jupyter.widget-view+json" in data
-    assert "finished" in data["text/plain"] and card.cards[0]["job_id"] in data["text/plain"]
+    assert "Finished" in data["text/plain"] and card.cards[0]["job_id"] in data["text/plain"]
     assert meta["youchuan_nb"]["job_id"] == card.cards[0]["job_id"]
     assert len(html) < 200_000
 
@@ -285,7 +301,7 @@ def test_only_http_urls_from_the_server_are_fetched(session, tmp_path):
     card.add_job(job)
     card.wait(10)
     assert card.thumbs == {}
-    assert card.cards[0]["actions"]["use"] == "no usable URL"
+    assert card.cards[0]["actions"]["use"] == "This output has no web link to use."
 
 
 def test_poll_failures_show_on_the_card_and_clear(sim, session):
@@ -330,14 +346,16 @@ def test_use_button_answers_with_a_cell_to_copy(session, sim):
     ack = next(c for c, _ in card.sent if c.get("rid") == "u")
     assert ack["ok"] is True
     url = session.client.job(card.cards[0]["job_id"]).urls[2]
-    assert ack["copy"] == f"%%imagine\n{url} a red fox in snow"
+    assert ack["copy"] == f"%%imagine\n{url} a red fox in snow --ar 3:2 --v 7"  # with its flags
     assert len(sim.created) == before  # nothing submitted
 
 
 def test_a_video_extended_four_times_then_upscaled_cannot_be_extended(tmp_path):
     """The facts come from the contract: extensions survive a video upscale (issue 9)."""
     with Simulator(job_seconds=0.1, video_seconds=0.3, extend_seconds=0.2) as sim:
-        client = Client.for_service(sim, poll_interval=0.05, store=False, cache_dir=tmp_path / "media")
+        client = Client.for_service(
+            sim, poll_interval=0.05, store=False, cache_dir=tmp_path / "media"
+        )
         session = Session(client=client, settings=Settings(thumbnail_size=64))
         card = RecordingCard(session)
         card.submit(

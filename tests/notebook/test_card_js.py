@@ -42,6 +42,19 @@ DARK_VARS = """body { --jp-layout-color0: #111111; --jp-layout-color1: #212121;
   --jp-border-color2: #424242; --jp-brand-color1: #42a5f5; background: #111111; }"""
 
 
+@pytest.fixture(autouse=True, scope="module")
+def english():
+    """These tests read the English texts (the Chinese card has its own tests); module-wide,
+    so the module's own fixtures make their states in English too, whatever the locale."""
+    from youchuan_nb import i18n
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.delenv("YOUCHUAN_NB_LANG", raising=False)
+        i18n.set_language("en")
+        yield
+        i18n.set_language(None)
+
+
 # -- media made on the spot ---------------------------------------------------------------------
 
 
@@ -133,7 +146,9 @@ def made(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("cards")
     out: dict = {}
     with Simulator(job_seconds=0.2, video_seconds=0.6, extend_seconds=0.4) as sim:
-        client = Client.for_service(sim, poll_interval=0.05, store=tmp / "jobs.sqlite3", cache_dir=tmp / "media")
+        client = Client.for_service(
+            sim, poll_interval=0.05, store=tmp / "jobs.sqlite3", cache_dir=tmp / "media"
+        )
         session = Session(client=client, settings=Settings(thumbnail_size=128))
         running: list[dict] = []
         tree = JobCard.imagine("a lighthouse at dusk --ar 3:2 --v 7", session)
@@ -154,6 +169,7 @@ def made(tmp_path_factory):
         states = {c["key"]: c for c in tree.cards}
         assert all(c["status"] == "finished" for c in tree.cards), tree.cards
         out.update(
+            strings=dict(tree.strings),
             tree=list(tree.cards),
             thumbs=dict(tree.thumbs),
             grid=grid,
@@ -234,7 +250,7 @@ def chromium(browser):
 
 
 @pytest.fixture
-def card_page(chromium, server_url):
+def card_page(chromium, server_url, made):
     context = chromium.new_context(viewport={"width": 900, "height": 1000})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server_url)
     pg = context.new_page()
@@ -244,6 +260,8 @@ def card_page(chromium, server_url):
     pg.on("dialog", lambda d: (problems.append(f"dialog: {d.message}"), d.dismiss()))
     pg.goto(f"{server_url}/tests/notebook/card_harness.html")
     pg.wait_for_function("window.harnessReady === true", timeout=5000)
+    pg.set_default_timeout(8000)
+    set_state(pg, strings=made["strings"])  # the texts a real JobCard sends (English here)
     pg.problems = problems
     yield pg
     context.close()
@@ -295,11 +313,12 @@ def _jsdoc_properties(typedef: str) -> set[str]:
 
 
 def test_state_schema_matches_python_and_the_jsdoc_typedef(made):
-    from youchuan_nb.notebook._card_state import CardState, OutputState
+    from youchuan_nb.notebook._card_state import CardState, OutputState, UsedAction
 
     keys = set(CardState.__annotations__)
     assert _jsdoc_properties("CardState") == keys
     assert _jsdoc_properties("OutputState") == set(OutputState.__annotations__)
+    assert _jsdoc_properties("UsedAction") == set(UsedAction.__annotations__)
     for state in [*made["tree"], made["failed"], made["running"], made["hostile"]]:
         assert set(state) == keys, state
         for out in state["outputs"]:
@@ -330,7 +349,7 @@ def test_buttons_and_python_actions_are_one_table(card_page, made):
         if b["action"] is None:
             continue
         assert b["key"] in ACTIONS[b["action"]].keys, name  # reads the key its action sets
-        if b.get("open") or b["action"] == "use":
+        if b.get("open") or b["action"] in ("use", "retry"):
             continue
         # the params a button sends build a call on the Python side (nothing is sent)
         call, spec = build_call(job, b["action"], 0, b.get("params") or {}, Ctx())
@@ -387,7 +406,7 @@ def test_placeholders_while_running_and_ticking_progress(card_page, made):
     assert ratio.replace(" ", "") in ("1.5", "1.5/1"), ratio
     page.wait_for_function("document.querySelector('.yc-elapsed').textContent !== ''")
     first = c.locator(".yc-elapsed").inner_text()
-    assert first in ("5s", "6s")
+    assert first in ("5s of ~10s", "6s of ~10s")  # elapsed against the usual time
     width = page.evaluate("parseFloat(document.querySelector('.yc-progress-fill').style.width)")
     assert 40 <= width <= 70
     page.wait_for_function(
@@ -488,6 +507,11 @@ def test_use_copies_a_new_cell_and_says_so(card_page, made):
     note.wait_for()
     assert note.inner_text().endswith(cell) and page.locator(".yc-note b").count() == 0
     assert page.evaluate("() => navigator.clipboard.readText()") == cell
+    # "Copied" shows next to what was clicked (on that image), then goes
+    toast = page.locator(f'.yc-card[data-key="{k}"] .yc-tile[data-index="1"] .yc-toast')
+    assert toast.inner_text() == "Copied"
+    assert page.locator(".yc-toast").count() == 1
+    toast.wait_for(state="detached", timeout=5000)
 
 
 def test_hostile_text_is_rendered_literally(card_page, made):
@@ -495,7 +519,7 @@ def test_hostile_text_is_rendered_literally(card_page, made):
     grid, failed = made["hostile"], made["hostile_failed"]
     assert grid["prompt"] == HOSTILE and grid["chips"] == [f"--no {HOSTILE}"]
     thumbs = {f"h/{i}": jpeg((64, 64)) for i in range(4)}
-    set_state(page, cards=[grid, failed], thumbs=thumbs)
+    set_state(page, cards=[over(grid, label=HOSTILE), failed], thumbs=thumbs)
     page.click(btn("h", "vary_subtle", 2))
     ack(page, sent(page)[0], ok=False, error=HOSTILE)
     wait_thumbs(page, "h", 3)
@@ -503,7 +527,8 @@ def test_hostile_text_is_rendered_literally(card_page, made):
     assert h.locator(".yc-prompt").first.inner_text() == HOSTILE
     assert h.locator(".yc-label").first.inner_text() == HOSTILE
     assert h.locator(".yc-chip").first.inner_text() == f"--no {HOSTILE}"
-    assert h.locator(".yc-jobid").first.inner_text() == HOSTILE
+    assert h.locator(".yc-jobid").first.inner_text() == HOSTILE[:8]  # short id, full in data
+    assert h.locator(".yc-jobid").first.get_attribute("data-full") == HOSTILE
     assert h.locator(".yc-rejected-text").inner_text() == f"Rejected by moderation: {HOSTILE}"
     assert h.locator(".yc-error").first.inner_text() == HOSTILE
     message = page.locator('.yc-card[data-key="f"] .yc-message').inner_text()
@@ -815,7 +840,8 @@ def test_rich_state_screenshot(card_page, made):
     page.wait_for_function("document.querySelector('.yc-video').readyState >= 2", timeout=8000)
     wait_thumbs(page, g["key"], 4)
     assert page.locator('.yc-card[data-key="w"] .yc-message').inner_text() == waiting["message"]
-    assert page.locator('.yc-card[data-key="w"] .yc-progress').is_visible()
+    # waiting for a slot: said in words, and no progress bar pretending to move
+    assert page.locator('.yc-card[data-key="w"] .yc-progress').is_hidden()
     up = made["upscale"]
     page.click(btn(up["key"], "remix", 0))
     page.click(btn(g["key"], "vary_strong", 2))
@@ -834,13 +860,22 @@ def test_rich_state_screenshot(card_page, made):
     page.screenshot(path=str(SCREENSHOT.with_name("card_harness_dark.png")), full_page=True)
 
 
-def test_card_without_a_kernel_says_so_and_greys_buttons(chromium, card_page):
+def test_card_without_a_kernel_says_so_and_greys_buttons(chromium, card_page, made):
     """A card restored from a saved notebook (no kernel answers its ping) marks itself offline."""
     page = card_page
     assert page.query_selector(".yc-offline-note") is None
     page.evaluate("() => { harness.unmount(); harness.offline = true; harness.mount(); }")
     note = page.wait_for_selector(".yc-offline-note", timeout=15000)
     assert "kernel" in note.inner_text() and "Re-run the cell" in note.inner_text()
+    # folding a saved tree is the view's own business: it still works without a kernel
+    g = made["grid"]
+    kids = [over(made["upscale"], key=f"k{i}", parent_key=g["key"]) for i in range(3)]
+    set_state(page, cards=[g, *kids])
+    fold = page.locator(f'.yc-card[data-key="{g["key"]}"] > .yc-fold')
+    assert fold.get_attribute("aria-expanded") == "true"
+    fold.click()
+    assert fold.get_attribute("aria-expanded") == "false"
+    assert page.locator('.yc-card[data-key="k0"]').is_hidden()
 
 
 def test_new_follow_up_is_brought_into_view(card_page, made):

@@ -19,10 +19,12 @@ import anywidget
 import traitlets
 
 from ..client import Job, YouchuanError
-from ..contract import media_type
+from ..i18n import strings, t
 from . import _static
-from ._card_actions import build_call, image_size, use_cell
-from ._card_state import ENDED_STATUSES, CardState, Node, Status, card_state, results
+from ._card_actions import build_call, image_size, retry_call, use_cell, used_of
+from ._card_media import CardMedia
+from ._card_state import ENDED_STATUSES, CardState, Node, Status, card_state
+from ._card_words import error_words
 from ._session import Session, get_session, interactive_frontend
 
 STATIC = Path(__file__).parent / "static"
@@ -35,7 +37,7 @@ def new_key() -> str:
 log = logging.getLogger("youchuan_nb")
 
 
-class JobCard(anywidget.AnyWidget):
+class JobCard(anywidget.AnyWidget, CardMedia):
     """A live card for a job and its follow-ups."""
 
     _esm = STATIC / "card.js"
@@ -44,11 +46,14 @@ class JobCard(anywidget.AnyWidget):
     cards = traitlets.List(traitlets.Dict()).tag(sync=True)
     thumbs = traitlets.Dict().tag(sync=True)
     simulator = traitlets.Bool(False).tag(sync=True)
+    #: the front end's fixed texts in the card's language (``i18n`` ids "card.js.*")
+    strings = traitlets.Dict().tag(sync=True)
 
     def __init__(self, session: Session | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._session = session or get_session()
         self.simulator = self._session.simulator
+        self.strings = strings("card.js.")
         self._nodes: dict[str, Node] = {}
         self._order: list[str] = []
         self._lock = threading.RLock()
@@ -88,7 +93,6 @@ class JobCard(anywidget.AnyWidget):
             "diffusion",
             lambda: client.diffusion(prompt),
             params={"text": prompt},
-            label="Imagine",
             prompt=prompt,
         )
         return card
@@ -114,14 +118,13 @@ class JobCard(anywidget.AnyWidget):
     ) -> Node:
         """Add a node at once and submit ``call()`` in the background (it may wait for a slot)."""
         node = Node(new_key(), action=action, params=params, parent_key=parent_key, label=label)
-        node.prompt, node.request = prompt, request
+        node.prompt, node.request, node.retry = prompt, request, call
+        parent = self._nodes.get(parent_key or "")
+        node.parent_id = parent.job.id if parent is not None and parent.job is not None else None
         client = self._session.client
         if client.free_slots() <= 0:
             node.state = "waiting"
-            node.message = (
-                f"waiting for a free slot ({client.max_concurrent} of "
-                f"{client.max_concurrent} jobs in flight)"
-            )
+            node.words = lambda c=client: (t("card.msg.waiting_slot", max=c.max_concurrent), "")
         self._add_node(node)
         self._sync()
         self._session.run_in_background(self._run_submit, node, call)
@@ -132,22 +135,23 @@ class JobCard(anywidget.AnyWidget):
             job = call()
         except YouchuanError as exc:
             self._never_made(
-                node, "unknown" if getattr(exc, "maybe_created", False) else "refused", str(exc)
+                node, "unknown" if getattr(exc, "maybe_created", False) else "refused", exc
             )
         except ValueError as exc:
-            self._never_made(node, "refused", str(exc))
+            self._never_made(node, "refused", exc)
         except Exception as exc:  # never let a background failure vanish silently
-            self._never_made(node, "unknown", f"unexpected error: {exc}")
+            self._never_made(node, "unknown", exc)
         else:
             self._attach(node, job)
 
-    def _never_made(self, node: Node, state: Status, message: str) -> None:
-        node.state, node.message, node.ended = state, message, time.time()
+    def _never_made(self, node: Node, state: Status, exc: Exception) -> None:
+        node.state, node.message, node.ended = state, str(exc), time.time()
+        node.words = lambda e=exc: error_words(e)  # in the language of each new sync
         self._sync(final=True)
 
     def _attach(self, node: Node, job: Job) -> None:
         node.job = job
-        node.message = ""  # e.g. the wait for a slot: over once the job exists
+        node.message, node.words = "", None  # e.g. the wait for a slot: over once the job exists
         node.label = job.label
         node.prompt = job.text
         job.on_change(lambda j, n=node: self._job_changed(n))
@@ -168,49 +172,19 @@ class JobCard(anywidget.AnyWidget):
             return
         self._sync()
 
-    def _load_media_safely(self, node: Node) -> None:
-        try:
-            self._load_media(node)
-        except Exception as exc:  # the card must still end, with the reason
-            log.warning("youchuan_nb: loading results failed: %r", exc)
-            node.message = f"Could not load the results: {exc}."
-            node.media_ready = True
-            self._sync(final=True)
-
-    def _load_media(self, node: Node) -> None:
-        """Download the outputs and show each thumbnail as soon as it is made (in parallel);
-        the node becomes "finished" once all of them are there."""
-        job = node.job
-        if job is None:
-            return
-        size = self._session.settings.thumbnail_size
-        media = self._session.client.media
-        urls = job.urls
-        found: dict[int, tuple[Path | None, tuple[int, int]]] = {}
-        try:
-            for index, path, thumb, dims in media.fetch_thumbnails(job.id, urls, size):
-                found[index] = (path, dims)
-                if thumb is not None:
-                    with self._lock:  # progressively: the card shows each one as it arrives
-                        self.thumbs = {**self.thumbs, f"{node.key}/{index}": thumb}
-        except Exception as exc:
-            node.message = f"Could not download the results: {exc}."
-        if found:
-            try:
-                job.cached_paths()  # all cached by now: records them in the job store
-            except Exception:
-                pass
-        node.outputs, trouble = results(job, found)
-        node.message = node.message or trouble
-        node.media_ready = True
-        self._sync(final=True)
-
     # -- state for the front end ------------------------------------------------------------
     def _state(self, node: Node) -> CardState:
-        return card_state(node, expected=self._session.client.expected_seconds(node.action))
+        used = [u for n in self._nodes.values() if n.parent_key == node.key for u in used_of(n)]
+        return card_state(
+            node,
+            expected=self._session.client.expected_seconds(node.action),
+            used=used,
+            retry=node.retried is None and self._retry_call(node) is not None,
+        )
 
     def _sync(self, final: bool = False) -> None:
         with self._lock:
+            self.strings = strings("card.js.")  # the language may have changed: new output
             self.cards = [dict(self._state(self._nodes[k])) for k in self._order]
             if final:
                 self._display_dirty = True
@@ -315,8 +289,12 @@ class JobCard(anywidget.AnyWidget):
                 # execute reply), so the front end copies the cell's text to the clipboard
                 node = self._nodes.get(str(msg.get("key")))
                 if node is None or node.job is None or not node.job.ok:
-                    raise ValueError("this job has not finished yet")
+                    raise ValueError(t("card.err.not_finished"))
                 self._ack(rid, True, copy=use_cell(node.job, int(msg.get("index") or 0)))
+                return
+            if msg.get("action") == "retry":
+                self.retry(str(msg.get("key")))
+                self._ack(rid, True)
                 return
             self.perform(
                 str(msg.get("key")),
@@ -325,11 +303,11 @@ class JobCard(anywidget.AnyWidget):
                 msg.get("params") or {},
             )
         except (ValueError, YouchuanError, KeyError, TypeError) as exc:
-            self._ack(rid, False, str(exc))
+            self._ack(rid, False, str(exc.args[0]) if isinstance(exc, KeyError) else str(exc))
             return
         except Exception as exc:  # never leave the button waiting for an answer
             log.warning("youchuan_nb: card action failed: %r", exc)
-            self._ack(rid, False, f"could not do that: {exc}")
+            self._ack(rid, False, t("card.err.failed_action", error=exc))
             return
         self._ack(rid, True)
 
@@ -337,10 +315,10 @@ class JobCard(anywidget.AnyWidget):
         """Run a card button: submit the follow-up job and add its node under ``key``."""
         node = self._nodes.get(key)
         if node is None or node.job is None:
-            raise KeyError(f"no job with key {key!r} in this card")
+            raise KeyError(t("card.err.no_job"))
         job = node.job
         if not job.ok:
-            raise ValueError("this job has not finished yet; wait for its results")
+            raise ValueError(t("card.err.not_finished"))
         index = None if index is None else int(index)
         if action == "use":
             self._use_as_prompt(job, index or 0)
@@ -357,15 +335,44 @@ class JobCard(anywidget.AnyWidget):
                     return other
         call, spec = build_call(job, action, index, params, self)
         assert spec.endpoint is not None  # build_call only answers for endpoints
-        return self.submit(
+        child = self.submit(
             spec.endpoint,
             call,
             params={"action": action, **params},
             parent_key=key,
-            label=spec.label(index, params, job),
             prompt=params.get("prompt") or job.text,
             request=request,
         )
+        child.click = (action, index, dict(params))
+        child.label_words = lambda: spec.label(index, params, job)
+        self._sync()
+        return child
+
+    def _retry_call(self, node: Node) -> Any:
+        parent = self._nodes.get(node.parent_key or "")
+        return retry_call(node, self._session.client, parent.job if parent else None, self)
+
+    def retry(self, key: str) -> Node:
+        """Submit a failed job's request again, once: one new job, next to the failed one."""
+        with self._lock:
+            node = self._nodes.get(key)
+            call = self._retry_call(node) if node is not None else None
+            if node is None or call is None:
+                raise ValueError(t("card.err.no_retry"))
+            if node.retried is not None:  # a second click: the retry is already made
+                return self._nodes[node.retried]
+            new = self.submit(
+                node.action,
+                call,
+                params=node.params,
+                parent_key=node.parent_key,
+                prompt=node.prompt,
+                request=None,
+            )
+            node.retried = new.key
+        new.click, new.label_words = node.click, node.label_words
+        self._sync()
+        return new
 
     # CallContext (what _card_actions may ask of the card)
     def check_request(self, ep_name: str, fields: dict[str, Any], parent: Job) -> Any:
@@ -382,23 +389,6 @@ class JobCard(anywidget.AnyWidget):
         shell = get_ipython()
         if shell is not None:  # works when called from a cell (perform() by code)
             shell.set_next_input(text, replace=False)
-
-    def _send_media(self, msg: dict) -> None:
-        rid = msg.get("rid")
-        node = self._nodes.get(str(msg.get("key")))
-        try:
-            index = int(msg.get("index"))  # type: ignore[arg-type]  # bad input: answered below
-            if node is None or node.job is None or not node.job.ok:
-                raise ValueError("no finished job for this request")
-            path = node.job.cached_paths()[index]
-            if path is None:
-                raise ValueError("the result could not be downloaded")
-            data = Path(path).read_bytes()
-        except Exception as exc:
-            self.send({"type": "media", "rid": rid, "mime": "", "error": str(exc)})
-            return
-        mime = media_type(path)
-        self.send({"type": "media", "rid": rid, "mime": mime, "error": ""}, [data])
 
 
 def show_job(job: Job, session: Session | None = None) -> JobCard:

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from ..client import Job, mask_from_shapes
 from ..contract import (
-    ACTION_LABELS,
     JobFacts,
     enum_name,
     enum_names,
@@ -31,9 +30,12 @@ from ..contract import (
     parse_prompt,
     refusal,
 )
+from ..i18n import t
+from ._card_words import click_detail, lineage, op_name, why
 
 if TYPE_CHECKING:  # _card_state imports this module
-    from ._card_state import OutputState
+    from ..client import Client
+    from ._card_state import Node, OutputState, UsedAction
 
 PAN_SCALE = 1.5
 
@@ -64,24 +66,23 @@ class CardAction:
     place: Place
     keys: tuple[str, ...]  # its keys in CardState.actions / grid_actions
     build: Build | None = None
-    detail: Callable[[Mapping[str, Any]], str] = lambda _params: ""
     sent: bool = True  # the front end sends it to the kernel (False: front end only)
+    failed_only: bool = False  # shown on failed jobs (card_state decides), not finished ones
 
     def reason(self, job: Job, facts: JobFacts) -> str:
-        """Why the button is disabled for ``job`` ("" when it is enabled)."""
+        """Why the button is disabled for ``job`` ("" when it is enabled), in words."""
         if self.name == "use":
-            return "" if all(is_http_url(u) for u in job.urls) else "no usable URL"
+            return "" if all(is_http_url(u) for u in job.urls) else t("why.no_url")
         if self.endpoint is None:
             return ""
         r = refusal(self.endpoint, facts, None if self.place == "grid" else 0)
-        return r.message if r else ""
+        return why(self.endpoint, facts, r) if r else ""
 
     def label(self, index: int | None, params: Mapping[str, Any], parent: Job) -> str:
         """The pending row's label, until the job exists and says its own."""
-        name = ACTION_LABELS.get(self.endpoint or "", self.name)
-        noun = "video" if self.place == "video" else "image"
-        of = f" of {noun} {index + 1}" if index is not None and self.place != "grid" else ""
-        return f"{name}{self.detail(params)}{of} of job {parent.id[:8]}"
+        what = op_name(self.endpoint or self.name) + click_detail(self.name, params)
+        which = index if self.place != "grid" else None
+        return lineage(what, parent.id, which, self.place == "video")
 
 
 def _choice(endpoint: str, field: str, value: Any, what: str) -> str:
@@ -121,7 +122,7 @@ def _zoom(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call
 def _remix(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
     prompt = _text(params)
     if not prompt:
-        raise ValueError("remix needs a prompt: edit the text and submit again")
+        raise ValueError(t("card.err.remix_prompt"))
     mode = _choice("remix", "mode", params.get("mode") or "strong", "remix mode")
     ctx.check_request(
         "remix", {"jobId": job.id, "imageNo": i, "remixPrompt": prompt, "mode": mode}, job
@@ -132,9 +133,7 @@ def _remix(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Cal
 def _inpaint(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
     shapes = params.get("shapes") or []
     if not shapes:
-        raise ValueError(
-            "vary region needs at least one area: draw a rectangle or polygon on the image"
-        )
+        raise ValueError(t("card.err.inpaint_area"))
     mask = mask_from_shapes(shapes, *ctx.output_size(job, i))
     prompt = _text(params) or None
     ctx.check_request(
@@ -160,7 +159,7 @@ def _reroll(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Ca
 def _extend(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
     prompt = _text(params)
     if not prompt:
-        raise ValueError("extend needs a prompt describing what happens next")
+        raise ValueError(t("card.err.extend_prompt"))
     return lambda: job.extend(i, prompt)
 
 
@@ -169,40 +168,21 @@ def _upscale_video(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext
 
 
 _ALL = [
-    CardAction(
-        "upscale",
-        "upscale",
-        "image",
-        ("upscale_standard", "upscale_creative"),
-        _upscale,
-        lambda p: f" ({p.get('type', 'standard')})",
-    ),
-    CardAction(
-        "vary",
-        "variation",
-        "image",
-        ("vary_subtle", "vary_strong"),
-        _vary,
-        lambda p: " (strong)" if p.get("strong") else " (subtle)",
-    ),
-    CardAction("pan", "pan", "image", ("pan",), _pan, lambda p: f" {p.get('direction')}"),
-    CardAction("zoom", "outpaint", "image", ("zoom",), _zoom, lambda p: f" x{p.get('scale')}"),
+    CardAction("upscale", "upscale", "image", ("upscale_standard", "upscale_creative"), _upscale),
+    CardAction("vary", "variation", "image", ("vary_subtle", "vary_strong"), _vary),
+    CardAction("pan", "pan", "image", ("pan",), _pan),
+    CardAction("zoom", "outpaint", "image", ("zoom",), _zoom),
     CardAction("remix", "remix", "image", ("remix",), _remix),
     CardAction("inpaint", "inpaint", "image", ("inpaint",), _inpaint),
-    CardAction(
-        "animate",
-        "video_diffusion",
-        "image",
-        ("animate",),
-        _animate,
-        lambda p: f" ({p.get('motion', 'low')} motion)",
-    ),
+    CardAction("animate", "video_diffusion", "image", ("animate",), _animate),
     CardAction("enhance", "enhance", "image", ("enhance",), _enhance),
     CardAction("use", None, "image", ("use",)),
     CardAction("reroll", "reroll", "grid", ("reroll",), _reroll),
     CardAction("extend", "extend_video", "video", ("extend",), _extend),
     CardAction("upscale_video", "video_upscale", "video", ("upscale_video",), _upscale_video),
     CardAction("download", None, "video", ("download",), sent=False),
+    # a failed job's header button: the card makes the same request again (JobCard.retry)
+    CardAction("retry", None, "grid", ("retry",), failed_only=True),
 ]
 
 #: message action -> what it does
@@ -216,7 +196,7 @@ def action_states(job: Job, video: bool) -> tuple[dict[str, str], dict[str, str]
     actions: dict[str, str] = {}
     grid: dict[str, str] = {}
     for action in _ALL:
-        if (action.place == "video") != video:
+        if (action.place == "video") != video or action.failed_only:
             continue
         reason = action.reason(job, facts)
         target = grid if action.place == "grid" else actions
@@ -235,19 +215,21 @@ def image_size(job: Job, index: int, outputs: Sequence[OutputState]) -> tuple[in
     paths = job.cached_paths()
     path = paths[index] if index < len(paths) else None
     if path is None:
-        raise ValueError(f"image {index + 1} is not available locally (its download failed)")
+        raise ValueError(t("card.err.not_local", n=index + 1))
     with Image.open(path) as im:
         return im.size
 
 
 def use_cell(job: Job, index: int) -> str:
-    """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt."""
+    """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt, with
+    the job's own prompt and flags."""
     if not 0 <= index < len(job.urls):
-        raise ValueError(f"this job has no output {index + 1}")
+        raise ValueError(t("card.err.no_output", n=index + 1))
     url = job.urls[index]
     if not is_http_url(url):
-        raise ValueError("this output has no http(s) URL to use as an image prompt")
-    return f"%%imagine\n{url} {parse_prompt(job.text).text}"
+        raise ValueError(t("why.no_url"))
+    prompt = parse_prompt(job.text)  # the job's words and its flags, as the user wrote them
+    return "%%imagine\n" + " ".join(p for p in [url, prompt.text, *prompt.chips] if p)
 
 
 def build_call(
@@ -258,3 +240,63 @@ def build_call(
     if action is None or action.build is None or action.endpoint is None:
         raise ValueError(f"unknown action {name!r}")
     return action.build(job, 0 if index is None else index, params, ctx), action
+
+
+#: endpoint -> the card action that calls it
+_BY_ENDPOINT = {a.endpoint: a for a in _ALL if a.endpoint}
+
+
+def click_of(job: Job) -> tuple[str, int | None, dict[str, Any]] | None:
+    """The card click that would have made ``job`` (its request read back), or None."""
+    action = _BY_ENDPOINT.get(job.action)
+    if action is None:
+        return None
+    p = job.params
+    which = p.get("videoNo" if action.place == "video" else "imageNo")
+    index = which if isinstance(which, int) and not isinstance(which, bool) else None
+    params: dict[str, Any] = {}
+    if action.name == "upscale":
+        params["type"] = enum_name("upscale", "type", p.get("type")) or "standard"
+    elif action.name == "vary":
+        params["strong"] = enum_name("variation", "type", p.get("type")) == "strong"
+    elif action.name == "pan":
+        name = enum_name("pan", "direction", p.get("direction"))
+        params["direction"] = {"bottom": "down", "top": "up"}.get(name or "", name)
+    elif action.name == "zoom" and p.get("scale") is not None:
+        params["scale"] = float(p["scale"])
+    return action.name, None if action.place == "grid" else index, params
+
+
+def used_of(node: Node) -> list[UsedAction]:
+    """The follow-up ``node`` is, as a used action of its parent (none if it was never made)."""
+    if node.state == "refused" or (node.job is not None and node.job.failed):
+        return []
+    click = node.click or (click_of(node.job) if node.job is not None else None)
+    if click is None:
+        return []
+    name, index, params = click
+    keep = {
+        k: v for k, v in params.items() if k in ("type", "strong", "direction", "scale", "motion")
+    }
+    return [{"action": name, "index": index, "params": keep}]
+
+
+def retry_call(node: Node, client: Client, parent: Job | None, ctx: CallContext) -> Call | None:
+    """How to make ``node``'s job again if it failed (None: nothing to retry): the call that
+    made it, or, for a job the card did not make (read from the store), one built anew."""
+    job = node.job
+    if job is None or not job.failed:
+        return None
+    if node.retry is not None:
+        return node.retry
+    if job.action == "diffusion" and job.text:
+        text = job.text
+        return lambda: client.diffusion(text)
+    click = click_of(job)
+    if parent is None or click is None or not parent.ok:
+        return None
+    name, index, params = click
+    try:
+        return build_call(parent, name, index, params, ctx)[0]
+    except ValueError:
+        return None

@@ -10,21 +10,22 @@ aspect ratio of its placeholders all come from :func:`card_state`.
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Literal, TypedDict
+from typing import Any, Literal, TypedDict
 
 from ..client import Job
 from ..contract import (
     ENDED_STATES,
     MAX_VIDEO_EXTENSIONS,
-    comment_advice,
     expected_outputs,
     is_video_endpoint,
     is_video_name,
     parse_prompt,
 )
+from ..i18n import has, t
 from ._card_actions import action_states
+from ._card_words import failure, job_label
 
 #: A node's status: a submission on its way (submitting, waiting for a slot), the job's own
 #: state (queued … failed), or the card's own ends: refused (the service said no before a job
@@ -57,6 +58,14 @@ class OutputState(TypedDict):
     height: int
 
 
+class UsedAction(TypedDict):
+    """A follow-up already made from this node: its click (``index`` None for the grid)."""
+
+    action: str  # the card action ("upscale", "vary", ...)
+    index: int | None
+    params: dict[str, Any]  # the click's params that tell buttons apart (type, strong, ...)
+
+
 class CardState(TypedDict):
     """One node of a card, as the front end and the static renderer see it."""
 
@@ -68,8 +77,10 @@ class CardState(TypedDict):
     chips: list[str]  # the --flags, one per chip ("--ar 3:2")
     model: str  # "v7", "niji 6", ...
     status: Status
+    status_text: str  # the status in words, in the card's language
     ended: bool  # the status is final (one of ENDED_STATUSES)
     message: str  # what to say under the header; "" when there is nothing to show
+    detail: str  # the technical side of the message (HTTP status and reason); "" if none
     started: float  # epoch seconds
     ended_at: float | None  # epoch seconds, once ended
     expected: float | None  # how long such a job usually takes, seconds (None: unknown)
@@ -77,7 +88,8 @@ class CardState(TypedDict):
     aspect: float  # width / height of the placeholders (from the prompt's --ar)
     outputs: list[OutputState]  # empty until the results are loaded
     actions: dict[str, str]  # per-output button key -> why disabled ("" enabled); absent: none
-    grid_actions: dict[str, str]  # header buttons (reroll), likewise
+    grid_actions: dict[str, str]  # header buttons (reroll, retry), likewise
+    used: list[UsedAction]  # follow-ups already made from it (their buttons ask before paying)
     extensions: int  # video lineage: extend steps so far
     max_extensions: int
 
@@ -104,6 +116,14 @@ class Node:
         self.job: Job | None = None
         self.state: Status = "submitting"  # used until a Job exists
         self.message = ""  # the submission's own news (slot wait, refusal, download trouble)
+        self.detail = ""  # its technical detail
+        # the message and detail in the current language (set with the news; wins over message)
+        self.words: Callable[[], tuple[str, str]] | None = None
+        self.label_words: Callable[[], str] | None = None  # the label until a job exists
+        self.parent_id: str | None = None  # the job this follow-up is made from
+        self.retry: Callable[[], Job] | None = None  # the call that made it (for Retry)
+        self.retried: str | None = None  # the key of the node its Retry made
+        self.click: tuple[str, int | None, dict] | None = None  # the card click that made it
         self.started = time.time()
         self.ended: float | None = None
         self.media_ready = False
@@ -120,10 +140,12 @@ def results(
     missing = [i + 1 for i in range(len(urls)) if found.get(i, (None,))[0] is None]
     trouble = ""
     if missing:
-        trouble = (
-            f"{len(missing)} of {len(urls)} results could not be downloaded "
-            f"(output {', '.join(map(str, missing))}); the service's links expire after a "
-            "while: use %youchuan job <id> to try again soon after a job finishes."
+        trouble = t(
+            "card.msg.downloads",
+            missing=len(missing),
+            total=len(urls),
+            which=", ".join(map(str, missing)),
+            id=job.id,
         )
     outputs: list[OutputState] = []
     for i in range(len(urls) if found else 0):
@@ -148,31 +170,34 @@ def status_of(node: Node) -> Status:
     return job.state
 
 
-def message_of(node: Node, status: Status) -> str:
+def _news(node: Node) -> tuple[str, str]:
+    return node.words() if node.words is not None else (node.message, node.detail)
+
+
+def message_of(node: Node, status: Status) -> tuple[str, str]:
+    """(message, detail) under the header, in the current language."""
     job = node.job
     if job is None:
-        return node.message if status in ("waiting", "refused", "unknown") else ""
+        return _news(node) if status in ("waiting", "refused", "unknown") else ("", "")
     if job.failed:
-        words = job.reason or job.comment or "an unknown error"
-        return f"The job failed: {words}. {comment_advice(job.comment)}"
+        return failure(job.comment), ""
     if not job.done:
         if not job.poll_error:
-            return ""  # e.g. the slot it waited for: old news once the job exists
+            return "", ""  # e.g. the slot it waited for: old news once the job exists
+        error = job.poll_error.rstrip(".")
         if job.poll_gave_up:
-            return (
-                f"Stopped checking this job: {job.poll_error} Look it up later with "
-                f"%youchuan job {job.id}."
-            )
-        return f"Can't check the job right now ({job.poll_error}); retrying."
-    return node.message  # results that could not be downloaded
+            return t("card.msg.poll_gave_up", error=error, id=job.id), ""
+        return t("card.msg.poll_retrying", error=error), ""
+    return _news(node)  # results that could not be downloaded
 
 
 def kind_of(node: Node) -> Kind:
     job = node.job
     if is_video_endpoint(node.action) or (job is not None and job.is_video):
         return "video"
-    if job is not None and job.ok and len(job.urls) == 1:
-        return "single"
+    if job is not None and job.ok and job.urls:
+        # what came back decides: an 8.1 HD upscale answers with 4 images, a numbered grid
+        return "single" if len(job.urls) == 1 else "grid"
     if expected_outputs(node.action) == 1:
         return "single"
     return "grid"
@@ -182,8 +207,37 @@ def model_label(model: str) -> str:
     return f"v{model}" if model[:1].isdigit() else model
 
 
-def card_state(node: Node, *, expected: float | None) -> CardState:
-    """What the card shows for ``node`` (``expected``: the usual duration of its action)."""
+def model_of(node: Node, prompt_model: str) -> str:
+    """The model that made the job (a v7 upscale is v7); none for text-to-video (no model)."""
+    job = node.job
+    if job is None:
+        action, parent = node.action, node.parent_id
+        return "" if action == "video_diffusion" and not parent else model_label(prompt_model)
+    if job.action == "video_diffusion" and not job.parent_id:
+        return ""
+    return model_label(job.facts().model)
+
+
+def label_of(node: Node) -> str:
+    job = node.job
+    if job is not None:
+        return job_label(job.action, job.params, job.parent_id)
+    if node.label_words is not None:
+        return node.label_words()
+    if has(f"card.op.{node.action}"):
+        return job_label(node.action, node.params, node.parent_id)
+    return node.label or node.action
+
+
+def card_state(
+    node: Node,
+    *,
+    expected: float | None,
+    used: list[UsedAction] | None = None,
+    retry: bool = False,
+) -> CardState:
+    """What the card shows for ``node`` (``expected``: the usual duration of its action;
+    ``used``: the follow-ups made from it; ``retry``: a failed job that can be made again)."""
     status = status_of(node)
     kind = kind_of(node)
     job = node.job
@@ -191,20 +245,25 @@ def card_state(node: Node, *, expected: float | None) -> CardState:
     grid_actions: dict[str, str] = {}
     if job is not None and job.ok:
         actions, grid_actions = action_states(job, kind == "video")
+    if retry and status == "failed":
+        grid_actions["retry"] = ""
     prompt = parse_prompt(node.prompt or "")
     width, height = prompt.aspect
     ended = status in ENDED_STATUSES
+    message, detail = message_of(node, status)
     return {
         "key": node.key,
         "job_id": job.id if job else "",
         "parent_key": node.parent_key,
-        "label": node.label or node.action,
+        "label": label_of(node),
         "prompt": " ".join(prompt.images + ([prompt.text] if prompt.text else [])),
         "chips": list(prompt.chips),
-        "model": model_label(job.model if job else prompt.model),
+        "model": model_of(node, prompt.model),
         "status": status,
+        "status_text": t(f"card.status.{status}"),
         "ended": ended,
-        "message": message_of(node, status),
+        "message": message,
+        "detail": detail,
         "started": node.started,
         "ended_at": node.ended if ended else None,
         "expected": expected,
@@ -213,6 +272,7 @@ def card_state(node: Node, *, expected: float | None) -> CardState:
         "outputs": list(node.outputs) if node.media_ready else [],
         "actions": actions,
         "grid_actions": grid_actions,
+        "used": list(used or []),
         "extensions": job.facts().extensions if job is not None else 0,
         "max_extensions": MAX_VIDEO_EXTENSIONS,
     }

@@ -12,6 +12,7 @@ import base64
 from collections.abc import Mapping, Sequence
 from html import escape
 
+from ..i18n import t
 from ._card_state import CardState
 
 _STATUS_COLOURS = {
@@ -31,12 +32,14 @@ def html(
     cards: Sequence[CardState], thumbs: Mapping[str, bytes], *, simulator: bool = False
 ) -> str:
     depth: dict[str, int] = {}
-    parts = ['<div class="yc-static" style="font-family:sans-serif;font-size:13px">',
-             # what every viewer of this copy (a reopened notebook, nbconvert, GitHub) should know
-             '<div class="yc-offline-note" style="margin:0 0 6px;padding:6px 10px;'
-             'border-radius:6px;font-size:12px;background:#fff8c5;color:#24292f;'
-             'border:1px solid #d4a72c">Saved copy: this card has no buttons here. '
-             "Re-run the cell (or <code>%youchuan job &lt;id&gt;</code>) to use them.</div>"]
+    lang = escape(t("card.js.lang"))
+    parts = [
+        f'<div class="yc-static" lang="{lang}" style="font-family:sans-serif;font-size:13px">',
+        # what every viewer of this copy (a reopened notebook, nbconvert, GitHub) should know
+        '<div class="yc-offline-note" style="margin:0 0 6px;padding:6px 10px;'
+        "border-radius:6px;font-size:12px;background:#fff8c5;color:#24292f;"
+        f'border:1px solid #d4a72c">{escape(t("card.static.saved_copy"))}</div>',
+    ]
     for card in cards:
         level = depth.get(card["parent_key"] or "", -1) + 1
         depth[card["key"]] = level
@@ -49,10 +52,11 @@ def html(
         if simulator:
             head.append(
                 '<span style="background:#9a6700;color:#fff;padding:1px 6px;'
-                'border-radius:4px;font-size:11px">SIMULATOR</span>'
+                f'border-radius:4px;font-size:11px">{escape(t("card.static.simulator"))}</span>'
             )
         head.append(f"<b>{escape(card['label'])}</b>")
-        head.append(f'<span style="color:{colour}">{escape(card["status"])}</span>')
+        status = card.get("status_text") or t(f"card.status.{card['status']}")
+        head.append(f'<span style="color:{colour}">{escape(status)}</span>')
         if card["job_id"]:
             head.append(f"<code>{escape(card['job_id'])}</code>")
         parts.append("<div>" + " &middot; ".join(head) + "</div>")
@@ -61,25 +65,31 @@ def html(
             parts.append(f'<div style="margin:4px 0">{escape(prompt)}</div>')
         if card["message"]:
             parts.append(f'<div style="color:{colour}">{escape(card["message"])}</div>')
+            if card.get("detail"):
+                parts.append(
+                    f'<div style="color:#6e7781;font-size:11px">{escape(card["detail"])}</div>'
+                )
         images = []
         for out in card["outputs"]:
             i = out["index"]
             if out["rejected"]:
                 images.append(
                     f'<span style="display:inline-block;width:128px;padding:4px">'
-                    f"Rejected by moderation: {escape(out['audit'])}</span>"
+                    f"{escape(t('card.static.rejected', audit=out['audit']))}</span>"
                 )
                 continue
             data = thumbs.get(f"{card['key']}/{i}")
             if data:
-                what = "video" if card["kind"] == "video" else "image"
-                alt = escape(f"{what} {i + 1} of job {card['job_id']}")
+                key = (
+                    "card.static.video_alt" if card["kind"] == "video" else "card.static.image_alt"
+                )
+                alt = escape(t(key, n=i + 1, job=card["job_id"]))
                 images.append(
                     f'<img src="{_thumb(data)}" alt="{alt}" title="{alt}" '
                     'style="max-width:256px;margin:2px;border-radius:4px">'
                 )
         if images:
-            per_row = 2 if card["kind"] != "single" else 1
+            per_row = 4 if card["kind"] != "single" else 1
             rows = ["".join(images[i : i + per_row]) for i in range(0, len(images), per_row)]
             parts.append("<div>" + "<br>".join(rows) + "</div>")
         parts.append("</div>")
@@ -95,16 +105,19 @@ def text(cards: Sequence[CardState]) -> str:
         depth[card["key"]] = level
         pad = "  " * level
         job = f" {card['job_id']}" if card["job_id"] else ""
-        lines.append(f"{pad}{card['label']}{job}: {card['status']}")
+        status = card.get("status_text") or t(f"card.status.{card['status']}")
+        lines.append(f"{pad}{card['label']}{job}: {status}")
         prompt = " ".join([card["prompt"], *card["chips"]]).strip()
         if prompt and level == 0:
-            lines.append(f"{pad}  prompt: {prompt}")
+            lines.append(f"{pad}  {t('card.static.prompt', prompt=prompt)}")
         if card["message"]:
             lines.append(f"{pad}  {card['message']}")
+        if card.get("detail"):
+            lines.append(f"{pad}  ({card['detail']})")
         outs = card["outputs"]
         if outs:
             rejected = sum(1 for o in outs if o["rejected"])
-            noun = "video(s)" if card["kind"] == "video" else "image(s)"
-            extra = f", {rejected} rejected by moderation" if rejected else ""
-            lines.append(f"{pad}  {len(outs)} {noun}{extra}")
-    return "\n".join(lines) or "(empty job card)"
+            noun = "card.static.videos" if card["kind"] == "video" else "card.static.images"
+            extra = t("card.static.rejected_count", n=rejected) if rejected else ""
+            lines.append(f"{pad}  {t(noun, n=len(outs))}{extra}")
+    return "\n".join(lines) or t("card.static.empty")

@@ -7,15 +7,17 @@
 // Two kinds of state (as lonboard documents its own):
 //
 // * Python-synced, owned by the kernel and only read here: the traits `cards` (CardState[],
-//   built by youchuan_nb/notebook/_card_state.py), `thumbs` ("<key>/<index>" -> JPEG bytes) and
-//   `simulator`. Python decides every business rule: which buttons exist and why one is
+//   built by youchuan_nb/notebook/_card_state.py), `thumbs` ("<key>/<index>" -> JPEG bytes),
+//   `simulator` and `strings` (every fixed text of this file, in the card's language, from the
+//   message catalogue youchuan_nb/i18n: this file holds no user-facing words of its own). Python decides every business rule: which buttons exist and why one is
 //   disabled (`actions`), whether a node has ended (`ended`), which message shows (`message`),
 //   the placeholders' aspect ratio (`aspect`). A re-render, a second view or a saved widget
 //   state therefore shows the same thing.
 // * View-local, in CardView (lost on reload, never sent): DOM nodes per card, thumbnail Blob
 //   URLs, full-size media fetched on demand (message buffers), <video> elements kept across
 //   re-renders, open inline editors, clicks waiting for the kernel's ack (`pending`,
-//   `localBusy`), dismissible errors and notes, the open overlay (lightbox / vary region).
+//   `localBusy`), dismissible errors and notes, the open overlay (lightbox / vary region), the
+//   open "pay again?" question (`confirm`), folded follow-up lists (`folded`), the tapped tile.
 //
 // Safety rule: every string from the user or the server (prompt, label, message, audit, chips,
 // job ids, errors) reaches the DOM through textContent / text nodes, never innerHTML.
@@ -54,8 +56,10 @@
  * @property {string[]} chips  the --flags, one per chip
  * @property {string} model
  * @property {Status} status
+ * @property {string} status_text  the status in words, in the card's language
  * @property {boolean} ended  the status is final
  * @property {string} message  shown under the header when not ""
+ * @property {string} detail  the technical side of the message (HTTP status, reason); "" if none
  * @property {number} started  epoch seconds
  * @property {number | null} ended_at  epoch seconds, once ended
  * @property {number | null} expected  usual duration in seconds (null: unknown)
@@ -63,9 +67,23 @@
  * @property {number} aspect  width / height of placeholders
  * @property {OutputState[]} outputs  empty until the results are loaded
  * @property {Record<string, string>} actions  button key -> why disabled ("" enabled); absent: no button
- * @property {Record<string, string>} grid_actions  header buttons (reroll), likewise
+ * @property {Record<string, string>} grid_actions  header buttons (reroll, retry), likewise
+ * @property {UsedAction[]} used  follow-ups already made from it (their buttons ask first)
  * @property {number} extensions  video lineage: extend steps so far
  * @property {number} max_extensions
+ */
+
+/**
+ * A follow-up already made from a node (mirrors the Python TypedDict `UsedAction`).
+ * @typedef {object} UsedAction
+ * @property {string} action  the card action ("upscale", "vary", ...)
+ * @property {number | null} index  the output it was made from (null: the whole grid)
+ * @property {Record<string, any>} params  the click's params that tell buttons apart
+ */
+
+/**
+ * The `strings` trait: catalogue id ("card.js.<name>") -> text template with {placeholders}.
+ * @typedef {Record<string, string>} Strings
  */
 
 /**
@@ -80,14 +98,13 @@
 /**
  * A card button. `key` is the entry of `CardState.actions` (or `grid_actions`) that decides
  * it; `action` is the message's action (null: handled here, e.g. the download link); `open`
- * buttons open an editor instead of sending at once.
+ * buttons open an editor instead of sending at once. Its short label and tooltip are the
+ * strings "btn.<name>" and "tip.<name>".
  * @typedef {object} ButtonSpec
  * @property {string} key
  * @property {string | null} action
  * @property {Record<string, any>} [params]
  * @property {boolean} [open]
- * @property {string} text
- * @property {string} [title]
  */
 
 /**
@@ -106,15 +123,12 @@
 // ---------------------------------------------------------------------------------------------
 // Constants and the button table
 
-/** @type {Record<Status, string>} */
-const STATUS_TEXT = {
-  waiting: "Waiting", submitting: "Submitting", queued: "Queued", running: "Running",
-  finishing: "Finishing", finished: "Finished", failed: "Failed", refused: "Refused",
-  unknown: "Unknown",
-};
 const ACK_TIMEOUT_MS = 60000; // re-enable a button if the kernel never answers
 /** The synced traits (see the header). */
-const SYNCED = ["cards", "thumbs", "simulator"];
+const SYNCED = ["cards", "thumbs", "simulator", "strings"];
+/** Follow-up lists fold (only the newest stays in view) past this depth or this many. */
+const FOLD_DEPTH = 2;
+const FOLD_COUNT = 6;
 
 /**
  * Button name (data-action) -> its spec. The keys it reads are the keys Python's
@@ -122,32 +136,43 @@ const SYNCED = ["cards", "thumbs", "simulator"];
  * @type {Record<string, ButtonSpec>}
  */
 export const BUTTONS = {
-  upscale_standard: { key: "upscale_standard", action: "upscale", params: { type: "standard" }, text: "U", title: "Upscale" },
-  upscale_creative: { key: "upscale_creative", action: "upscale", params: { type: "creative" }, text: "U+", title: "Upscale (creative)" },
-  vary_subtle: { key: "vary_subtle", action: "vary", params: { strong: false }, text: "Vary (subtle)" },
-  vary_strong: { key: "vary_strong", action: "vary", params: { strong: true }, text: "Vary (strong)" },
-  pan_left: { key: "pan", action: "pan", params: { direction: "left" }, text: "⬅", title: "Pan left" },
-  pan_up: { key: "pan", action: "pan", params: { direction: "up" }, text: "⬆", title: "Pan up" },
-  pan_right: { key: "pan", action: "pan", params: { direction: "right" }, text: "➡", title: "Pan right" },
-  pan_down: { key: "pan", action: "pan", params: { direction: "down" }, text: "⬇", title: "Pan down" },
-  "zoom_1.5": { key: "zoom", action: "zoom", params: { scale: 1.5 }, text: "Zoom 1.5x", title: "Zoom out 1.5x" },
-  zoom_2: { key: "zoom", action: "zoom", params: { scale: 2 }, text: "Zoom 2x", title: "Zoom out 2x" },
-  remix: { key: "remix", action: "remix", open: true, text: "Remix", title: "Remix: edit the prompt and vary" },
-  inpaint: { key: "inpaint", action: "inpaint", open: true, text: "Vary region", title: "Vary region: draw the areas to redo" },
-  animate_low: { key: "animate", action: "animate", params: { motion: "low", prompt: null }, text: "Animate (low)", title: "Animate with low motion" },
-  animate_high: { key: "animate", action: "animate", params: { motion: "high", prompt: null }, text: "Animate (high)", title: "Animate with high motion" },
-  enhance: { key: "enhance", action: "enhance", params: {}, text: "Enhance" },
-  use: { key: "use", action: "use", params: {}, text: "Use", title: "Use as image prompt in a new cell" },
-  reroll: { key: "reroll", action: "reroll", params: {}, text: "↻ Reroll", title: "Reroll: run the same prompt again" },
-  extend: { key: "extend", action: "extend", open: true, text: "Extend", title: "Extend the video" },
-  upscale_video: { key: "upscale_video", action: "upscale_video", params: {}, text: "Upscale to 1080p" },
-  download: { key: "download", action: null, text: "Download", title: "Download the MP4" },
+  upscale_standard: { key: "upscale_standard", action: "upscale", params: { type: "standard" } },
+  upscale_creative: { key: "upscale_creative", action: "upscale", params: { type: "creative" } },
+  vary_subtle: { key: "vary_subtle", action: "vary", params: { strong: false } },
+  vary_strong: { key: "vary_strong", action: "vary", params: { strong: true } },
+  pan_left: { key: "pan", action: "pan", params: { direction: "left" } },
+  pan_up: { key: "pan", action: "pan", params: { direction: "up" } },
+  pan_right: { key: "pan", action: "pan", params: { direction: "right" } },
+  pan_down: { key: "pan", action: "pan", params: { direction: "down" } },
+  "zoom_1.5": { key: "zoom", action: "zoom", params: { scale: 1.5 } },
+  zoom_2: { key: "zoom", action: "zoom", params: { scale: 2 } },
+  remix: { key: "remix", action: "remix", open: true },
+  inpaint: { key: "inpaint", action: "inpaint", open: true },
+  animate_low: { key: "animate", action: "animate", params: { motion: "low", prompt: null } },
+  animate_high: { key: "animate", action: "animate", params: { motion: "high", prompt: null } },
+  enhance: { key: "enhance", action: "enhance", params: {} },
+  use: { key: "use", action: "use", params: {} },
+  reroll: { key: "reroll", action: "reroll", params: {} },
+  retry: { key: "retry", action: "retry", params: {} },
+  extend: { key: "extend", action: "extend", open: true },
+  upscale_video: { key: "upscale_video", action: "upscale_video", params: {} },
+  download: { key: "download", action: null },
 };
-// Action bar layout: groups wrap as a whole so related buttons stay together.
+// The per-image actions, grouped as Midjourney groups them, in two bands over the image (top:
+// upscale, vary, edit; bottom: pan/zoom, animate, use) so its middle stays visible and
+// clickable; shown on hover, keyboard focus or tap. A group is [name ("group.<name>"), buttons].
+/** @type {[string, string[]][][]} */
 const IMAGE_BAR = [
-  ["upscale_standard", "upscale_creative"], ["vary_subtle", "vary_strong"],
-  ["pan_left", "pan_up", "pan_right", "pan_down"], ["zoom_1.5", "zoom_2"],
-  ["remix", "inpaint"], ["animate_low", "animate_high"], ["enhance", "use"],
+  [
+    ["upscale", ["upscale_standard", "upscale_creative"]],
+    ["vary", ["vary_subtle", "vary_strong"]],
+    ["edit", ["remix", "inpaint", "enhance"]],
+  ],
+  [
+    ["panzoom", ["pan_left", "pan_up", "pan_right", "pan_down", "zoom_1.5", "zoom_2"]],
+    ["animate", ["animate_low", "animate_high"]],
+    ["use", ["use"]],
+  ],
 ];
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +184,9 @@ function h(tag, props = {}, ...children) {
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined || value === null || value === false) continue;
     if (name === "class") node.className = value;
-    else if (name === "data") for (const [k, v] of Object.entries(value)) node.dataset[k] = String(v);
+    else if (name === "data") {
+      for (const [k, v] of Object.entries(value)) if (v !== null && v !== undefined) node.dataset[k] = String(v);
+    }
     else if (name === "style") Object.assign(node.style, value);
     else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
     else if (name in node && typeof value !== "string") node[name] = value;
@@ -210,6 +237,19 @@ function fingerprint(bytes) {
   return `${bytes.length}:${hash >>> 0}`;
 }
 
+/** A template with its {placeholders} filled (missing values stay as written). */
+function fill(template, values = {}) {
+  return String(template).replace(/\{(\w+)\}/g, (m, name) => (name in values ? String(values[name]) : m));
+}
+
+/** Whether a made follow-up is the click of `spec` on output `index`. */
+function sameClick(used, spec, index) {
+  if (!used || used.action !== spec.action) return false;
+  if ((used.index ?? null) !== (index ?? null)) return false;
+  const params = used.params || {};
+  return Object.entries(params).every(([k, v]) => !spec.params || !(k in spec.params) || String(spec.params[k]) === String(v));
+}
+
 function formatElapsed(seconds) {
   const s = Math.max(0, Math.floor(seconds));
   if (s < 60) return `${s}s`;
@@ -254,8 +294,14 @@ class CardView {
     this.errors = new Map();     // card key ("" for the widget) -> [{id, text}]
     this.overlay = null;         // the open lightbox / vary-region editor: {el, close()}
     this.errorSeq = 0;
+    this.confirm = null;         // the "pay again?" question open on a tile: {key, name, index}
+    this.folded = new Map();     // card key -> true/false once the user folded/unfolded its follow-ups
+    this.openTile = "";          // "key/index" of the tile whose actions a tap opened
+    this.lastPointer = "mouse";  // the kind of the last pointer press (a tap opens actions first)
+    this.copied = null;          // {id: "key/index", until}: "Copied" shown on the tile clicked
 
     this.root = h("div", { class: "yc-root" });
+    this.root.addEventListener("pointerdown", (e) => { this.lastPointer = e.pointerType || "mouse"; }, true);
     this.rootErrors = h("div", { class: "yc-errors" });
     this.list = h("div", { class: "yc-list" });
     this.root.append(this.rootErrors, this.list);
@@ -268,6 +314,9 @@ class CardView {
         event.preventDefault();
         event.stopPropagation();
         this.overlay.close();
+      } else if (event.key === "Escape" && this.confirm && this.root.contains(/** @type {Node} */ (event.target))) {
+        this.confirm = null; // "pay again?" answered no
+        this.render();
       }
     };
     for (const name of SYNCED) model.on(`change:${name}`, this.onChange);
@@ -290,9 +339,7 @@ class CardView {
       if (this.live) return;
       this.root.classList.add("yc-offline");
       if (!this.offlineNote) {
-        this.offlineNote = h("div", { class: "yc-offline-note" },
-          "Saved copy: the kernel that made this card is not running, so its buttons do nothing. " +
-          "Re-run the cell (or %youchuan job <id>) to use them.");
+        this.offlineNote = h("div", { class: "yc-offline-note" }, this.tr("offline"));
         this.root.prepend(this.offlineNote);
       }
     }, 5000);
@@ -315,6 +362,17 @@ class CardView {
   }
 
   // -- state ------------------------------------------------------------------------------------
+
+  /**
+   * A fixed text in the card's language: the catalogue's "card.js.<name>", placeholders filled.
+   * @param {string} name @param {Record<string, any>} [values]
+   */
+  tr(name, values) {
+    /** @type {Strings} */
+    const strings = this.model.get("strings") || {};
+    const template = strings[`card.js.${name}`];
+    return fill(template === undefined ? name : template, values);
+  }
 
   /** @returns {CardState[]} */
   cards() {
@@ -355,6 +413,7 @@ class CardView {
 
   render() {
     this.syncThumbs();
+    this.root.lang = this.tr("lang"); // lets the browser pick CJK fonts for Chinese
     const cards = this.cards();
     const byKey = new Map(cards.map((c) => [c.key, c]));
     const kids = new Map();
@@ -369,7 +428,7 @@ class CardView {
       }
     }
     const placed = new Set();
-    const place = (card, container, position) => {
+    const place = (card, container, position, depth = 0) => {
       if (placed.has(card.key)) return position; // guards against a parent cycle
       placed.add(card.key);
       const isNew = this.revealUnder && card.parent_key === this.revealUnder
@@ -384,9 +443,11 @@ class CardView {
         setTimeout(() => node.el.classList.remove("yc-new"), 2000);
       }
       let childPos = 0;
-      for (const child of kids.get(card.key) || []) childPos = place(child, node.children, childPos);
+      const mine = kids.get(card.key) || [];
+      for (const child of mine) childPos = place(child, node.children, childPos, depth + 1);
       trimAfter(node.children, childPos);
       node.children.hidden = childPos === 0;
+      this.renderFold(card, node, mine.length, depth);
       return position + 1;
     };
     let pos = 0;
@@ -397,6 +458,23 @@ class CardView {
     for (const key of [...this.nodes.keys()]) if (!byKey.has(key)) this.forgetCard(key);
     this.renderErrors(this.rootErrors, "");
     this.tick();
+  }
+
+  /**
+   * Fold a long or deep follow-up list: only the newest follow-up stays in view, with a button
+   * to show the others. Folded by default past FOLD_DEPTH or FOLD_COUNT; the user's choice wins.
+   * @param {CardState} card @param {any} node @param {number} count @param {number} depth
+   */
+  renderFold(card, node, count, depth) {
+    const folded = count > 1 && (this.folded.has(card.key)
+      ? this.folded.get(card.key) : depth >= FOLD_DEPTH || count > FOLD_COUNT);
+    const kids = [...node.children.children];
+    kids.forEach((el, i) => { el.hidden = folded && i < kids.length - 1; });
+    node.el.dataset.folded = count > 1 ? String(folded) : "";
+    if (count <= 1) { node.fold.hidden = true; return; }
+    node.fold.hidden = false;
+    node.fold.setAttribute("aria-expanded", String(!folded));
+    node.fold.textContent = folded ? this.tr("show_more", { n: count - 1 }) : this.tr("hide_earlier");
   }
 
   forgetCard(key) {
@@ -422,9 +500,15 @@ class CardView {
         head: h("div"), body: h("div"),
         errors: h("div", { class: "yc-errors" }),
         children: h("div", { class: "yc-children", hidden: true }),
+        fold: h("button", { class: "yc-fold", type: "button", hidden: true, data: { action: "fold" } }),
         headSig: null, bodySig: null,
       };
-      node.el.append(node.head, node.errors, node.body, node.children);
+      const key = card.key;
+      node.fold.addEventListener("click", () => {
+        this.folded.set(key, node.el.dataset.folded !== "true" ? true : false);
+        this.render();
+      });
+      node.el.append(node.head, node.errors, node.body, node.fold, node.children);
       this.nodes.set(card.key, node);
     }
     node.el.dataset.key = card.key;
@@ -432,8 +516,9 @@ class CardView {
     node.el.dataset.kind = card.kind || "grid";
 
     const headSig = JSON.stringify([card.label, card.prompt, card.chips, card.model, card.status,
-      card.message, card.job_id, card.started, card.ended, card.ended_at, card.expected, card.grid_actions,
-      !!this.model.get("simulator"), this.isBusy(card.key, "reroll", null)]);
+      card.status_text, card.message, card.detail, card.job_id, card.started, card.ended, card.ended_at,
+      card.expected, card.grid_actions, !!this.model.get("simulator"), this.isBusy(card.key, "reroll", null),
+      this.isBusy(card.key, "retry", null), this.model.get("strings")]);
     if (headSig !== node.headSig) {
       const head = this.renderHead(card);
       node.head.replaceWith(head);
@@ -461,9 +546,11 @@ class CardView {
     const busy = [...this.localBusy].filter((id) => id.startsWith(`${card.key}/`)).sort();
     const editors = [...this.editors.keys()].filter((id) => id.startsWith(`${card.key}/`));
     const media = ids.map((i) => (this.media.get(`${card.key}/${i}`) || {}).state || "");
+    const confirm = this.confirm && this.confirm.key === card.key ? this.confirm : null;
     return JSON.stringify([card.kind, card.status, card.ended, card.aspect, card.job_id, card.prompt, card.chips, outs,
-      card.actions, card.extensions, card.max_extensions, ids.map((i) => this.thumbUrl(card.key, i)),
-      busy, editors, card.kind === "video" ? media : null]);
+      card.actions, card.used, card.extensions, card.max_extensions, ids.map((i) => this.thumbUrl(card.key, i)),
+      busy, editors, card.kind === "video" ? media : null, confirm, this.model.get("strings"), this.copied,
+      this.openTile.startsWith(`${card.key}/`) ? this.openTile : ""]);
   }
 
   /** @param {CardState} card */
@@ -471,23 +558,27 @@ class CardView {
     const status = card.status || "unknown";
     const ended = !!card.ended;
     const endedAt = typeof card.ended_at === "number" ? card.ended_at : "";
+    // Honest progress: a bar that fills only while the job runs and its usual time is known;
+    // indeterminate while it is submitted or queued; none while it waits for a slot.
+    const measured = status === "running" && !!card.expected;
     const top = h("div", { class: "yc-head-row" },
-      this.model.get("simulator") ? h("span", { class: "yc-sim-badge", title: "Results come from the local simulator, not the real service" }, "SIMULATOR") : null,
+      this.model.get("simulator") ? h("span", { class: "yc-sim-badge", title: this.tr("simulator_title") }, this.tr("simulator")) : null,
       h("span", { class: "yc-label" }, card.label || ""),
-      h("span", { class: "yc-status", data: { status } }, STATUS_TEXT[status] || status),
+      h("span", { class: "yc-status", data: { status } }, card.status_text || status),
+      card.model ? h("span", { class: "yc-model", title: this.tr("model") }, card.model) : null,
+      card.job_id ? this.renderJobId(card.job_id) : null,
       h("span", { class: "yc-spacer" }),
-      h("span", { class: "yc-elapsed", title: "Elapsed time", data: { started: card.started || "", ended: endedAt } }),
-      this.renderReroll(card),
+      h("span", {
+        class: "yc-elapsed", title: this.tr("elapsed"),
+        data: { started: card.started || "", ended: endedAt, expected: measured ? card.expected : "" },
+      }),
+      this.renderHeadButton(card, "retry", "yc-retry"),
+      this.renderHeadButton(card, "reroll", "yc-reroll"),
     );
-    const meta = (card.job_id || card.model)
-      ? h("div", { class: "yc-meta" },
-        card.job_id ? this.renderJobId(card.job_id) : null,
-        card.model ? h("span", { class: "yc-model", title: "Model" }, card.model) : null)
-      : null;
     const progress = h("div", {
-      class: "yc-progress" + (card.expected ? "" : " yc-indeterminate"),
-      hidden: ended,
-      data: { started: card.started || "", expected: card.expected || "" },
+      class: "yc-progress" + (measured ? "" : " yc-indeterminate"),
+      hidden: ended || status === "waiting",
+      data: { started: card.started || "", expected: measured ? card.expected : "" },
     }, h("div", { class: "yc-progress-fill" }));
     const prompt = (card.prompt || (card.chips && card.chips.length))
       ? h("div", { class: "yc-prompt-row" },
@@ -495,33 +586,44 @@ class CardView {
         (card.chips || []).map((chip) => h("span", { class: "yc-chip" }, chip)))
       : null;
     const message = card.message
-      ? h("div", { class: "yc-message", data: { status } }, card.message) : null;
-    return h("div", { class: "yc-head" }, top, meta, progress, prompt, message);
+      ? h("div", { class: "yc-message", data: { status } }, card.message,
+        card.detail ? h("div", { class: "yc-detail" }, card.detail) : null)
+      : null;
+    return h("div", { class: "yc-head" }, top, progress, prompt, message);
   }
 
   renderJobId(jobId) {
-    const id = h("code", { class: "yc-jobid", title: "Job id" }, jobId);
-    const button = h("button", { class: "yc-icon-btn yc-copy", type: "button", title: "Copy job id", data: { action: "copy_id" } }, copyIcon());
+    const id = h("code", { class: "yc-jobid", title: `${this.tr("job_id")}: ${jobId}` }, jobId.slice(0, 8));
+    id.dataset.full = jobId;
+    const note = h("span", { class: "yc-copied", role: "status", "aria-live": "polite" });
+    const button = h("button", { class: "yc-icon-btn yc-copy", type: "button", title: this.tr("copy_id"), "aria-label": this.tr("copy_id"), data: { action: "copy_id" } }, copyIcon());
     button.addEventListener("click", () => copyText(jobId, id).then((ok) => {
       button.replaceChildren(ok ? "✓" : copyIcon());
-      button.title = ok ? "Copied" : "Select the id and copy it";
-      setTimeout(() => { button.replaceChildren(copyIcon()); button.title = "Copy job id"; }, 1200);
+      // said next to what was clicked
+      note.textContent = ok ? this.tr("copied") : this.tr("copy_by_hand");
+      setTimeout(() => { button.replaceChildren(copyIcon()); note.textContent = ""; }, 1500);
     }));
-    return h("span", { class: "yc-jobid-wrap" }, id, button);
+    return h("span", { class: "yc-jobid-wrap" }, id, button, note);
   }
 
-  /** @param {CardState} card */
-  renderReroll(card) {
-    const spec = BUTTONS.reroll;
+  /** A header button (reroll, retry): shown when `grid_actions` lists it.
+   * @param {CardState} card @param {string} name @param {string} cls */
+  renderHeadButton(card, name, cls) {
+    const spec = BUTTONS[name];
     const reason = (card.grid_actions || {})[spec.key];
     if (reason === undefined || reason === null) return null;
-    const busy = this.isBusy(card.key, "reroll", null);
+    const busy = this.isBusy(card.key, name, null);
+    const tip = this.tr(`tip.${name}`);
     const button = h("button", {
-      class: "yc-btn yc-reroll" + (busy ? " yc-busy" : ""), type: "button",
-      title: reason || spec.title, disabled: !!reason || busy,
-      data: { action: "reroll" },
-    }, busy ? spinner() : null, spec.text);
-    button.addEventListener("click", () => this.sendAction(card.key, "reroll", spec.action, null, { ...spec.params }, button));
+      class: `yc-btn ${cls}` + (busy ? " yc-busy" : "") + (reason ? " yc-disabled" : ""), type: "button",
+      title: reason || tip, "aria-label": reason ? `${tip}: ${reason}` : tip,
+      "aria-disabled": reason ? "true" : null, disabled: busy,
+      data: { action: name },
+    }, busy ? spinner() : null, this.tr(`btn.${name}`));
+    button.addEventListener("click", () => {
+      if (reason) return;
+      this.sendAction(card.key, name, spec.action, null, { ...spec.params }, button);
+    });
     return button;
   }
 
@@ -536,7 +638,7 @@ class CardView {
     },
       h("span", { class: err.kind === "note" ? "yc-note" : "yc-error" }, err.text),
       h("button", {
-        class: "yc-icon-btn", type: "button", title: "Dismiss", data: { action: "dismiss_error" },
+        class: "yc-icon-btn", type: "button", title: this.tr("dismiss"), "aria-label": this.tr("dismiss"), data: { action: "dismiss_error" },
         onclick: () => this.dismissError(key, err.id),
       }, "✕"))));
   }
@@ -544,7 +646,7 @@ class CardView {
   addError(key, text, kind = "error") {
     const target = key && this.nodes.has(key) ? key : "";
     const list = this.errors.get(target) || [];
-    list.push({ id: ++this.errorSeq, text: String(text || "The action failed."), kind });
+    list.push({ id: ++this.errorSeq, text: String(text || this.tr("action_failed")), kind });
     this.errors.set(target, list);
     this.render();
   }
@@ -594,15 +696,16 @@ class CardView {
     if (out.rejected) {
       tile.classList.add("yc-rejected");
       frame.classList.add("yc-empty");
-      frame.append(h("div", { class: "yc-rejected-text" }, `Rejected by moderation: ${out.audit || "no reason given"}`));
+      frame.append(h("div", { class: "yc-rejected-text" }, this.tr("rejected", { audit: out.audit || this.tr("no_reason") })));
       if (kind === "grid") frame.append(h("span", { class: "yc-index" }, index + 1));
       return tile;
     }
     const url = this.thumbUrl(card.key, index);
+    const id = `${card.key}/${index}`;
     if (url) {
-      const img = h("img", { class: "yc-thumb", src: url, alt: `Image ${index + 1}`, draggable: "false" });
+      const img = h("img", { class: "yc-thumb", src: url, alt: this.tr("image_n", { n: index + 1 }), draggable: "false" });
       const open = h("button", {
-        class: "yc-thumb-btn", type: "button", title: "Open full size", data: { action: "view_full", index },
+        class: "yc-thumb-btn", type: "button", title: this.tr("open_full"), data: { action: "view_full", index },
         onclick: () => this.openLightbox(card, out),
       }, img);
       frame.append(open);
@@ -610,10 +713,46 @@ class CardView {
       frame.classList.add("yc-skeleton");
     }
     if (kind === "grid") frame.append(h("span", { class: "yc-index" }, index + 1));
-    tile.append(this.renderActionBar(card, out));
-    const editor = this.editors.get(`${card.key}/${index}`);
+    if (this.openTile === id) tile.classList.add("yc-open");
+    // On a touch screen the first tap on a tile shows its actions; it does not press one.
+    tile.addEventListener("click", (e) => {
+      if (this.lastPointer !== "touch" || this.openTile === id) return;
+      e.preventDefault();
+      e.stopPropagation();
+      this.openTile = id;
+      this.render();
+    }, true);
+    // Over the image, revealed on hover, keyboard focus (focus-within) or tap (yc-open).
+    frame.append(...this.renderActionBars(card, out));
+    if (this.copied && this.copied.id === id && Date.now() < this.copied.until) {
+      frame.append(h("span", { class: "yc-toast", role: "status" }, this.tr("copied")));
+    }
+    const confirm = this.confirm;
+    if (confirm && confirm.key === card.key && confirm.index === index) tile.append(this.renderConfirm(card, confirm));
+    const editor = this.editors.get(id);
     if (editor) tile.append(editor.el);
     return tile;
+  }
+
+  /** "You already did this: pay again?", asked in the tile before a used action is sent again.
+   * @param {CardState} card @param {{key: string, name: string, index: number}} confirm */
+  renderConfirm(card, confirm) {
+    const title = this.tr(`tip.${confirm.name}`);
+    const yes = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "confirm_yes", index: confirm.index } }, this.tr("confirm_yes"));
+    const no = h("button", { class: "yc-btn", type: "button", data: { action: "confirm_no", index: confirm.index } }, this.tr("cancel"));
+    no.addEventListener("click", () => { this.confirm = null; this.render(); });
+    yes.addEventListener("click", () => {
+      this.confirm = null;
+      this.render();
+      const button = /** @type {HTMLButtonElement | null} */ (this.root.querySelector(
+        `.yc-card[data-key="${CSS.escape(card.key)}"] [data-action="${CSS.escape(confirm.name)}"][data-index="${confirm.index}"]`));
+      this.onButton(card, confirm.name, confirm.index, button, true);
+    });
+    const box = h("div", { class: "yc-confirm", role: "alertdialog", "aria-label": this.tr("confirm_yes") },
+      h("span", { class: "yc-confirm-text" }, this.tr("confirm_again", { title, n: confirm.index + 1 })),
+      h("span", { class: "yc-editor-row" }, h("span", { class: "yc-spacer" }), no, yes));
+    requestAnimationFrame(() => { if (no.isConnected) no.focus({ preventScroll: true }); });
+    return box;
   }
 
   /** @param {CardState} card @returns {Record<string, string>} */
@@ -622,13 +761,20 @@ class CardView {
   }
 
   /** @param {CardState} card @param {OutputState} out */
-  renderActionBar(card, out) {
+  renderActionBars(card, out) {
     const actions = this.actionsFor(card);
-    const groups = IMAGE_BAR
-      .map((names) => names.map((n) => this.actionButton(card, n, out.index, actions)).filter(Boolean))
-      .filter((buttons) => buttons.length)
-      .map((buttons) => h("span", { class: "yc-group" }, buttons));
-    return groups.length ? h("div", { class: "yc-actions" }, groups) : h("div", { class: "yc-actions yc-none" });
+    const label = this.tr("actions_of", { n: out.index + 1 });
+    return IMAGE_BAR.map((band, i) => {
+      const groups = band
+        .map(([group, names]) => [group, names.map((n) => this.actionButton(card, n, out.index, actions)).filter(Boolean)])
+        .filter(([, buttons]) => buttons.length)
+        .map(([group, buttons]) => h("span", {
+          class: "yc-group", role: "group", "aria-label": this.tr(`group.${group}`), data: { group },
+        }, buttons));
+      return groups.length
+        ? h("div", { class: `yc-actions yc-overlay-bar ${i ? "yc-bar-bottom" : "yc-bar-top"}`, role: "toolbar", "aria-label": label }, groups)
+        : h("div", { class: "yc-actions yc-none" });
+    });
   }
 
   /**
@@ -642,21 +788,33 @@ class CardView {
     if (reason === undefined || reason === null) return null;
     const busy = this.isBusy(card.key, name, index);
     const open = spec.open && this.editors.has(`${card.key}/${index}`) && this.editors.get(`${card.key}/${index}`).type === name;
+    const used = !spec.open && (card.used || []).some((u) => sameClick(u, spec, index));
+    const tip = this.tr(`tip.${name}`);
+    // Disabled actions stay focusable (aria-disabled) so their reason is there to read.
+    const title = reason || (used ? this.tr("used_title", { title: tip }) : tip);
     const button = h("button", {
-      class: "yc-btn" + (busy ? " yc-busy" : "") + (open ? " yc-pressed" : ""), type: "button",
-      title: reason || spec.title || spec.text, disabled: !!reason || busy,
+      class: "yc-btn" + (busy ? " yc-busy" : "") + (open ? " yc-pressed" : "") + (used ? " yc-used" : "") + (reason ? " yc-disabled" : ""),
+      type: "button", title, "aria-label": reason ? `${tip}: ${reason}` : title,
+      "aria-disabled": reason ? "true" : null, disabled: busy,
       "aria-pressed": spec.open ? String(!!open) : null,
-      data: { action: name, index },
-    }, busy ? spinner() : null, spec.text);
-    button.addEventListener("click", () => this.onButton(card, name, index, button));
+      data: { action: name, index, used: used ? "true" : null },
+    }, busy ? spinner() : null, this.tr(`btn.${name}`));
+    button.addEventListener("click", () => { if (!reason) this.onButton(card, name, index, button); });
     return button;
   }
 
-  /** @param {CardState} card @param {string} name @param {number} index @param {HTMLButtonElement} button */
-  onButton(card, name, index, button) {
+  /** @param {CardState} card @param {string} name @param {number} index
+   * @param {HTMLButtonElement | null} button @param {boolean} [confirmed] */
+  onButton(card, name, index, button, confirmed = false) {
     const spec = BUTTONS[name];
     if (name === "remix" || name === "extend") return this.toggleEditor(card, name, index);
     if (name === "inpaint") return this.openInpaint(card, index);
+    if (!confirmed && (card.used || []).some((u) => sameClick(u, spec, index))) {
+      // done before on this image: ask before paying again (nothing is sent until "yes")
+      this.confirm = { key: card.key, name, index };
+      this.render();
+      return;
+    }
     this.sendAction(card.key, name, spec.action, index, { ...spec.params }, button);
   }
 
@@ -670,8 +828,8 @@ class CardView {
     const used = Number(card.extensions) || 0;
     const max = Number(card.max_extensions) || 0;
     return h("div", { class: "yc-body yc-videos" + (tiles.length === 1 ? " yc-one" : "") }, tiles,
-      max ? h("div", { class: "yc-ext-count", title: "Each video chain can be extended a limited number of times" },
-        `${used}/${max} extensions used`) : null);
+      max ? h("div", { class: "yc-ext-count", title: this.tr("ext_title") },
+        this.tr("ext_count", { used, max })) : null);
   }
 
   /** @param {CardState} card @param {OutputState} out */
@@ -687,7 +845,7 @@ class CardView {
     if (out.rejected) {
       tile.classList.add("yc-rejected");
       frame.classList.add("yc-empty");
-      frame.append(h("div", { class: "yc-rejected-text" }, `Rejected by moderation: ${out.audit || "no reason given"}`));
+      frame.append(h("div", { class: "yc-rejected-text" }, this.tr("rejected", { audit: out.audit || this.tr("no_reason") })));
       return tile;
     }
     const video = this.videoElement(card, index);
@@ -696,8 +854,8 @@ class CardView {
     if (!media || media.state === "pending") frame.append(h("div", { class: "yc-video-loading" }, spinner()));
     if (media && media.state === "error") {
       frame.append(h("div", { class: "yc-video-error" },
-        h("span", {}, `Could not load the video: ${media.error}`),
-        h("button", { class: "yc-btn", type: "button", data: { action: "retry_video", index }, onclick: () => { this.media.delete(id); this.render(); } }, "Retry")));
+        h("span", {}, this.tr("video_failed", { error: media.error })),
+        h("button", { class: "yc-btn", type: "button", data: { action: "retry_video", index }, onclick: () => { this.media.delete(id); this.render(); } }, this.tr("retry_video"))));
     }
     const actions = this.actionsFor(card);
     const bar = h("div", { class: "yc-actions" }, h("span", { class: "yc-group" },
@@ -757,10 +915,10 @@ class CardView {
     const ready = m && m.state === "ok" && !reason;
     const link = h("a", {
       class: "yc-btn" + (ready ? "" : " yc-disabled"), role: "button",
-      title: reason || (ready ? spec.title : "The video is still loading"),
+      title: reason || (ready ? this.tr("tip.download") : this.tr("video_loading")),
       "aria-disabled": ready ? null : "true",
       data: { action: "download", index },
-    }, spec.text);
+    }, this.tr("btn.download"));
     if (ready) {
       link.href = m.url;
       link.download = `${card.job_id || card.key}_${index}.mp4`;
@@ -793,7 +951,7 @@ class CardView {
   /** @param {CardState} card @param {number} index @returns {Editor} */
   remixEditor(card, index) {
     const text = [card.prompt || "", ...(card.chips || [])].filter(Boolean).join(" ");
-    const area = h("textarea", { class: "yc-input yc-remix-text", rows: 3, spellcheck: "false", "data-lm-suppress-shortcuts": "true", "aria-label": "Remix prompt" });
+    const area = h("textarea", { class: "yc-input yc-remix-text", rows: 3, spellcheck: "false", "data-lm-suppress-shortcuts": "true", "aria-label": this.tr("remix_prompt") });
     area.value = text;
     let mode = "strong";
     const modeButton = (name, label) => h("button", {
@@ -808,34 +966,34 @@ class CardView {
         }
       },
     }, label);
-    const toggle = h("span", { class: "yc-segmented", role: "group", "aria-label": "Variation strength" },
-      modeButton("subtle", "Subtle"), modeButton("strong", "Strong"));
-    const submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "remix_submit", index } }, "Submit");
+    const toggle = h("span", { class: "yc-segmented", role: "group", "aria-label": this.tr("strength") },
+      modeButton("subtle", this.tr("subtle")), modeButton("strong", this.tr("strong")));
+    const submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "remix_submit", index } }, this.tr("submit"));
     submit.addEventListener("click", () => this.sendAction(card.key, "remix_submit", "remix", index,
       { prompt: area.value, mode }, submit, { onOk: () => this.closeEditor(card.key, index) }));
     area.addEventListener("keydown", (e) => {
       if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) { e.preventDefault(); submit.click(); }
     });
-    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "remix_cancel", index }, onclick: () => this.closeEditor(card.key, index) }, "Cancel");
+    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "remix_cancel", index }, onclick: () => this.closeEditor(card.key, index) }, this.tr("cancel"));
     const el = h("div", { class: "yc-editor yc-remix-editor", data: { index } },
-      h("div", { class: "yc-editor-title" }, `Remix image ${index + 1}`), area,
+      h("div", { class: "yc-editor-title" }, this.tr("remix_title", { n: index + 1 })), area,
       h("div", { class: "yc-editor-row" }, toggle, h("span", { class: "yc-spacer" }), cancel, submit));
     return { type: "remix", el, submit, focus: () => area.focus() };
   }
 
   /** @param {CardState} card @param {number} index @returns {Editor} */
   extendEditor(card, index) {
-    const input = h("input", { class: "yc-input yc-extend-text", type: "text", placeholder: "What happens next?", "data-lm-suppress-shortcuts": "true", "aria-label": "Extend prompt" });
+    const input = h("input", { class: "yc-input yc-extend-text", type: "text", placeholder: this.tr("extend_prompt"), "data-lm-suppress-shortcuts": "true", "aria-label": this.tr("extend_prompt") });
     input.value = card.prompt || "";
-    const submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "extend_submit", index } }, "Submit");
+    const submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "extend_submit", index } }, this.tr("submit"));
     submit.addEventListener("click", () => this.sendAction(card.key, "extend_submit", "extend", index,
       { prompt: input.value }, submit, { onOk: () => this.closeEditor(card.key, index) }));
     input.addEventListener("keydown", (e) => { if (e.key === "Enter") { e.preventDefault(); submit.click(); } });
-    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "extend_cancel", index }, onclick: () => this.closeEditor(card.key, index) }, "Cancel");
+    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "extend_cancel", index }, onclick: () => this.closeEditor(card.key, index) }, this.tr("cancel"));
     const used = Number(card.extensions) || 0;
     const max = Number(card.max_extensions) || 0;
     const el = h("div", { class: "yc-editor yc-extend-editor", data: { index } },
-      h("div", { class: "yc-editor-title" }, `Extend video ${index + 1}`, max ? h("span", { class: "yc-muted" }, ` · ${used}/${max} extensions used`) : null),
+      h("div", { class: "yc-editor-title" }, this.tr("extend_title", { n: index + 1 }), max ? h("span", { class: "yc-muted" }, ` · ${this.tr("ext_count", { used, max })}`) : null),
       h("div", { class: "yc-editor-row" }, input, cancel, submit));
     return { type: "extend", el, submit, focus: () => input.focus() };
   }
@@ -863,16 +1021,22 @@ class CardView {
       this.localBusy.delete(busyKey);
       // Buttons inside kept editors are not rebuilt by render(): restore them by hand.
       if (element) { element.disabled = wasDisabled; element.classList.remove("yc-busy"); spin.remove(); }
-      const text = String(error || "The action failed.");
+      const text = String(error || this.tr("action_failed"));
       if (ok && msg.copy) {
         // e.g. "Use": a widget cannot add a notebook cell, so the new cell's text is copied
-        copyText(String(msg.copy), element).then((copied) => this.addError(key,
-          (copied ? "Copied to the clipboard: " : "Copy this into a new cell: ") + String(msg.copy), "note"));
+        copyText(String(msg.copy), element).then((copied) => {
+          if (copied && index !== null && index !== undefined) {
+            // "Copied" next to what was clicked, for a moment
+            this.copied = { id: `${key}/${index}`, until: Date.now() + 1800 };
+            setTimeout(() => { this.copied = null; this.render(); }, 1900);
+          }
+          this.addError(key, this.tr(copied ? "copied_cell" : "copy_cell", { text: String(msg.copy) }), "note");
+        });
       }
       if (!ok) this.revealUnder = null;
       if (ok) { if (onOk) onOk(); this.render(); } else { this.addError(key, text); if (onError) onError(text); }
     };
-    const timer = setTimeout(() => finish(false, "No answer from the kernel. Is it still running? Try again."), ACK_TIMEOUT_MS);
+    const timer = setTimeout(() => finish(false, this.tr("no_answer")), ACK_TIMEOUT_MS);
     this.pending.set(rid, { type: "ack", timer, finish });
     this.model.send({ type: "action", rid, key, action, index: index === undefined ? null : index, params });
     this.render();
@@ -889,7 +1053,7 @@ class CardView {
     const entry = { state: "pending", url: "", mime: "", error: "" };
     entry.promise = new Promise((resolve, reject) => {
       const rid = newRid();
-      const timer = setTimeout(() => this.pending.has(rid) && this.pending.get(rid).finish({ error: "no answer from the kernel" }), ACK_TIMEOUT_MS * 2);
+      const timer = setTimeout(() => this.pending.has(rid) && this.pending.get(rid).finish({ error: this.tr("no_answer") }), ACK_TIMEOUT_MS * 2);
       this.pending.set(rid, {
         type: "media", timer,
         finish: (msg, buffers) => {
@@ -897,7 +1061,7 @@ class CardView {
           this.pending.delete(rid);
           const data = buffers && buffers[0];
           if (msg.error || !data) {
-            Object.assign(entry, { state: "error", error: msg.error || "no data received" });
+            Object.assign(entry, { state: "error", error: msg.error || this.tr("no_data") });
             reject(new Error(entry.error));
             return;
           }
@@ -937,14 +1101,23 @@ class CardView {
       const started = parseFloat(span.dataset.started);
       if (!started) { span.textContent = ""; continue; }
       const end = span.dataset.ended ? parseFloat(span.dataset.ended) : now;
-      span.textContent = formatElapsed(end - started);
+      const elapsed = formatElapsed(end - started);
+      const expected = parseFloat(span.dataset.expected);
+      if (!expected || span.dataset.ended) { span.textContent = elapsed; continue; }
+      // elapsed against the usual time of such a job, and plainly so once it runs longer
+      const over = end - started > expected;
+      span.textContent = this.tr(over ? "longer" : "elapsed_of", { elapsed, expected: formatElapsed(expected) });
+      span.classList.toggle("yc-over", over);
     }
     for (const bar of this.root.querySelectorAll(".yc-progress:not([hidden])")) {
       const started = parseFloat(bar.dataset.started);
       const expected = parseFloat(bar.dataset.expected);
       if (!started || !expected) continue;
-      const pct = Math.min(95, Math.max(2, ((now - started) / expected) * 100));
-      bar.firstChild.style.width = `${pct.toFixed(1)}%`;
+      const ratio = (now - started) / expected;
+      // past the usual time: no bar stuck at 95 %, an indeterminate one
+      bar.classList.toggle("yc-indeterminate", ratio > 1);
+      const fill = /** @type {HTMLElement} */ (bar.firstChild);
+      fill.style.width = ratio > 1 ? "" : `${Math.max(2, ratio * 100).toFixed(1)}%`;
     }
   }
 
@@ -971,17 +1144,17 @@ class CardView {
   /** @param {CardState} card @param {OutputState} out */
   openLightbox(card, out) {
     const index = out.index;
-    const img = h("img", { class: "yc-lightbox-img", src: this.thumbUrl(card.key, index), alt: `Image ${index + 1}` });
+    const img = h("img", { class: "yc-lightbox-img", src: this.thumbUrl(card.key, index), alt: this.tr("image_n", { n: index + 1 }) });
     const size = out.width && out.height ? ` · ${out.width}×${out.height}` : "";
-    const caption = h("div", { class: "yc-lightbox-caption" }, spinner(), `Image ${index + 1}${size} · loading full size…`);
+    const caption = h("div", { class: "yc-lightbox-caption" }, spinner(), this.tr("loading_full", { n: index + 1, size }));
     const overlay = this.openOverlay(h("div", { class: "yc-lightbox" }, img, caption));
     overlay.el.classList.add("yc-lightbox-overlay");
     overlay.el.addEventListener("click", () => overlay.close());
     this.fetchMedia(card.key, index).then((m) => {
       img.src = m.url;
-      caption.textContent = `Image ${index + 1}${size} · click or press Esc to close`;
+      caption.textContent = this.tr("close_hint", { n: index + 1, size });
     }, (err) => {
-      caption.textContent = `Could not load the full image: ${err.message}. Showing the thumbnail.`;
+      caption.textContent = this.tr("full_failed", { error: err.message });
     });
   }
 
@@ -1020,19 +1193,21 @@ class RegionEditor {
     this.canvas = h("canvas", { class: "yc-region-canvas" });
     this.stage = h("div", { class: "yc-region-stage" }, this.img, this.canvas);
     this.list = h("ol", { class: "yc-shape-list" });
-    this.prompt = h("input", { class: "yc-input", type: "text", placeholder: "Prompt for the region (optional)", "data-lm-suppress-shortcuts": "true", "aria-label": "Region prompt" });
+    const tr = (name, values) => view.tr(name, values);
+    this.tr = tr;
+    this.prompt = h("input", { class: "yc-input", type: "text", placeholder: tr("region_prompt"), "data-lm-suppress-shortcuts": "true", "aria-label": tr("region_prompt_label") });
     this.error = h("div", { class: "yc-errors" });
-    this.submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "inpaint_submit", index: this.index } }, "Submit");
+    this.submit = h("button", { class: "yc-btn yc-primary", type: "button", data: { action: "inpaint_submit", index: this.index } }, tr("submit"));
     this.modeButtons = {
-      rect: h("button", { class: "yc-seg", type: "button", data: { action: "inpaint_mode_rect" } }, "▭ Rectangle"),
-      polygon: h("button", { class: "yc-seg", type: "button", data: { action: "inpaint_mode_polygon" } }, "⬠ Polygon"),
+      rect: h("button", { class: "yc-seg", type: "button", data: { action: "inpaint_mode_rect" } }, tr("rect")),
+      polygon: h("button", { class: "yc-seg", type: "button", data: { action: "inpaint_mode_polygon" } }, tr("polygon")),
     };
-    const undo = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_undo" }, onclick: () => this.undo() }, "Undo");
-    const clear = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_clear" }, onclick: () => this.clear() }, "Clear");
-    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_cancel" }, onclick: () => this.overlay.close() }, "Cancel");
+    const undo = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_undo" }, onclick: () => this.undo() }, tr("undo"));
+    const clear = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_clear" }, onclick: () => this.clear() }, tr("clear"));
+    const cancel = h("button", { class: "yc-btn", type: "button", data: { action: "inpaint_cancel" }, onclick: () => this.overlay.close() }, tr("cancel"));
     this.hint = h("div", { class: "yc-muted yc-region-hint" });
     this.el = h("div", { class: "yc-dialog yc-region" },
-      h("div", { class: "yc-dialog-title" }, `Vary region · image ${this.index + 1}`,
+      h("div", { class: "yc-dialog-title" }, tr("region_title", { n: this.index + 1 }),
         h("span", { class: "yc-muted" }, ` · ${card.label || ""}`)),
       h("div", { class: "yc-editor-row" }, h("span", { class: "yc-segmented" }, this.modeButtons.rect, this.modeButtons.polygon),
         undo, clear, h("span", { class: "yc-spacer" }), this.hint),
@@ -1085,9 +1260,7 @@ class RegionEditor {
       b.classList.toggle("yc-on", m === mode);
       b.setAttribute("aria-pressed", String(m === mode));
     }
-    this.hint.textContent = mode === "rect"
-      ? "Drag to draw a rectangle."
-      : "Click to add points; double-click or click the first point to close.";
+    this.hint.textContent = this.tr(mode === "rect" ? "hint_rect" : "hint_polygon");
     this.canvas.style.cursor = "crosshair";
     this.changed();
   }
@@ -1177,12 +1350,12 @@ class RegionEditor {
   changed() {
     const shapes = this.scaledShapes();
     this.list.replaceChildren(...shapes.map((s, i) => h("li", { class: "yc-shape" },
-      s.type === "rect" ? `Rectangle ${s.w}×${s.h} at (${s.x}, ${s.y})` : `Polygon with ${s.points.length / 2} points`,
-      h("button", { class: "yc-icon-btn", type: "button", title: "Remove", data: { action: "inpaint_remove", index: i }, onclick: () => { this.shapes.splice(i, 1); this.changed(); } }, "✕"))));
+      s.type === "rect" ? this.tr("shape_rect", s) : this.tr("shape_polygon", { n: s.points.length / 2 }),
+      h("button", { class: "yc-icon-btn", type: "button", title: this.tr("remove"), data: { action: "inpaint_remove", index: i }, onclick: () => { this.shapes.splice(i, 1); this.changed(); } }, "✕"))));
     this.list.hidden = !shapes.length;
     const busy = this.view.isBusy(this.card.key, "inpaint_submit", this.index);
     this.submit.disabled = !shapes.length || busy;
-    this.submit.title = shapes.length ? "Submit the variation of these areas" : "Draw at least one area first";
+    this.submit.title = this.tr(shapes.length ? "region_submit" : "region_empty");
     this.draw();
   }
 

@@ -1,0 +1,110 @@
+"""The message catalogue: every user-facing text in Simplified Chinese and English.
+
+``t("card.status.finished")`` is the text in the current language; ``t(key, n=2)`` fills the
+``{n}`` placeholders (``str.format`` syntax). The language is, first to last:
+
+1. the environment variable ``YOUCHUAN_NB_LANG`` (``zh`` or ``en``),
+2. the process-wide setting :func:`set_language` (``%config ImagineMagics.language``),
+3. the locale (``zh*`` -> Chinese, anything else -> English).
+
+It is read again on every call, so switching needs no restart: new output uses the new language.
+
+The catalogues are plain Python dicts keyed by stable message ids (``_en.py``, ``_zh.py``). We
+use neither gettext nor Babel: their value is the translators' tooling (.po files, plural
+forms), while here one developer keeps two small dicts in step, which a test checks (same ids,
+same placeholders), and the front end needs the raw templates as JSON anyway. This package
+imports nothing else from youchuan_nb, so every layer may use it.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+import string
+from collections.abc import Mapping
+
+from ._en import MESSAGES as _EN
+from ._zh import MESSAGES as _ZH
+
+LANGUAGES = ("en", "zh")
+ENV = "YOUCHUAN_NB_LANG"
+CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh": _ZH}
+
+_setting: str | None = None
+
+
+def normalise(lang: str | None) -> str | None:
+    """``"zh"``/``"en"`` for a language name such as ``zh_CN.UTF-8`` or ``EN``; None if empty."""
+    if not lang:
+        return None
+    lang = lang.strip().lower()
+    if not lang or lang in ("c", "posix"):
+        return None
+    return "zh" if lang.startswith("zh") else "en"
+
+
+def set_language(lang: str | None) -> None:
+    """Use ``lang`` ("zh" or "en") for new output; None (or "") goes back to the locale."""
+    global _setting
+    if lang and not lang.strip().lower().startswith(LANGUAGES):
+        raise ValueError(f"language {lang!r}: use 'zh' or 'en'")
+    _setting = normalise(lang)
+
+
+def _locale_language() -> str:
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        found = normalise(os.environ.get(name, "").split(":")[0])
+        if found:
+            return found
+    try:
+        found = normalise(locale.getlocale()[0])
+    except ValueError:
+        found = None
+    return found or "en"
+
+
+def get_language() -> str:
+    """The language of new output: "zh" or "en" (see the module's docstring for the order)."""
+    return normalise(os.environ.get(ENV)) or _setting or _locale_language()
+
+
+def template(key: str, lang: str | None = None) -> str:
+    """The unformatted text of ``key`` (English if the language lacks it, else the key)."""
+    lang = lang or get_language()
+    found = CATALOGUES.get(lang, _EN).get(key)
+    return found if found is not None else _EN.get(key, key)
+
+
+def t(key: str, /, lang: str | None = None, **values: object) -> str:
+    """The text of ``key`` in ``lang`` (default: :func:`get_language`), placeholders filled."""
+    text = template(key, lang)
+    return text.format(**values) if values else text
+
+
+def has(key: str) -> bool:
+    return key in _EN
+
+
+def strings(prefix: str, lang: str | None = None) -> dict[str, str]:
+    """Every template whose id starts with ``prefix``, unformatted (for a front end)."""
+    lang = lang or get_language()
+    return {k: template(k, lang) for k in _EN if k.startswith(prefix)}
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{names}`` a template uses."""
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+
+
+__all__ = [
+    "CATALOGUES",
+    "ENV",
+    "LANGUAGES",
+    "get_language",
+    "has",
+    "placeholders",
+    "set_language",
+    "strings",
+    "t",
+    "template",
+]
