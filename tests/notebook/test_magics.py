@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from IPython.core.error import UsageError
 from IPython.terminal.interactiveshell import TerminalInteractiveShell
@@ -451,3 +453,17 @@ def test_costs_of_a_shape_nobody_documented_is_said_not_shown_as_empty(ip, capsy
     out = capsys.readouterr().out
     assert out.startswith("costs page 1 (") and "cannot read" not in out
     assert client.costs(1, 20) is not None
+
+
+def test_config_language_switches_new_output_without_a_restart(ip):
+    from youchuan_nb import i18n
+
+    try:
+        os.environ.pop("YOUCHUAN_NB_LANG", None)
+        ip.run_line_magic("config", "ImagineMagics.language = 'zh'")
+        assert i18n.get_language() == "zh" and i18n.t("card.status.running") != "Running"
+        ip.run_line_magic("config", "ImagineMagics.language = 'en'")
+        assert i18n.t("card.status.running") == "Running"
+    finally:
+        ip.run_line_magic("config", "ImagineMagics.language = ''")
+        os.environ["YOUCHUAN_NB_LANG"] = "en"

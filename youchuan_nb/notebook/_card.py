@@ -25,7 +25,7 @@ from ._card_actions import build_call, image_size, retry_call, use_cell, used_of
 from ._card_media import CardMedia
 from ._card_state import ENDED_STATUSES, CardState, Node, Status, card_state
 from ._card_words import error_words
-from ._session import Session, get_session, interactive_frontend
+from ._session import Session, get_session, interactive_frontend, saved_output
 
 STATIC = Path(__file__).parent / "static"
 
@@ -240,7 +240,7 @@ class JobCard(anywidget.AnyWidget, CardMedia):
         data["text/plain"] = _static.text(cards)
         root = {name: cards[0][name] if cards else "" for name in ("job_id", "label")}
         metadata = {**metadata, "youchuan_nb": root}
-        return data, metadata
+        return saved_output(data), metadata
 
     def show(self) -> JobCard:
         """Display the card so it can be refreshed in place (static fallbacks included)."""

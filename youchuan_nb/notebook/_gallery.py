@@ -7,7 +7,7 @@ from html import escape
 
 import ipywidgets as w
 
-from ._session import Session, get_session
+from ._session import Session, get_session, saved_output
 
 THUMB_SIZE = 160
 
@@ -66,7 +66,7 @@ class Gallery(w.VBox):
             "\n".join(f"{r.job_id}  {r.endpoint}  {r.state}" for r in self._records)
             or "(no jobs yet)"
         )
-        return data
+        return saved_output(data)
 
     def _html(self) -> str:
         cells = []

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from traitlets import Enum, Float, Int, Unicode
+from traitlets import Enum, Float, Int, Unicode, observe
 from traitlets.config import Configurable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,6 +57,31 @@ class Settings(Configurable):
     max_concurrent = Int(
         0, help="Jobs in flight at once; 0 asks the service (read when the client is made)."
     ).tag(config=True)
+    language = Enum(
+        ("", "zh", "en"),
+        "",
+        help="Language of cards and messages: zh (简体中文) or en; empty: YOUCHUAN_NB_LANG, "
+        "else the locale. New output switches at once.",
+    ).tag(config=True)
+
+    @observe("language")
+    def _language_changed(self, change: Any) -> None:
+        from ..i18n import set_language
+
+        set_language(change["new"] or None)
+
+
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def saved_output(data: dict[str, Any]) -> dict[str, Any]:
+    """A display bundle as a headless run (nbclient, ``nbconvert --execute``, papermill) should
+    save it: nobody can click the widget there, and nbconvert would pick the widget's view
+    (scripts from a CDN, blank offline) over the text/html copy when widget state is saved, so
+    only the static copy is kept. Live front ends get the widget as well."""
+    if not interactive_frontend():
+        data.pop(WIDGET_VIEW, None)
+    return data
 
 
 def interactive_frontend() -> bool:

@@ -7,7 +7,7 @@ import ipywidgets as w
 from ..contract import InvalidRequest, check_prompt
 from ..contract.flags import flag_help
 from ._card import JobCard
-from ._session import Session, get_session
+from ._session import Session, get_session, saved_output
 
 MODELS = ["7", "6.1", "8.1", "niji 7", "niji 6"]
 RATIOS = ["1:1", "4:3", "3:2", "16:9", "21:9", "3:4", "2:3", "9:16"]
@@ -87,7 +87,7 @@ class Studio(w.VBox):
             texts.append(bundle.get("text/plain", ""))
         data["text/html"] = "".join(parts)
         data["text/plain"] = "\n".join(texts)
-        return data
+        return saved_output(data)
 
     def full_prompt(self) -> str:
         parts = [self.prompt.value.strip()]
