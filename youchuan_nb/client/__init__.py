@@ -26,6 +26,7 @@ _EXPORTS = {
     "mask_from_shapes": "_masks",
     **dict.fromkeys(
         (
+            "AnswerTooLargeError",
             "APIConnectionError",
             "APIError",
             "APITimeoutError",
@@ -44,6 +45,9 @@ _EXPORTS = {
             "SensitivePromptError",
             "UnreadableAnswerError",
             "ServerBusyError",
+            "DownloadError",
+            "StoreError",
+            "UnexpectedRedirectError",
             "YouchuanError",
         ),
         "_errors",
