@@ -139,9 +139,12 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         self._jobs_lock = threading.Lock()
         self._settle_interrupted()
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # safe on a half-made client too (shown in tracebacks)
+        base_url = getattr(self, "base_url", None)
+        if base_url is None:
+            return "<Client (not set up)>"
         mode = " (simulator)" if self.is_simulator else ""
-        return f"Client(app_id={mask_app_id(self.app_id)!r}, base_url={self.base_url!r}){mode}"
+        return f"Client(app_id={mask_app_id(self.app_id)!r}, base_url={base_url!r}){mode}"
 
     @classmethod
     def for_service(cls, service: Any, **kwargs: Any) -> Client:
@@ -178,7 +181,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
 
     @property
     def is_simulator(self) -> bool:
-        return self.simulator is not None or is_loopback_url(self.base_url)
+        return getattr(self, "simulator", None) is not None or is_loopback_url(self.base_url)
 
     # -- what a front end needs to show the client's state -------------------------------------
     @property
