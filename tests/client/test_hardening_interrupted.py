@@ -196,7 +196,7 @@ def test_an_old_submitting_row_of_a_live_process_counts_once_stale(tmp_path):
     store = JobStore(tmp_path / "s.sqlite3")
     local_id = store.record_submit(base_url="http://127.0.0.1:9", endpoint="diffusion",
                                    params={"text": "x"})
-    kw = dict(base_url="http://127.0.0.1:9", stale_after=60.0)
+    kw = {"base_url": "http://127.0.0.1:9", "stale_after": 60.0}
     assert store.maybe_created("diffusion", {"text": "x"}, **kw) == [], "still on its way"
     store._db().execute("UPDATE jobs SET created_at=? WHERE local_id=?",
                         (time.time() - 120, local_id))
