@@ -14,6 +14,7 @@ wall-clock deadline, and a partial file never stays behind.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import io
 import ipaddress
 import os
@@ -28,6 +29,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from ..contract import is_http_url, is_video_name, suffix_for
 
@@ -268,7 +270,13 @@ def _copy(resp: requests.Response, out: io.BufferedWriter, ends: float, url: str
     while True:
         if time.monotonic() > ends:
             raise TimeoutError(f"{url[:200]} did not arrive completely in time")
-        chunk = resp.raw.read1(256 * 1024, decode_content=True)
+        failed = ""
+        try:
+            chunk = resp.raw.read1(256 * 1024, decode_content=True)
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+            failed, chunk = type(exc).__name__, b""
+        if failed:
+            raise ConnectionError(f"the download of {url[:200]} was cut off ({failed})")
         if not chunk:
             return
         size += len(chunk)
