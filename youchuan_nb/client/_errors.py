@@ -248,7 +248,7 @@ class JobFailedError(YouchuanError):
     def __init__(self, job: Job) -> None:
         self.job = job
         self.comment = job.comment
-        words = describe_comment(job.comment) or "failed"
+        words = shorten(describe_comment(job.comment) or "failed", 500)
         super().__init__(f"job {shorten(job.id, 200)} failed: {words} ({shorten(job.comment)})")
 
 

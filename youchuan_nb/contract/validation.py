@@ -277,9 +277,15 @@ def validate(
                 continue
             _check_field(ep, f, value)
     for key, value in (path or {}).items():
-        if not isinstance(value, str) or not value.strip() or len(value) > 256 or "/" in value:
+        if (
+            not isinstance(value, str)
+            or not value.strip()
+            or len(value) > 256
+            or "/" in value
+            or value.strip() in (".", "..")  # a URL would drop or climb the segment
+        ):
             raise InvalidRequest(
-                snake_case(key), value, "a non-empty id without '/'", endpoint=ep.name
+                snake_case(key), value, "a non-empty id without '/' (not . or ..)", endpoint=ep.name
             )
         _check_chars(snake_case(key), value, ep.name)
     _cross_checks(ep, body or {})
