@@ -35,7 +35,7 @@ from ._job import Job
 from ._lookup import JobLookup
 from ._media import MediaCache
 from ._offline import offline_service
-from ._options import check_credentials, check_options, with_defaults
+from ._options import check_credentials, check_options, check_request_args, with_defaults
 from ._polling import PollSchedule
 from ._slots import Slots
 from ._store import JobStore, default_home
@@ -195,6 +195,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
 
     def expected_seconds(self, action: str) -> float | None:
         """How long a job of ``action`` takes, learned from this session (None: not yet)."""
+        if not isinstance(action, str):
+            return None
         return self.poll_schedule.expected(action)
 
     def free_slots(self) -> int:
@@ -243,6 +245,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         """The request body for ``fields`` (API or Python names), checked as a submit would
         check it: absent fields dropped, enum names mapped, rules validated, prompts checked.
         Raises ``InvalidRequest``/``PromptError`` and sends nothing."""
+        check_request_args(ep_name, fields, parent)
         ep = ENDPOINTS[ep_name]
         named = {}
         for f in ep.body:

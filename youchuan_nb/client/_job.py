@@ -204,11 +204,17 @@ class Job(FollowUps):
     # -- updates -------------------------------------------------------------------------------
     def on_change(self, callback: Callable[[Job], None]) -> None:
         """Call ``callback(job)`` after every change of state (from any thread)."""
+        if not callable(callback):
+            raise InvalidRequest(
+                "callback", callback, "a function of the job", endpoint="on_change"
+            )
         self._listeners.append(callback)
 
     def apply(self, raw: dict[str, Any], *, seen_at: float | None = None) -> bool:
         """Merge an answer of the service about this job (``seen_at``: when it was true,
         monotonic); True if anything changed. A late answer never undoes an ending."""
+        if seen_at is not None and not _seconds(seen_at):
+            raise InvalidRequest("seen_at", seen_at, "a time.monotonic() value", endpoint="apply")
         return self._apply(raw, seen_at=seen_at)
 
     def _apply(self, raw: dict[str, Any], *, seen_at: float | None = None) -> bool:
@@ -247,6 +253,11 @@ class Job(FollowUps):
         """Record why the last poll failed (shown on the card); ``gave_up``: the service will
         not answer for this job again, so stop polling it (it no longer counts against the
         plan's concurrency)."""
+        if not isinstance(message, str) or not isinstance(gave_up, bool):
+            raise InvalidRequest(
+                "message", message, "a message string (gave_up: True or False)", endpoint="poll"
+            )
+        message = shorten(message)
         changed = message != self.poll_error or gave_up != self.poll_gave_up
         self.poll_error, self.poll_gave_up = message, gave_up
         if changed:
@@ -291,6 +302,8 @@ class Job(FollowUps):
 
     def defer_poll(self, seconds: float) -> None:
         """Poll this job no sooner than ``seconds`` from now (after a failed poll)."""
+        if not _seconds(seconds):
+            raise InvalidRequest("seconds", seconds, "a number of seconds >= 0", endpoint="defer")
         self.poll.defer(seconds)
 
     @property

@@ -117,3 +117,17 @@ def with_defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise TypeError(f"Client got unexpected keyword arguments: {', '.join(sorted(unknown))}")
     return {**_OPTIONS, **kwargs}
+
+
+def check_request_args(ep_name: Any, fields: Any, parent: Any) -> None:
+    """The arguments of ``Client.check_request``: an endpoint name, a dict, a Job or None."""
+    from ..contract import ENDPOINTS
+
+    if not isinstance(ep_name, str) or ep_name not in ENDPOINTS:
+        raise InvalidRequest(
+            "ep_name", ep_name, "an endpoint name such as 'diffusion'", endpoint="check_request"
+        )
+    if not isinstance(fields, dict):
+        raise InvalidRequest("fields", fields, "a dict of fields", endpoint="check_request")
+    if parent is not None and not hasattr(parent, "made_facts"):
+        raise InvalidRequest("parent", parent, "a Job or None", endpoint="check_request")
