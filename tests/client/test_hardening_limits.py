@@ -154,3 +154,29 @@ def test_deeply_nested_json_is_an_unreadable_answer_not_a_recursion_error(hostil
     with pytest.raises(UnreadableAnswerError):
         client.diffusion("a fox")
     assert client.store.list()[0].state == "unknown"
+
+
+def test_trickled_headers_do_not_outlive_the_timeout(hostile):
+    def trickle_headers(h):
+        h.wfile.write(b"HTTP/1.1 200 OK\r\n")
+        h.wfile.flush()
+        for _ in range(200):
+            h.wfile.write(b"X")
+            h.wfile.flush()
+            time.sleep(0.3)
+
+    server = hostile(trickle_headers)
+    started = time.monotonic()
+    with pytest.raises(APITimeoutError, match="in time"):
+        _client(server, timeout=2).subscribe()
+    elapsed = time.monotonic() - started
+    assert elapsed < 3.0, f"took {elapsed:.1f} s"
+    assert len(server.seen) == 1, "not retried: it would only trickle again"
+
+
+def test_the_header_deadline_does_not_cut_normal_answers(recorder):
+    client = recorder.client(timeout=0.5)
+    for _ in range(20):
+        client.subscribe()
+    time.sleep(0.7)  # past any deadline timer of those calls
+    assert client.subscribe() == {"maxConcurrent": 3, "balance": 100}

@@ -35,6 +35,8 @@ import requests
 import urllib3
 from urllib3.exceptions import NewConnectionError
 
+from ._deadline import DeadlineAdapter, expired
+from ._deadline import deadline as header_deadline
 from ._errors import (
     AnswerTooLargeError,
     APIConnectionError,
@@ -195,6 +197,8 @@ def read_capped(resp: requests.Response, *, limit: int, deadline: float) -> byte
         raise _Stop("deadline", "the answer stopped arriving (read timeout)") from None
     except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
         raise _Stop("cut", f"the answer was cut off ({type(exc).__name__})") from None
+    if expired():  # the headers' deadline cut the connection: what arrived is not the answer
+        raise _Stop("deadline", "the answer's headers did not arrive in time")
     return b"".join(chunks)
 
 
@@ -225,6 +229,8 @@ class Transport:
         if s is None:
             s = requests.Session()
             s.headers["User-Agent"] = USER_AGENT
+            s.mount("http://", DeadlineAdapter())
+            s.mount("https://", DeadlineAdapter())
             self._local.session = s
         return s
 
@@ -236,23 +242,26 @@ class Transport:
         deadline = time.monotonic() + self.timeout
         failure: _Stop | None = None
         try:
-            resp = self.session.request(
-                method,
-                url,
-                data=data,
-                params=query,
-                headers=headers,
-                auth=self._auth,
-                timeout=(min(5.0, self.timeout), self.timeout),
-                allow_redirects=False,
-                stream=True,
-            )
+            with header_deadline(deadline):
+                resp = self.session.request(
+                    method,
+                    url,
+                    data=data,
+                    params=query,
+                    headers=headers,
+                    auth=self._auth,
+                    timeout=(min(5.0, self.timeout), self.timeout),
+                    allow_redirects=False,
+                    stream=True,
+                )
         except requests.exceptions.RequestException as exc:
             not_sent = _not_sent(exc)
             kind = "not-sent" if not_sent else "timeout" if _timed_out(exc) else "failed"
             failure = _Stop(kind, _describe(exc, not_sent, self.timeout))
         except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as e:
             failure = _Stop("failed", f"the request failed ({type(e).__name__})")
+        if failure is not None and expired():
+            failure = _Stop("deadline", "the answer's headers did not arrive in time")
         if failure is not None:
             raise failure
         try:

@@ -1,0 +1,95 @@
+"""A wall-clock deadline for the part of a request that requests cannot bound: the answer's
+status line and headers.
+
+requests' ``timeout`` bounds each socket read, so a server that sends its headers one byte at a
+time can hold a call for as long as it likes. The transport mounts :class:`DeadlineAdapter` on
+its session: while ``deadline(at)`` is active in a thread, the connection waiting for headers
+is shut down at ``at`` (``time.monotonic()``), and ``expired()`` says so afterwards. The body is
+bounded by the transport's own reading loop.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+_state = threading.local()
+
+
+@contextmanager
+def deadline(at: float) -> Iterator[None]:
+    """Within this block (in this thread), waiting for an answer's headers ends at ``at``."""
+    _state.at, _state.expired = at, False
+    try:
+        yield
+    finally:
+        _state.at = None
+
+
+def expired() -> bool:
+    """True when the last ``deadline`` block of this thread cut a connection."""
+    return bool(getattr(_state, "expired", False))
+
+
+class _Cutoff:
+    def getresponse(self) -> Any:
+        at = getattr(_state, "at", None)
+        sock = getattr(self, "sock", None)
+        if at is None or sock is None:
+            return super().getresponse()  # type: ignore[misc]
+
+        def cut() -> None:
+            _state_of_caller.expired = True
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        _state_of_caller = _state
+        timer = threading.Timer(max(0.0, at - time.monotonic()), cut)
+        timer.daemon = True
+        timer.start()
+        try:
+            return super().getresponse()  # type: ignore[misc]
+        finally:
+            timer.cancel()
+
+
+class _HTTPConnection(_Cutoff, HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_Cutoff, HTTPSConnection):
+    pass
+
+
+class _HTTPPool(HTTPConnectionPool):
+    ConnectionCls = _HTTPConnection
+
+
+class _HTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _HTTPSConnection
+
+
+_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """An HTTPAdapter whose connections honour :func:`deadline` while waiting for headers."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = _POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        manager.pool_classes_by_scheme = _POOLS
+        return manager
