@@ -116,3 +116,27 @@ def test_a_read_only_store_error_names_the_path(tmp_path):
     with pytest.raises(StoreError) as info:
         ro.record_submit(base_url=BASE, endpoint="diffusion", params={"text": "x"})
     assert "cannot be written" in str(info.value) and str(path) in str(info.value)
+
+
+def test_a_failing_store_never_hides_the_real_failure(recorder, tmp_path, monkeypatch):
+    recorder.script = [(500, {"code": 500, "reason": "Internal", "message": "oops"}, {})]
+    client = recorder.client(store=tmp_path / "s.sqlite3")
+
+    def broken(*a, **kw):
+        raise StoreError(client.store.path, "written", "disk full")
+
+    monkeypatch.setattr(client.store, "record_submit_error", broken)
+    with pytest.raises(YouchuanError) as info:
+        client.diffusion("a fox")
+    assert not isinstance(info.value, StoreError) and info.value.maybe_created
+
+
+def test_download_works_when_the_store_cannot_record_media(recorder, tmp_path, monkeypatch):
+    client = recorder.client(store=tmp_path / "s.sqlite3", cache_dir=tmp_path / "m")
+    job = client.diffusion("a fox")
+
+    def broken(*a, **kw):
+        raise StoreError(client.store.path, "written", "read-only")
+
+    monkeypatch.setattr(client.store, "record_media", broken)
+    assert len(job.download(tmp_path / "out")) == 4

@@ -327,10 +327,11 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
                     )
                 raise
             if failure is not None:
-                if store is not None:
-                    error = str(failure)
-                    maybe = failure.maybe_created
-                    store.record_submit_error(local_id, error, maybe_created=maybe)
+                if store is not None:  # a store that fails here must not hide the failure
+                    error, maybe = str(failure), failure.maybe_created
+                    self._store_safely(
+                        {}, lambda: store.record_submit_error(local_id, error, maybe_created=maybe)
+                    )
                 raise failure
             job = Job(
                 self,
@@ -358,8 +359,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             return True
         except Exception as exc:
             log.warning(
-                "youchuan_nb: job %s was created but the job store could not record it: %s",
-                raw.get("id"),
+                "youchuan_nb: job %s: the job store could not record it: %s",
+                raw.get("id") or "(no answer)",
                 exc,
             )
             return False

@@ -8,6 +8,7 @@ its parent's facts: the simulator derives its own jobs' facts with the same func
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import threading
@@ -38,6 +39,7 @@ from ._errors import (
     JobFailedError,
     JobTimeoutError,
     UnreadableAnswerError,
+    YouchuanError,
     shorten,
 )
 from ._followups import FollowUps
@@ -51,6 +53,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 #: Answers in a row that the reader cannot read before polling stops and the error is final.
 UNREADABLE_LIMIT = 3
+log = logging.getLogger("youchuan_nb")
 
 
 @dataclass(frozen=True)
@@ -349,8 +352,12 @@ class Job(FollowUps):
         reported = self._client.media.fetch_all_reporting(self.id, self.urls)
         paths = [path for path, _ in reported]
         self.download_problems = [problem for _, problem in reported]
-        if self._client.store is not None:
-            self._client.store.record_media(self.id, [str(p) if p else None for p in paths])
+        store = self._client.store
+        if store is not None:
+            try:
+                store.record_media(self.id, [str(p) if p else None for p in paths])
+            except YouchuanError as exc:  # the files are saved: a store failure only warns
+                log.warning("youchuan_nb: %s", exc)
         return paths
 
     def download(self, folder: str | Path | None = None) -> list[Path]:
