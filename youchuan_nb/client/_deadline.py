@@ -27,33 +27,36 @@ _state = threading.local()
 @contextmanager
 def deadline(at: float) -> Iterator[None]:
     """Within this block (in this thread), waiting for an answer's headers ends at ``at``."""
-    _state.at, _state.expired = at, False
+    # a dict, not attributes of the thread-local: the timer thread that cuts the connection
+    # must mark *this* thread's call as expired
+    _state.call = {"at": at, "expired": False}
     try:
         yield
     finally:
-        _state.at = None
+        _state.call["at"] = None
 
 
 def expired() -> bool:
     """True when the last ``deadline`` block of this thread cut a connection."""
-    return bool(getattr(_state, "expired", False))
+    call = getattr(_state, "call", None)
+    return bool(call and call["expired"])
 
 
 class _Cutoff:
     def getresponse(self) -> Any:
-        at = getattr(_state, "at", None)
+        call = getattr(_state, "call", None)
+        at = call["at"] if call else None
         sock = getattr(self, "sock", None)
-        if at is None or sock is None:
+        if call is None or at is None or sock is None:
             return super().getresponse()  # type: ignore[misc]
 
         def cut() -> None:
-            _state_of_caller.expired = True
+            call["expired"] = True
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:
                 pass
 
-        _state_of_caller = _state
         timer = threading.Timer(max(0.0, at - time.monotonic()), cut)
         timer.daemon = True
         timer.start()
