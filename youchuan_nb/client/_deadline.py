@@ -4,7 +4,9 @@ status line and headers.
 requests' ``timeout`` bounds each socket read, so a server that sends its headers one byte at a
 time can hold a call for as long as it likes. The transport mounts :class:`DeadlineAdapter` on
 its session: while ``deadline(at)`` is active in a thread, the connection waiting for headers
-is shut down at ``at`` (``time.monotonic()``), and ``expired()`` says so afterwards. The body is
+is shut down at ``at`` (``time.monotonic()``; never before the socket's read timeout plus
+``GRACE``, so a server that sends nothing is still a read timeout), and ``expired()`` says so
+afterwards. The body is
 bounded by the transport's own reading loop.
 """
 
@@ -22,6 +24,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 _state = threading.local()
+GRACE = 0.25  # seconds past the read timeout before the cut
 
 
 @contextmanager
@@ -57,6 +60,9 @@ class _Cutoff:
             except OSError:
                 pass
 
+        # never before the read timeout of a silent server: that one is a (retryable) timeout
+        read_timeout = sock.gettimeout() or 0.0
+        at = max(at, time.monotonic() + read_timeout + GRACE)
         timer = threading.Timer(max(0.0, at - time.monotonic()), cut)
         timer.daemon = True
         timer.start()

@@ -14,7 +14,9 @@ Retry policy (openai-python's backoff, replicate-python's caution about creates)
 Safety limits: API calls never follow redirects (the credentials go to the configured base URL
 and nowhere else: a 3xx is an error that names where it pointed); an answer is read as a stream
 and given up past ``MAX_ANSWER_BYTES`` or past the attempt's wall-clock deadline (``timeout``
-seconds for the whole body, however slowly a server trickles it).
+plus a little grace, for headers and body together, however slowly a server trickles them);
+such a deadline is not retried (a trickling server would only trickle again), a plain read
+timeout of an idempotent call is.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import requests
 import urllib3
 from urllib3.exceptions import NewConnectionError
 
-from ._deadline import DeadlineAdapter, expired
+from ._deadline import GRACE, DeadlineAdapter, expired
 from ._deadline import deadline as header_deadline
 from ._errors import (
     AnswerTooLargeError,
@@ -239,7 +241,7 @@ class Transport:
     ) -> tuple[int, dict[str, str], Any]:
         """One attempt: (status, headers, decoded body). Raises ``_Stop`` for no usable
         answer, always outside an except block (no __context__ holds a request)."""
-        deadline = time.monotonic() + self.timeout
+        deadline = time.monotonic() + self.timeout + max(GRACE, 0.1 * self.timeout)
         failure: _Stop | None = None
         try:
             with header_deadline(deadline):
