@@ -203,3 +203,56 @@ def browser_type_launch_args(browser_type_launch_args):
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian chromium is not installed (scripts/setup.sh installs it)")
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+# -- hostile loopback servers (appended for the hardening tests) --------------------------------
+class Hostile:
+    """A loopback HTTP server whose every request is answered by ``handle(handler)`` (a
+    ``BaseHTTPRequestHandler``); ``seen`` lists (method, path, headers) of what arrived."""
+
+    def __init__(self, handle) -> None:
+        self.seen: list[tuple[str, str, dict]] = []
+        outer = self
+
+        class H(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def _any(self):
+                n = int(self.headers.get("Content-Length") or 0)
+                self.body = self.rfile.read(n) if n else b""
+                outer.seen.append((self.command, self.path, dict(self.headers.items())))
+                try:
+                    handle(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            do_GET = do_POST = do_PUT = do_HEAD = _any
+
+            def log_message(self, *a):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
+                         daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def hostile():
+    """``hostile(handle)`` starts a :class:`Hostile` server (closed after the test)."""
+    made: list[Hostile] = []
+
+    def start(handle) -> Hostile:
+        server = Hostile(handle)
+        made.append(server)
+        return server
+
+    yield start
+    for server in made:
+        server.close()

@@ -239,7 +239,12 @@ def test_static_html_escapes_text_and_embeds_thumbnails(session):
     assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert "</script>" not in html
     assert html.count('src="data:image/jpeg;base64,') == 4
-    assert "application/vnd.jupyter.widget-view+json" in data
+    # headless (as here): only the static copy is saved; a live front end gets the widget too
+    assert "application/vnd.jupyter.widget-view+json" not in data
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("YOUCHUAN_NB_WAIT", "never")  # as in a live notebook
+        live, _ = card._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in live and "text/html" in live
     assert "Finished" in data["text/plain"] and card.cards[0]["job_id"] in data["text/plain"]
     assert meta["youchuan_nb"]["job_id"] == card.cards[0]["job_id"]
     assert len(html) < 200_000

@@ -28,6 +28,7 @@ _EXPORTS = {
     "mask_from_shapes": "_masks",
     **dict.fromkeys(
         (
+            "AnswerTooLargeError",
             "APIConnectionError",
             "APIError",
             "APITimeoutError",
@@ -46,6 +47,9 @@ _EXPORTS = {
             "SensitivePromptError",
             "UnreadableAnswerError",
             "ServerBusyError",
+            "DownloadError",
+            "StoreError",
+            "UnexpectedRedirectError",
             "YouchuanError",
         ),
         "_errors",

@@ -144,8 +144,14 @@ def run_batch(
     timeout: float,
     on_progress: Callable[..., Any] | None,
 ) -> Batch:
-    if isinstance(prompts, str) or not all(isinstance(p, str) for p in prompts):
+    if not isinstance(prompts, (list, tuple)) or not all(isinstance(p, str) for p in prompts):
         raise InvalidRequest("prompts", prompts, "a list of prompt strings", endpoint="batch")
+    if not isinstance(wait, bool):
+        raise InvalidRequest("wait", wait, "True or False", endpoint="batch")
+    if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not timeout >= 0:
+        raise InvalidRequest("timeout", timeout, "a number of seconds >= 0", endpoint="batch")
+    if on_progress is not None and not callable(on_progress):
+        raise InvalidRequest("on_progress", on_progress, "a function or None", endpoint="batch")
     problems = []
     for i, prompt in enumerate(prompts):
         try:

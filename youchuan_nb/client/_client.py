@@ -17,7 +17,6 @@ from urllib.parse import quote
 from ..contract import (
     ENDPOINTS,
     PROMPT_FIELDS,
-    InvalidRequest,
     check_prompt,
     coerce_numbers,
     enum_value,
@@ -29,19 +28,14 @@ from ..contract.answers import UnreadableAnswer, error_in, read_job
 from ._account import AccountMethods
 from ._batch import Batch, run_batch
 from ._captures import save_capture
-from ._errors import (
-    APIConnectionError,
-    InternalServerError,
-    UnreadableAnswerError,
-    YouchuanError,
-    error_for,
-)
+from ._errors import InternalServerError, UnreadableAnswerError, YouchuanError, error_for
 from ._generation import GenerationMethods
-from ._http import Transport
+from ._http import Credentials, Transport, offline_credentials
 from ._job import Job
 from ._lookup import JobLookup
 from ._media import MediaCache
 from ._offline import offline_service
+from ._options import check_credentials, check_options, check_request_args, with_defaults
 from ._polling import PollSchedule
 from ._slots import Slots
 from ._store import JobStore, default_home
@@ -87,37 +81,48 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         max_poll_interval: float = 10.0,
         check_prompts: bool = True,
     ) -> None:
-        app_id = app_id or os.environ.get("YOUCHUAN_APP_ID") or None
-        secret = secret or os.environ.get("YOUCHUAN_SECRET") or None
+        # The secret goes into the credentials object first of all, and leaves this frame: a
+        # Verbose traceback of anything raised below prints the locals of every frame.
+        auth = Credentials(app_id, secret)
+        del secret
+        self._setup(
+            auth,
+            base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            store=store,
+            cache_dir=cache_dir,
+            max_concurrent=max_concurrent,
+            poll_interval=poll_interval,
+            max_poll_interval=max_poll_interval,
+            check_prompts=check_prompts,
+        )
+
+    def _setup(self, auth: Credentials, base_url: Any, **options: Any) -> None:
+        timeout, poll, poll_max = check_options(**options)
         base_url = base_url or os.environ.get("YOUCHUAN_BASE_URL") or None
         self.simulator: Any = None  # the built-in simulator, when this client uses it
-        if not app_id and not secret and not base_url:
+        if not auth.app_id and not auth.has_secret and not base_url:
             offline = offline_service()  # started on demand: only offline users pay for it
             if offline is not None:
                 self.simulator = offline.handle
-                app_id, secret, base_url = offline.app_id, offline.secret, offline.url
+                auth, base_url = offline_credentials(offline), offline.url
                 log.info(
                     "youchuan_nb: no credentials set; using the built-in simulator at %s", base_url
                 )
-        if not app_id or not secret:
-            missing = " and ".join(
-                n for n, v in (("YOUCHUAN_APP_ID", app_id), ("YOUCHUAN_SECRET", secret)) if not v
-            )
-            raise YouchuanError(
-                f"missing credentials: set {missing} (or pass app_id= and "
-                "secret= to Client, or run %youchuan login in a notebook)"
-            )
-        self.app_id = app_id
+        check_credentials(auth, base_url)
+        self.app_id: str = auth.app_id
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self._transport = Transport(
-            self.base_url, app_id, secret, timeout=timeout, max_retries=max_retries
+            self.base_url, auth, timeout=timeout, max_retries=options["max_retries"]
         )
         self.timeout = timeout
         #: The learned poll schedule shared by this client's jobs (``minimum`` is the base
         #: interval between polls of one job).
-        self.poll_schedule = PollSchedule(poll_interval, max_poll_interval)
-        self.check_prompts = check_prompts
+        self.poll_schedule = PollSchedule(poll, poll_max)
+        self.check_prompts = options["check_prompts"]
         home = default_home()
+        store = options["store"]
         if isinstance(store, JobStore):
             self.store: JobStore | None = store
         elif store is True:
@@ -128,20 +133,26 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             self.store = None
         #: Where answers that could not be read are saved for a bug report.
         self.captures_dir: Path = home / "captures"
-        self.media = MediaCache(cache_dir or home / "media")
-        self._slots = Slots(self, max_concurrent)
+        self.media = MediaCache(options["cache_dir"] or home / "media")
+        self._slots = Slots(self, options["max_concurrent"])
         self._jobs: dict[str, Job] = {}
         self._jobs_lock = threading.Lock()
+        self._settle_interrupted()
 
-    def __repr__(self) -> str:
+    def __repr__(self) -> str:  # safe on a half-made client too (shown in tracebacks)
+        base_url = getattr(self, "base_url", None)
+        if base_url is None:
+            return "<Client (not set up)>"
         mode = " (simulator)" if self.is_simulator else ""
-        return f"Client(app_id={mask_app_id(self.app_id)!r}, base_url={self.base_url!r}){mode}"
+        return f"Client(app_id={mask_app_id(self.app_id)!r}, base_url={base_url!r}){mode}"
 
     @classmethod
     def for_service(cls, service: Any, **kwargs: Any) -> Client:
         """A client of ``service``: anything with ``app_id``, ``secret`` and ``url`` (a
         :class:`youchuan_nb.Simulator`, say), kept as ``client.simulator``."""
-        client = cls(service.app_id, service.secret, service.url, **kwargs)
+        auth = offline_credentials(service)
+        client = cls.__new__(cls)
+        client._setup(auth, service.url, **with_defaults(kwargs))
         client.simulator = service
         return client
 
@@ -151,13 +162,26 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         offline = offline_service()
         if offline is None:
             raise YouchuanError("no built-in simulator is available in this process")
-        client = cls(offline.app_id, offline.secret, offline.url, **kwargs)
+        auth = offline_credentials(offline)
+        client = cls.__new__(cls)
+        client._setup(auth, offline.url, **with_defaults(kwargs))
         client.simulator = offline.handle
         return client
 
     @property
+    def media(self) -> MediaCache:
+        """The local cache of results. Assigning one sets its ``allow_loopback`` from this
+        client's service (media on this machine only when the service is on it too)."""
+        return self._media
+
+    @media.setter
+    def media(self, cache: MediaCache) -> None:
+        cache.allow_loopback = is_loopback_url(self.base_url)
+        self._media = cache
+
+    @property
     def is_simulator(self) -> bool:
-        return self.simulator is not None or is_loopback_url(self.base_url)
+        return getattr(self, "simulator", None) is not None or is_loopback_url(self.base_url)
 
     # -- what a front end needs to show the client's state -------------------------------------
     @property
@@ -171,6 +195,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
 
     def expected_seconds(self, action: str) -> float | None:
         """How long a job of ``action`` takes, learned from this session (None: not yet)."""
+        if not isinstance(action, str):
+            return None
         return self.poll_schedule.expected(action)
 
     def free_slots(self) -> int:
@@ -203,7 +229,9 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         )
         inside = error_in(answer.body)
         if inside is not None:  # an error body inside a 200: raise it as that error
-            raise error_for(inside.code, inside.body, method=ep.method, path=ep.path)
+            err = error_for(inside.code, inside.body, method=ep.method, path=ep.path)
+            err.maybe_created = ep.creates_job and isinstance(err, InternalServerError)
+            raise err
         return answer.body
 
     def _unreadable(self, ep_name: str, exc: UnreadableAnswer) -> UnreadableAnswerError:
@@ -217,6 +245,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         """The request body for ``fields`` (API or Python names), checked as a submit would
         check it: absent fields dropped, enum names mapped, rules validated, prompts checked.
         Raises ``InvalidRequest``/``PromptError`` and sends nothing."""
+        check_request_args(ep_name, fields, parent)
         ep = ENDPOINTS[ep_name]
         named = {}
         for f in ep.body:
@@ -250,8 +279,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
                     )
         return body
 
-    def _known(self, job_id: str | None) -> Job | None:
-        if not job_id:
+    def _known(self, job_id: Any) -> Job | None:
+        if not job_id or not isinstance(job_id, str):
             return None
         with self._jobs_lock:
             return self._jobs.get(job_id)
@@ -281,25 +310,29 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
                     parent_id=body.get("jobId"),
                     image_no=index,
                 )
+            failure: YouchuanError | None = None
             try:
                 raw = self._request(ep_name, body=body)
-            except APIConnectionError as exc:
-                if store is not None:
-                    store.record_submit_error(local_id, str(exc), maybe_created=exc.maybe_created)
-                raise
+                raw = read_job(raw)
             except YouchuanError as exc:
+                failure = exc  # InternalServerError, a cut-off answer...: exc.maybe_created
+            except UnreadableAnswer as exc:
+                failure = self._unreadable(ep_name, exc)
+                failure.maybe_created = True  # an answer came: the job may well exist
+            except BaseException as stop:  # interrupted (Ctrl-C) or a bug: the job may exist
+                why = f"interrupted: {type(stop).__name__}"
                 if store is not None:
-                    # after a 500 the job may exist on the service: "unknown", not "refused"
-                    store.record_submit_error(
-                        local_id, str(exc), maybe_created=isinstance(exc, InternalServerError)
+                    self._store_safely(
+                        {}, lambda: store.record_submit_error(local_id, why, maybe_created=True)
                     )
                 raise
-            try:
-                raw = read_job(raw)
-            except UnreadableAnswer as exc:
-                if store is not None:
-                    store.record_submit_error(local_id, str(exc), maybe_created=True)
-                raise self._unreadable(ep_name, exc) from None
+            if failure is not None:
+                if store is not None:  # a store that fails here must not hide the failure
+                    error, maybe = str(failure), failure.maybe_created
+                    self._store_safely(
+                        {}, lambda: store.record_submit_error(local_id, error, maybe_created=maybe)
+                    )
+                raise failure
             job = Job(
                 self,
                 raw,
@@ -326,8 +359,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             return True
         except Exception as exc:
             log.warning(
-                "youchuan_nb: job %s was created but the job store could not record it: %s",
-                raw.get("id"),
+                "youchuan_nb: job %s: the job store could not record it: %s",
+                raw.get("id") or "(no answer)",
                 exc,
             )
             return False
@@ -352,19 +385,6 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             except Exception as exc:  # the store must never break polling
                 log.warning("youchuan_nb: could not update the job store: %s", exc)
         self._slots.changed(job)
-
-    def raw_job(self, job_id: str) -> dict[str, Any]:
-        """GET /v1/tob/job/{jobId}: the service's answer about a job (no ``Job`` made), read by
-        the tolerant reader into the flat shape. Raises ``UnreadableAnswerError`` for an
-        answer of a shape it does not know."""
-        if not isinstance(job_id, str) or not job_id.strip():
-            raise InvalidRequest("job_id", job_id, "a job id string (job.id)", endpoint="job")
-        validate("job", path={"jobId": job_id})
-        body = self._request("job", path_params={"jobId": job_id})
-        try:
-            return read_job(body, expect_id=job_id)
-        except UnreadableAnswer as exc:
-            raise self._unreadable("job", exc) from None
 
     @property
     def max_concurrent(self) -> int:

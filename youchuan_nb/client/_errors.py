@@ -14,12 +14,20 @@
     │   ├── NotSupportedError       405 Not_Support
     │   ├── ConcurrencyLimitError   429 Max_Concurrent_Limited
     │   ├── InternalServerError     500 and other 5xx
-    │   └── ServerBusyError         503 Server_Busy, Request_Timout
-    ├── APIConnectionError          no answer (refused, dropped, DNS)
-    │   └── APITimeoutError         no answer in time
+    │   ├── ServerBusyError         503 Server_Busy, Request_Timout (any status: by reason)
+    │   └── UnexpectedRedirectError a 3xx: API calls never follow redirects
+    ├── APIConnectionError          no answer (refused, dropped, cut off, DNS)
+    │   ├── APITimeoutError         no (complete) answer in time
+    │   └── AnswerTooLargeError     an answer over the size limit (not read further)
     ├── UnreadableAnswerError       an answer of a shape the tolerant reader does not know
     ├── JobFailedError              the job ran and ended failed (status 3)
-    └── JobTimeoutError             wait() gave up before the job ended
+    ├── JobTimeoutError             wait() gave up before the job ended
+    ├── DownloadError               none of a finished job's outputs could be saved
+    └── StoreError                  the local job store cannot be opened, read or written
+
+Every error has ``maybe_created``: True when a job-creating request may have reached the service
+and created (and billed) a job although no answer said so; check before submitting it again.
+Text from the service is shortened (``MAX_MESSAGE`` characters) before it is put in a message.
 
 Bad arguments raise ``InvalidRequest`` / ``PromptError`` (ValueError subclasses from the contract)
 before anything is sent. No exception here ever holds request headers, so the secret cannot leak.
@@ -35,8 +43,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._job import Job
 
 
+MAX_MESSAGE = 2000
+
+
+def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` cut to ``limit`` characters, saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters in all)"
+
+
 class YouchuanError(Exception):
     """Base class of every error youchuan_nb raises about the service."""
+
+    #: True when a job-creating request may have created a job although no answer said so.
+    maybe_created: bool = False
 
 
 class APIError(YouchuanError):
@@ -54,6 +75,7 @@ class APIError(YouchuanError):
         body: Any = None,
         local: bool = False,
     ) -> None:
+        reason, message = shorten(reason, 200), shorten(message)
         self.status, self.code, self.reason, self.message = status, code, reason, message
         self.method, self.path, self.body = method, path, body
         self.local = local  # refused by the client's own check of the documented rules
@@ -114,6 +136,33 @@ class InternalServerError(APIError): ...
 class ServerBusyError(APIError): ...
 
 
+class UnexpectedRedirectError(APIError):
+    """The service answered with a redirect. API calls never follow one: the credentials go to
+    the configured base URL only. ``location`` is where it pointed."""
+
+    def __init__(
+        self,
+        status: int,
+        location: str,
+        *,
+        method: str = "",
+        path: str = "",
+        base_url: str = "",
+        same_origin: bool = False,
+    ) -> None:
+        shown = shorten("".join(c if c.isprintable() else "?" for c in location), 300)
+        self.location = shown
+        where = "another address of the same service" if same_origin else "another address"
+        message = (
+            f"the service answered with a redirect to {shown or '(no Location)'} ({where}); "
+            "API calls do not follow redirects, so the credentials are sent only to "
+            f"{base_url or 'YOUCHUAN_BASE_URL'}"
+        )
+        super().__init__(status, None, "Redirect", message, method=method, path=path)
+        self.advice = "Check YOUCHUAN_BASE_URL (or base_url=): it should be the service's own URL."
+        Exception.__init__(self, f"{status} redirect ({method} {path}): {message}. {self.advice}")
+
+
 _BY_REASON: dict[str, type[APIError]] = {
     "Invalid_Prompt_Parameter": InvalidPromptError,
     "Job_ReUpscale_Not_Support": ReUpscaleNotSupportedError,
@@ -145,7 +194,7 @@ def error_for(
         reason = str(body.get("reason") or "")
         message = str(body.get("message") or body.get("comment") or "")
     elif isinstance(body, str):
-        message = body[:300]
+        message = shorten(body, 300)
     cls = _BY_REASON.get(reason) or _BY_STATUS.get(status)
     if cls is None:
         cls = InternalServerError if status >= 500 else APIError
@@ -158,6 +207,7 @@ class UnreadableAnswerError(YouchuanError):
 
     def __init__(self, message: str, *, raw: Any = None, capture: str | None = None) -> None:
         self.raw, self.capture = raw, capture
+        message = shorten(message)
         where = (
             f" The answer is saved in {capture}; please attach it to a bug report."
             if capture
@@ -188,14 +238,18 @@ class APITimeoutError(APIConnectionError):
     """No answer within the timeout."""
 
 
+class AnswerTooLargeError(APIConnectionError):
+    """The answer was larger than any answer of the API; reading stopped at the limit."""
+
+
 class JobFailedError(YouchuanError):
     """The job ran and ended failed; ``job.comment`` says why."""
 
     def __init__(self, job: Job) -> None:
         self.job = job
         self.comment = job.comment
-        words = describe_comment(job.comment) or "failed"
-        super().__init__(f"job {job.id} failed: {words} ({job.comment})")
+        words = shorten(describe_comment(job.comment) or "failed", 500)
+        super().__init__(f"job {shorten(job.id, 200)} failed: {words} ({shorten(job.comment)})")
 
 
 class JobTimeoutError(YouchuanError):
@@ -204,7 +258,31 @@ class JobTimeoutError(YouchuanError):
     def __init__(self, job: Job, timeout: float) -> None:
         self.job = job
         super().__init__(
-            f"job {job.id} did not finish within {timeout:g} s (status "
+            f"job {shorten(job.id, 200)} did not finish within {timeout:g} s (status "
             f"{job.status_name}); it is still tracked: call job.wait() again or "
             "look it up later with client.job(id)"
+        )
+
+
+class DownloadError(YouchuanError):
+    """Nothing of a finished job could be saved; ``problems`` says why, output by output."""
+
+    def __init__(self, job_id: str, problems: list[str]) -> None:
+        self.job_id, self.problems = job_id, problems
+        lines = "; ".join(problems) or "no outputs"
+        super().__init__(
+            shorten(f"job {shorten(job_id, 200)}: none of its outputs could be saved: {lines}")
+        )
+
+
+class StoreError(YouchuanError):
+    """The local job store cannot be opened, read or written; ``path`` is where it is."""
+
+    def __init__(self, path: object, what: str, problem: BaseException | str) -> None:
+        self.path = str(path)
+        detail = problem if isinstance(problem, str) else f"{type(problem).__name__}: {problem}"
+        super().__init__(
+            f"the job store at {self.path} cannot be {what}: {shorten(str(detail), 500)}. Move or "
+            "repair that file, set YOUCHUAN_NB_HOME to another folder, or pass store=False "
+            "to Client (no local job history)"
         )

@@ -4,15 +4,29 @@ Retry policy (openai-python's backoff, replicate-python's caution about creates)
 
 * GET/PUT are idempotent: retried on connection errors, timeouts, 408, 429 and 5xx.
 * A POST that creates a job (and is billed) is retried only when the service provably created
-  nothing: the connection was refused / never made, 429 Max_Concurrent_Limited, 503 Server_Busy.
-  Never after a read timeout, a dropped connection or a 500: the job may exist.
+  nothing: the connection was refused / never made, or the answer's reason says the service
+  did not take the request (Max_Concurrent_Limited, Server_Busy, whatever the status: a 500
+  whose body says Server_Busy is treated as the 503 busy it describes). Never after a read
+  timeout, a dropped or cut-off answer or another 500: the job may exist (``maybe_created``).
+* The waits between attempts of one call (Retry-After included) add up to at most the call's
+  ``timeout``: a Retry-After that would wait longer ends the call with the error instead.
+
+Safety limits: API calls never follow redirects (the credentials go to the configured base URL
+and nowhere else: a 3xx is an error that names where it pointed); an answer is read as a stream
+and given up past ``MAX_ANSWER_BYTES`` or past the attempt's wall-clock deadline (``timeout``
+plus a little grace, for headers and body together, however slowly a server trickles them);
+such a deadline is not retried (a trickling server would only trickle again), a plain read
+timeout of an idempotent call is.
 """
 
 from __future__ import annotations
 
 import email.utils
+import http.client
 import json
 import logging
+import math
+import os
 import random
 import threading
 import time
@@ -20,9 +34,19 @@ from dataclasses import dataclass
 from typing import Any
 
 import requests
+import urllib3
 from urllib3.exceptions import NewConnectionError
 
-from ._errors import APIConnectionError, APITimeoutError, error_for
+from ._deadline import GRACE, DeadlineAdapter, expired
+from ._deadline import deadline as header_deadline
+from ._errors import (
+    AnswerTooLargeError,
+    APIConnectionError,
+    APITimeoutError,
+    InternalServerError,
+    UnexpectedRedirectError,
+    error_for,
+)
 
 log = logging.getLogger("youchuan_nb")
 
@@ -30,8 +54,16 @@ INITIAL_RETRY_DELAY = 0.5
 MAX_RETRY_DELAY = 8.0
 MAX_RETRY_AFTER = 60.0
 DEFAULT_MAX_RETRIES = 3
+MAX_ANSWER_BYTES = 8 * 1024 * 1024  # an API answer is a few KB; more is not an answer
 SAFE_POST_RETRY_REASONS = frozenset({"Max_Concurrent_Limited", "Server_Busy"})
 USER_AGENT = "youchuan_nb/0.1 (python-requests)"
+_NOT_SENT = (
+    requests.exceptions.InvalidURL,
+    requests.exceptions.MissingSchema,
+    requests.exceptions.InvalidSchema,
+    requests.exceptions.InvalidHeader,
+    requests.exceptions.URLRequired,
+)
 
 
 @dataclass
@@ -53,21 +85,22 @@ def backoff_delay(attempt: int, retry_after: str | None = None) -> float:
 
 def _parse_retry_after(value: str) -> float | None:
     try:
-        return float(value)
+        seconds = float(value)
+        return seconds if math.isfinite(seconds) else None
     except ValueError:
         pass
     try:  # Python 3.10+ raises ValueError (not None) for a value that is not a date
         parsed = email.utils.parsedate_to_datetime(value) if value else None
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if parsed is None:
         return None
     return max(0.0, parsed.timestamp() - time.time())
 
 
-def _not_sent(exc: requests.exceptions.ConnectionError) -> bool:
+def _not_sent(exc: BaseException) -> bool:
     """True when the request provably never reached the server (refused or connect timeout)."""
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
+    if isinstance(exc, (requests.exceptions.ConnectTimeout, *_NOT_SENT)):
         return True
     seen: set[int] = set()
     err: BaseException | None = exc
@@ -80,20 +113,95 @@ def _not_sent(exc: requests.exceptions.ConnectionError) -> bool:
     return False
 
 
-class _Credentials(requests.auth.AuthBase):
-    """Adds the two credential headers at send time, so no dict of ours holds the secret and
-    nothing we raise carries a request with it (reprs are redacted too)."""
+class _Redacted(str):
+    """The secret as a string whose repr never shows it (frame locals, reprs, debuggers)."""
 
-    def __init__(self, app_id: str, secret: str) -> None:
-        self._app_id, self._secret = app_id, secret
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "'<redacted>'"
+
+
+class Credentials(requests.auth.AuthBase):
+    """Adds the two credential headers at send time, so no dict of ours holds the secret and
+    nothing we raise carries a request with it (reprs are redacted too).
+
+    Built first thing in ``Client()`` (from the arguments or the environment), so that no frame
+    of ours that can raise has the secret among its locals (``%xmode Verbose`` prints them)."""
+
+    def __init__(self, app_id: Any = None, secret: Any = None, *, from_env: bool = True) -> None:
+        env = os.environ if from_env else {}
+        self.app_id: Any = app_id or env.get("YOUCHUAN_APP_ID") or None
+        value = secret or env.get("YOUCHUAN_SECRET") or None
+        del secret
+        self.secret_type = type(value).__name__
+        self._secret: str | None = _Redacted(value) if isinstance(value, str) else None
+        self._given = value is not None
+
+    @property
+    def has_secret(self) -> bool:
+        return self._given
+
+    @property
+    def usable(self) -> bool:
+        return isinstance(self.app_id, str) and self._secret is not None
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers["x-youchuan-app"] = self._app_id
-        request.headers["x-youchuan-secret"] = self._secret
+        request.headers["x-youchuan-app"] = str(self.app_id)
+        request.headers["x-youchuan-secret"] = str.__str__(self._secret or "")
         return request
 
     def __repr__(self) -> str:
         return "<youchuan credentials: redacted>"
+
+
+def offline_credentials(service: Any) -> Credentials:
+    """The credentials of a service object (a simulator: anything with app_id and secret)."""
+    return Credentials(service.app_id, service.secret, from_env=False)
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urllib3.util.parse_url(url)
+    port = parts.port or {"http": 80, "https": 443}.get(parts.scheme or "")
+    return (parts.scheme or "").lower(), (parts.host or "").lower(), port
+
+
+class _Stop(Exception):
+    """Why reading an answer stopped early (raised and caught inside this module only)."""
+
+    def __init__(self, kind: str, description: str) -> None:
+        super().__init__(description)
+        self.kind, self.description = kind, description
+
+
+def read_capped(resp: requests.Response, *, limit: int, deadline: float) -> bytes:
+    """The body of a streamed answer: at most ``limit`` bytes, finished by ``deadline``
+    (monotonic). Raises ``_Stop`` ("large", "deadline", "cut") instead."""
+    declared = resp.headers.get("Content-Length", "")
+    if declared.strip().isdigit() and int(declared) > limit:
+        raise _Stop("large", f"the answer is {int(declared):,} bytes, over the limit of {limit:,}")
+    chunks: list[bytes] = []
+    size = 0
+    try:
+        while True:
+            if time.monotonic() > deadline:
+                raise _Stop("deadline", "the answer did not arrive completely in time")
+            chunk = resp.raw.read1(64 * 1024, decode_content=True)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > limit:
+                raise _Stop("large", f"the answer is over the limit of {limit:,} bytes")
+            chunks.append(chunk)
+    except _Stop:
+        raise
+    except urllib3.exceptions.ReadTimeoutError:
+        raise _Stop("deadline", "the answer stopped arriving (read timeout)") from None
+    except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
+        raise _Stop("cut", f"the answer was cut off ({type(exc).__name__})") from None
+    if expired():  # the headers' deadline cut the connection: what arrived is not the answer
+        raise _Stop("deadline", "the answer's headers did not arrive in time")
+    return b"".join(chunks)
 
 
 class Transport:
@@ -102,16 +210,16 @@ class Transport:
     def __init__(
         self,
         base_url: str,
-        app_id: str,
-        secret: str,
+        auth: Credentials,
         *,
         timeout: float,
         max_retries: int = DEFAULT_MAX_RETRIES,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self._auth = _Credentials(app_id, secret)
+        self._auth = auth
         self.timeout = timeout
         self.max_retries = max_retries
+        self.max_answer_bytes = MAX_ANSWER_BYTES
         self._local = threading.local()  # a Session is not thread-safe: one per thread
 
     def __repr__(self) -> str:
@@ -123,8 +231,50 @@ class Transport:
         if s is None:
             s = requests.Session()
             s.headers["User-Agent"] = USER_AGENT
+            s.mount("http://", DeadlineAdapter())
+            s.mount("https://", DeadlineAdapter())
             self._local.session = s
         return s
+
+    def _send(
+        self, method: str, url: str, data: bytes | None, query: dict | None, headers: dict
+    ) -> tuple[int, dict[str, str], Any]:
+        """One attempt: (status, headers, decoded body). Raises ``_Stop`` for no usable
+        answer, always outside an except block (no __context__ holds a request)."""
+        deadline = time.monotonic() + self.timeout + max(GRACE, 0.1 * self.timeout)
+        failure: _Stop | None = None
+        try:
+            with header_deadline(deadline):
+                resp = self.session.request(
+                    method,
+                    url,
+                    data=data,
+                    params=query,
+                    headers=headers,
+                    auth=self._auth,
+                    timeout=(min(5.0, self.timeout), self.timeout),
+                    allow_redirects=False,
+                    stream=True,
+                )
+        except requests.exceptions.RequestException as exc:
+            not_sent = _not_sent(exc)
+            kind = "not-sent" if not_sent else "timeout" if _timed_out(exc) else "failed"
+            failure = _Stop(kind, _describe(exc, not_sent, self.timeout))
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as e:
+            failure = _Stop("failed", f"the request failed ({type(e).__name__})")
+        if failure is not None and expired():
+            failure = _Stop("deadline", "the answer's headers did not arrive in time")
+        if failure is not None:
+            raise failure
+        try:
+            content = read_capped(resp, limit=self.max_answer_bytes, deadline=deadline)
+        except _Stop as stop:
+            failure = stop
+        finally:
+            resp.close()
+        if failure is not None:
+            raise failure
+        return resp.status_code, dict(resp.headers), _decode(content, resp.encoding)
 
     def request(
         self,
@@ -142,85 +292,104 @@ class Transport:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
         idempotent = method in ("GET", "PUT", "HEAD")
         attempt = 0
+        waited = 0.0  # seconds slept between attempts: at most self.timeout in all
         while True:
             started = time.monotonic()
-            # Failures are turned into our own exceptions *outside* the except blocks, so they
-            # carry no __context__ holding requests' PreparedRequest (and its headers).
-            failure: tuple[str, bool, bool] | None = None  # (description, timeout?, not sent?)
+            failure: _Stop | None = None
             try:
-                resp = self.session.request(
-                    method,
-                    url,
-                    data=data,
-                    params=query,
-                    headers=headers,
-                    auth=self._auth,
-                    timeout=(min(5.0, self.timeout), self.timeout),
-                )
-            except requests.exceptions.ConnectionError as exc:
-                not_sent = _not_sent(exc)
-                failure = (
-                    _describe(exc, not_sent),
-                    isinstance(exc, requests.exceptions.Timeout),
-                    not_sent,
-                )
-            except requests.exceptions.Timeout:
-                failure = (f"no answer within {self.timeout:g} s", True, False)
+                status, resp_headers, body_out = self._send(method, url, data, query, headers)
+            except _Stop as stop:
+                failure = stop
             if failure is not None:
-                description, timed_out, not_sent = failure
-                retry = (idempotent or not_sent) and attempt < self.max_retries
+                retry = (
+                    failure.kind not in ("large", "deadline")  # it would only happen again
+                    and (idempotent or failure.kind == "not-sent")
+                    and attempt < self.max_retries
+                )
+                delay = backoff_delay(attempt) if retry else 0.0
+                retry = retry and waited + delay <= self.timeout
                 log.debug(
                     "%s %s -> no answer (%s)%s",
                     method,
                     path,
-                    description,
+                    failure.description,
                     ", retrying" if retry else "",
                 )
                 if retry:
-                    time.sleep(backoff_delay(attempt))
+                    time.sleep(delay)
+                    waited += delay
                     attempt += 1
                     continue
-                cls = APITimeoutError if timed_out else APIConnectionError
-                raise cls(
-                    description,
+                raise _connection_error(failure, method, path, creates_job)
+            elapsed = time.monotonic() - started
+            log.debug("%s %s -> %s (%.3f s)", method, path, status, elapsed)
+            if 300 <= status < 400:
+                raise UnexpectedRedirectError(
+                    status,
+                    resp_headers.get("Location", ""),
                     method=method,
                     path=path,
-                    maybe_created=creates_job and not not_sent,
+                    base_url=self.base_url,
+                    same_origin=_origin(
+                        requests.compat.urljoin(url, resp_headers.get("Location", ""))
+                    )
+                    == _origin(url),
                 )
-            elapsed = time.monotonic() - started
-            body_out = _decode(resp)
-            log.debug("%s %s -> %s (%.3f s)", method, path, resp.status_code, elapsed)
-            if resp.status_code < 400:
-                return Answer(resp.status_code, body_out, attempt)
+            if status < 400:
+                return Answer(status, body_out, attempt)
             reason = body_out.get("reason", "") if isinstance(body_out, dict) else ""
             if idempotent:
-                retry = resp.status_code in (408, 429) or resp.status_code >= 500
+                retry = status in (408, 429) or status >= 500
             else:
                 retry = reason in SAFE_POST_RETRY_REASONS
-            if retry and attempt < self.max_retries:
-                time.sleep(backoff_delay(attempt, resp.headers.get("Retry-After")))
+            retry = retry and attempt < self.max_retries
+            delay = backoff_delay(attempt, resp_headers.get("Retry-After")) if retry else 0.0
+            if retry and waited + delay <= self.timeout:
+                time.sleep(delay)
+                waited += delay
                 attempt += 1
                 continue
-            raise error_for(resp.status_code, body_out, method=method, path=path)
+            err = error_for(status, body_out, method=method, path=path)
+            # after a 500 (that does not say "busy") a job-creating POST may have created it
+            err.maybe_created = creates_job and isinstance(err, InternalServerError)
+            raise err
 
 
-def _decode(resp: requests.Response) -> Any:
-    if not resp.content:
+def _connection_error(
+    failure: _Stop, method: str, path: str, creates_job: bool
+) -> APIConnectionError:
+    maybe = creates_job and failure.kind != "not-sent"
+    if failure.kind == "large":
+        return AnswerTooLargeError(
+            failure.description, method=method, path=path, maybe_created=maybe
+        )
+    cls = APITimeoutError if failure.kind in ("timeout", "deadline") else APIConnectionError
+    return cls(failure.description, method=method, path=path, maybe_created=maybe)
+
+
+def _timed_out(exc: BaseException) -> bool:
+    return isinstance(exc, requests.exceptions.Timeout)
+
+
+def _decode(content: bytes, encoding: str | None) -> Any:
+    if not content:
         return {}
     try:
-        return resp.json()
-    except ValueError:
-        return resp.text
+        return json.loads(content)
+    except (ValueError, RecursionError):
+        return content.decode(encoding or "utf-8", errors="replace")
 
 
-def _describe(exc: BaseException, not_sent: bool) -> str:
+def _describe(exc: BaseException, not_sent: bool, timeout: float) -> str:
     text = type(exc).__name__
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return "could not connect in time"
+    if not_sent and isinstance(exc, _NOT_SENT):
+        return f"the request could not be made ({text})"
     if not_sent:
         return "connection refused (is the service or simulator running?)"
     if "RemoteDisconnected" in repr(exc) or "Connection aborted" in repr(exc):
         return "the connection was dropped before an answer arrived"
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return "no answer in time"
+        return f"no answer within {timeout:g} s"
     return f"connection failed ({text})"

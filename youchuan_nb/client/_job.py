@@ -8,7 +8,9 @@ its parent's facts: the simulator derives its own jobs' facts with the same func
 
 from __future__ import annotations
 
-import re
+import logging
+import math
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -17,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..contract import (
+    InvalidRequest,
     JobFacts,
     JobState,
     Prompt,
@@ -31,8 +34,16 @@ from ..contract import (
     own_prompt,
     parse_prompt,
 )
-from ._errors import JobFailedError, JobTimeoutError, UnreadableAnswerError
+from ._errors import (
+    DownloadError,
+    JobFailedError,
+    JobTimeoutError,
+    UnreadableAnswerError,
+    YouchuanError,
+    shorten,
+)
 from ._followups import FollowUps
+from ._media import inside, safe_name
 from ._poll_state import PollState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,9 +51,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from ._client import Client
 
-_SAFE_NAME = re.compile(r"[^A-Za-z0-9_-]")
 #: Answers in a row that the reader cannot read before polling stops and the error is final.
 UNREADABLE_LIMIT = 3
+log = logging.getLogger("youchuan_nb")
 
 
 @dataclass(frozen=True)
@@ -91,6 +102,8 @@ class Job(FollowUps):
         self._made: JobFacts | None = None  # facts from how it was made (computed once)
         self.poll_error = ""  # why the last poll failed, if it did
         self.poll_gave_up = False
+        #: Why outputs could not be saved by the last ``cached_paths()`` ("" for those saved).
+        self.download_problems: list[str] = []
         self._unreadable = 0  # answers in a row the reader could not read
         self.poll = PollState(client.poll_schedule, action)
         self._apply(raw)
@@ -194,11 +207,17 @@ class Job(FollowUps):
     # -- updates -------------------------------------------------------------------------------
     def on_change(self, callback: Callable[[Job], None]) -> None:
         """Call ``callback(job)`` after every change of state (from any thread)."""
+        if not callable(callback):
+            raise InvalidRequest(
+                "callback", callback, "a function of the job", endpoint="on_change"
+            )
         self._listeners.append(callback)
 
     def apply(self, raw: dict[str, Any], *, seen_at: float | None = None) -> bool:
         """Merge an answer of the service about this job (``seen_at``: when it was true,
         monotonic); True if anything changed. A late answer never undoes an ending."""
+        if seen_at is not None and not _seconds(seen_at):
+            raise InvalidRequest("seen_at", seen_at, "a time.monotonic() value", endpoint="apply")
         return self._apply(raw, seen_at=seen_at)
 
     def _apply(self, raw: dict[str, Any], *, seen_at: float | None = None) -> bool:
@@ -237,6 +256,11 @@ class Job(FollowUps):
         """Record why the last poll failed (shown on the card); ``gave_up``: the service will
         not answer for this job again, so stop polling it (it no longer counts against the
         plan's concurrency)."""
+        if not isinstance(message, str) or not isinstance(gave_up, bool):
+            raise InvalidRequest(
+                "message", message, "a message string (gave_up: True or False)", endpoint="poll"
+            )
+        message = shorten(message)
         changed = message != self.poll_error or gave_up != self.poll_gave_up
         self.poll_error, self.poll_gave_up = message, gave_up
         if changed:
@@ -281,6 +305,8 @@ class Job(FollowUps):
 
     def defer_poll(self, seconds: float) -> None:
         """Poll this job no sooner than ``seconds`` from now (after a failed poll)."""
+        if not _seconds(seconds):
+            raise InvalidRequest("seconds", seconds, "a number of seconds >= 0", endpoint="defer")
         self.poll.defer(seconds)
 
     @property
@@ -296,6 +322,12 @@ class Job(FollowUps):
         raise_on_failure: bool = True,
     ) -> Job:
         """Poll until the job ends; return it. Raises JobFailedError if it failed."""
+        if not _seconds(timeout):
+            raise InvalidRequest("timeout", timeout, "a number of seconds >= 0", endpoint="wait")
+        if poll_interval is not None and not _seconds(poll_interval):
+            raise InvalidRequest(
+                "poll_interval", poll_interval, "a number of seconds >= 0", endpoint="wait"
+            )
         deadline = time.monotonic() + timeout
         while not self.done:
             remaining = deadline - time.monotonic()
@@ -317,26 +349,38 @@ class Job(FollowUps):
         """Local copies of the outputs, downloading any not yet cached (needs a finished job)."""
         if not self.ok:
             return []
-        paths = self._client.media.fetch_all(self.id, self.urls)
-        if self._client.store is not None:
-            self._client.store.record_media(self.id, [str(p) if p else None for p in paths])
+        reported = self._client.media.fetch_all_reporting(self.id, self.urls)
+        paths = [path for path, _ in reported]
+        self.download_problems = [problem for _, problem in reported]
+        store = self._client.store
+        if store is not None:
+            try:
+                store.record_media(self.id, [str(p) if p else None for p in paths])
+            except YouchuanError as exc:  # the files are saved: a store failure only warns
+                log.warning("youchuan_nb: %s", exc)
         return paths
 
     def download(self, folder: str | Path | None = None) -> list[Path]:
-        """Save the outputs into ``folder`` (the local cache when None); returns the paths."""
+        """Save the outputs into ``folder`` (the local cache when None); returns the paths.
+        Raises ``DownloadError`` (saying why, output by output) when none could be saved."""
+        if folder is not None and not isinstance(folder, (str, os.PathLike)):
+            raise InvalidRequest("folder", folder, "a folder path", endpoint="download")
         if not self.done:
             self.wait()
         if self.failed:
             raise JobFailedError(self)
         paths = [p for p in self.cached_paths() if p is not None]
+        if not paths:
+            problems = [p for p in self.download_problems if p]
+            raise DownloadError(self.id, problems or ["the job has no outputs"])
         if folder is None:
             return paths
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         saved = []
-        stem = _SAFE_NAME.sub("_", self.id)[:64] or "job"  # server text never picks the folder
+        stem = safe_name(self.id)  # server text never picks the folder or the name
         for p in paths:
-            target = out / f"{stem}_{p.name}"
+            target = inside(out, f"{stem}_{p.name}")
             target.write_bytes(p.read_bytes())
             saved.append(target)
         return saved
@@ -355,9 +399,22 @@ class Job(FollowUps):
 
     # -- display -------------------------------------------------------------------------------
     def __repr__(self) -> str:
-        bits = [f"id={self.id!r}", f"action={self.action!r}", f"status={self.status_name!r}"]
+        bits = [
+            f"id={shorten(self.id, 200)!r}",
+            f"action={self.action!r}",
+            f"status={self.status_name!r}",
+        ]
         if self.failed:
-            bits.append(f"comment={self.comment!r}")
+            bits.append(f"comment={shorten(self.comment, 300)!r}")
         if self.urls:
             bits.append(f"outputs={len(self.urls)}")
         return f"Job({', '.join(bits)})"
+
+
+def _seconds(value: Any) -> bool:
+    return (
+        isinstance(value, (int, float))
+        and not isinstance(value, bool)
+        and math.isfinite(value)
+        and value >= 0
+    )

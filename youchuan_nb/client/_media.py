@@ -1,31 +1,111 @@
 """Local cache of job results: downloaded once, because the service's URLs expire.
 
-Layout: ``<home>/media/<job id>/<n>.<ext>`` plus small JPEG thumbnails beside them. Only http(s)
-URLs are ever fetched; anything else a server might send is refused.
+Layout: ``<home>/media/<job id>/<n>.<ext>`` plus small JPEG thumbnails beside them. The folder
+name is made from the job id with anything but letters, digits, ``_`` and ``-`` replaced (and a
+hash of the id added when something was), and checked to stay inside the cache.
+
+Only http(s) URLs on public addresses are fetched (loopback too when ``allow_loopback``: the
+configured service itself is on this machine, as the simulator is); private, link-local (cloud
+metadata) and other special addresses are refused, for the URL and for every redirect (followed
+by hand, at most ``MAX_REDIRECTS``). A download stops past ``MAX_DOWNLOAD`` bytes or its
+wall-clock deadline, and a partial file never stays behind.
 """
 
 from __future__ import annotations
 
+import hashlib
+import http.client
 import io
+import ipaddress
 import os
 import re
+import socket
 import tempfile
 import threading
+import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 
 from ..contract import is_http_url, is_video_name, suffix_for
 
 MAX_DOWNLOAD = 512 * 1024 * 1024
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+MAX_REDIRECTS = 5
+DOWNLOAD_DEADLINE = 600.0  # seconds for one file, however slowly a server sends it
+_SAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+
+class RefusedURL(ValueError):
+    """A media URL that is not fetched (not http(s), or not on a public address)."""
+
+
+def safe_name(text: str, limit: int = 64) -> str:
+    """A file or folder name made from server text: only ``[A-Za-z0-9_-]``, never empty, with a
+    short hash of the text when anything had to be changed (so two ids never share a name)."""
+    name = _SAFE.sub("_", text)[:limit]
+    if name != text or not name:
+        digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+        name = f"{name or 'job'}-{digest}"
+    return name
+
+
+def inside(folder: Path, name: str) -> Path:
+    """``folder / name``, checked to resolve inside ``folder``."""
+    target = folder / name
+    base = folder.resolve()
+    if target.resolve().parent != base:
+        raise RefusedURL(f"refusing to write {name!r} outside {folder}")
+    return target
+
+
+def check_address(url: str, *, allow_loopback: bool) -> None:
+    """Raise ``RefusedURL`` unless ``url`` is http(s) and its host resolves only to public
+    addresses (or loopback, when allowed)."""
+    if not is_http_url(url):
+        raise RefusedURL(f"refusing to download {url[:200]!r}: only http(s) URLs are fetched")
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        raise RefusedURL(f"refusing to download {url[:200]!r}: not a valid URL") from None
+    if not host:
+        raise RefusedURL(f"refusing to download {url[:200]!r}: no host")
+    try:
+        infos = socket.getaddrinfo(host, port or 443, type=socket.SOCK_STREAM)
+    except (OSError, UnicodeError) as exc:
+        raise RefusedURL(f"cannot download from {host[:100]}: {exc}") from None
+    for info in infos:
+        ip = ipaddress.ip_address(str(info[4][0]).split("%")[0])
+        if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+            ip = ip.ipv4_mapped
+        if ip.is_loopback and allow_loopback:
+            continue
+        if not ip.is_global or ip.is_multicast or ip.is_reserved or ip.is_unspecified:
+            kind = (
+                "loopback"
+                if ip.is_loopback
+                else "link-local"
+                if ip.is_link_local
+                else "private"
+                if ip.is_private
+                else "non-public"
+            )
+            raise RefusedURL(
+                f"refusing to download from {host[:100]} ({ip}, a {kind} address): media is "
+                "fetched only from public addresses"
+            )
 
 
 class MediaCache:
-    def __init__(self, folder: str | os.PathLike) -> None:
+    def __init__(self, folder: str | os.PathLike, *, allow_loopback: bool = False) -> None:
         self.folder = Path(folder)
+        #: Fetch from loopback addresses too (set by the client when its service is on this
+        #: machine, as the simulator is).
+        self.allow_loopback = allow_loopback
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self._pool = ThreadPoolExecutor(4, thread_name_prefix="youchuan-media")
@@ -34,13 +114,13 @@ class MediaCache:
         return f"MediaCache({str(self.folder)!r})"
 
     def job_folder(self, job_id: str) -> Path:
-        return self.folder / _SAFE.sub("_", job_id)
+        return inside(self.folder, safe_name(str(job_id)))
 
     def cached(self, job_id: str, index: int) -> Path | None:
         folder = self.job_folder(job_id)
         if not folder.is_dir():
             return None
-        for p in folder.glob(f"{index}.*"):
+        for p in folder.glob(f"{int(index)}.*"):
             if ".thumb" not in p.name and not p.name.endswith(".part"):
                 return p
         return None
@@ -49,38 +129,72 @@ class MediaCache:
         with self._guard:
             return self._locks.setdefault(key, threading.Lock())
 
-    def fetch(self, job_id: str, index: int, url: str, *, timeout: float = 60.0) -> Path:
-        """The cached file for output ``index`` of a job, downloading it on first use."""
+    def _open(self, url: str, timeout: float) -> requests.Response:
+        """GET ``url`` as a stream, following at most MAX_REDIRECTS redirects by hand and
+        checking every address on the way. Never sends the API's credentials."""
+        for _ in range(MAX_REDIRECTS + 1):
+            check_address(url, allow_loopback=self.allow_loopback)
+            resp = requests.get(url, timeout=(5, timeout), stream=True, allow_redirects=False)
+            if resp.status_code in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
+                resp.close()
+                url = urljoin(url, resp.headers["Location"])
+                continue
+            return resp
+        raise RefusedURL(f"more than {MAX_REDIRECTS} redirects while downloading")
+
+    def fetch(
+        self,
+        job_id: str,
+        index: int,
+        url: str,
+        *,
+        timeout: float = 60.0,
+        deadline: float = DOWNLOAD_DEADLINE,
+    ) -> Path:
+        """The cached file for output ``index`` of a job, downloading it on first use
+        (``timeout``: seconds without data; ``deadline``: seconds for the whole file)."""
+        if not isinstance(index, int) or isinstance(index, bool) or index < 0:
+            raise ValueError(f"an output index is a whole number >= 0, not {index!r}")
         with self._lock(f"{job_id}/{index}"):
             hit = self.cached(job_id, index)
             if hit:
                 return hit
-            if not is_http_url(url):
-                raise ValueError(f"refusing to download {url!r}: only http(s) URLs are fetched")
-            with requests.get(url, timeout=(5, timeout), stream=True) as resp:
+            ends = time.monotonic() + deadline
+            with self._open(url, timeout) as resp:
                 resp.raise_for_status()
+                declared = resp.headers.get("Content-Length", "")
+                if declared.strip().isdigit() and int(declared) > MAX_DOWNLOAD:
+                    raise ValueError(f"{url[:200]} is larger than {MAX_DOWNLOAD} bytes")
                 folder = self.job_folder(job_id)
                 folder.mkdir(parents=True, exist_ok=True)
-                target = folder / f"{index}{suffix_for(url, resp.headers.get('Content-Type', ''))}"
+                ctype = resp.headers.get("Content-Type", "")
+                target = inside(folder, f"{index}{suffix_for(url, ctype)}")
                 fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
-                size = 0
-                with os.fdopen(fd, "wb") as out:
-                    for chunk in resp.iter_content(256 * 1024):
-                        size += len(chunk)
-                        if size > MAX_DOWNLOAD:
-                            raise ValueError(f"{url} is larger than {MAX_DOWNLOAD} bytes")
-                        out.write(chunk)
-                os.replace(tmp, target)  # atomic: a reader never sees half a file
+                try:
+                    with os.fdopen(fd, "wb") as out:
+                        _copy(resp, out, ends, url)
+                    os.replace(tmp, target)  # atomic: a reader never sees half a file
+                finally:
+                    if os.path.exists(tmp):
+                        os.unlink(tmp)  # any failure: no partial file stays behind
                 return target
 
     def fetch_all(self, job_id: str, urls: list[str]) -> list[Path | None]:
         """Download every output in parallel; an output that fails to download is None."""
+        return [path for path, _ in self.fetch_all_reporting(job_id, urls)]
 
-        def one(item: tuple[int, str]) -> Path | None:
+    def fetch_all_reporting(self, job_id: str, urls: list[str]) -> list[tuple[Path | None, str]]:
+        """Download every output in parallel: (path, "") or (None, why it failed) for each."""
+
+        def one(item: tuple[int, str]) -> tuple[Path | None, str]:
             try:
-                return self.fetch(job_id, item[0], item[1])
-            except Exception:
-                return self.cached(job_id, item[0])
+                return self.fetch(job_id, item[0], item[1]), ""
+            except Exception as exc:
+                try:
+                    cached = self.cached(job_id, item[0])
+                except Exception:
+                    cached = None
+                return cached, "" if cached else f"output {item[0]}: {str(exc)[:300]}"
 
         return list(self._pool.map(one, list(enumerate(urls))))
 
@@ -149,6 +263,26 @@ class MediaCache:
         tmp.write_bytes(data)
         os.replace(tmp, thumb)
         return data, dims
+
+
+def _copy(resp: requests.Response, out: io.BufferedWriter, ends: float, url: str) -> None:
+    size = 0
+    while True:
+        if time.monotonic() > ends:
+            raise TimeoutError(f"{url[:200]} did not arrive completely in time")
+        failed = ""
+        try:
+            chunk = resp.raw.read1(256 * 1024, decode_content=True)
+        except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError) as exc:
+            failed, chunk = type(exc).__name__, b""
+        if failed:
+            raise ConnectionError(f"the download of {url[:200]} was cut off ({failed})")
+        if not chunk:
+            return
+        size += len(chunk)
+        if size > MAX_DOWNLOAD:
+            raise ValueError(f"{url[:200]} is larger than {MAX_DOWNLOAD} bytes")
+        out.write(chunk)
 
 
 def _first_frame(path: Path):

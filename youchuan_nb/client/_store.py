@@ -7,6 +7,7 @@ no server; each write is its own short transaction. Credentials are never stored
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import sqlite3
@@ -14,9 +15,13 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from ._errors import StoreError
+from ._store_rows import JobRecord, guarded, interrupted, owner_tag, record_or_none
+
+__all__ = ["JobRecord", "JobStore", "default_home"]
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS jobs (
@@ -28,7 +33,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     parent_id   TEXT,
     image_no    INTEGER,
     label       TEXT,
-    -- state: submitting | submitted | finished | failed | unknown | refused
+    -- state: submitting | submitted | finished | failed | unknown | refused | dismissed
+    -- (unknown: the submit was interrupted and the job may exist; dismissed: such a record
+    -- the user checked and set aside)
     state       TEXT NOT NULL,
     status      INTEGER,
     comment     TEXT,
@@ -37,7 +44,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     media       TEXT,               -- JSON list of cached file paths (index -> path or null)
     created_at  REAL NOT NULL,
     updated_at  REAL NOT NULL,
-    finished_at REAL
+    finished_at REAL,
+    owner       TEXT                -- host:pid of the process that submitted it
 );
 CREATE INDEX IF NOT EXISTS jobs_created ON jobs(created_at);
 CREATE INDEX IF NOT EXISTS jobs_parent ON jobs(parent_id);
@@ -55,35 +63,29 @@ def default_home() -> Path:
     return Path(base) / "youchuan_nb"
 
 
-@dataclass
-class JobRecord:
-    local_id: str
-    job_id: str | None
-    base_url: str
-    endpoint: str
-    params: dict
-    parent_id: str | None
-    image_no: int | None
-    label: str | None
-    state: str
-    status: int | None
-    comment: str | None
-    error: str | None
-    raw: dict | None
-    media: list
-    created_at: float
-    updated_at: float
-    finished_at: float | None
-
-
 class JobStore:
-    """A job history in one SQLite file, safe across threads and processes."""
+    """A job history in one SQLite file, safe across threads and processes.
+
+    Every failure of the file (corrupt, not a database, read-only, locked too long, full disk)
+    raises :class:`StoreError` naming the file; a row that cannot be read is skipped with a
+    warning, so one bad row never hides the rest of the history."""
 
     def __init__(self, path: str | os.PathLike | None = None) -> None:
+        if path is not None and not isinstance(path, (str, os.PathLike)):
+            raise StoreError(repr(path)[:100], "used", "a store path must be a str or a Path")
         self.path = Path(path) if path else default_home() / "jobs.sqlite3"
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._db().executescript(SCHEMA)  # executescript manages its own transaction
+        self._open()
+
+    @guarded("opened")
+    def _open(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self._db()
+        db.executescript(SCHEMA)  # executescript manages its own transaction
+        columns = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
+        if "owner" not in columns:  # a store made before submits recorded their process
+            db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
+        db.execute("SELECT local_id, job_id, state, params, raw, media FROM jobs LIMIT 1")
 
     def __repr__(self) -> str:
         return f"JobStore({str(self.path)!r})"
@@ -114,6 +116,7 @@ class JobStore:
         return JobStore._Tx(self._db())
 
     # -- writes ------------------------------------------------------------------------------
+    @guarded("written")
     def record_submit(
         self,
         *,
@@ -131,7 +134,8 @@ class JobStore:
         with self._tx() as db:
             db.execute(
                 "INSERT INTO jobs (local_id, base_url, endpoint, params, parent_id, image_no, "
-                "label, state, media, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                "label, state, media, created_at, updated_at, owner) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     local_id,
                     base_url,
@@ -144,10 +148,12 @@ class JobStore:
                     "[]",
                     now,
                     now,
+                    owner_tag(),
                 ),
             )
         return local_id
 
+    @guarded("written")
     def record_accepted(self, local_id: str, job: dict) -> None:
         with self._tx() as db:
             db.execute(
@@ -163,10 +169,12 @@ class JobStore:
                 ),
             )
 
+    @guarded("written")
     def record_label(self, local_id: str, label: str) -> None:
         with self._tx() as db:
             db.execute("UPDATE jobs SET label=? WHERE local_id=?", (label, local_id))
 
+    @guarded("written")
     def record_submit_error(self, local_id: str, error: str, *, maybe_created: bool) -> None:
         state = "unknown" if maybe_created else "refused"
         with self._tx() as db:
@@ -175,6 +183,7 @@ class JobStore:
                 (state, error, time.time(), local_id),
             )
 
+    @guarded("written")
     def record_job(self, job: dict, *, base_url: str | None = None) -> None:
         """Update a job from a service answer (inserting it if this store never saw it)."""
         job_id = str(job.get("id"))
@@ -232,6 +241,7 @@ class JobStore:
                     ),
                 )
 
+    @guarded("written")
     def record_media(self, job_id: str, paths: list[str | None]) -> None:
         with self._tx() as db:
             db.execute(
@@ -240,14 +250,17 @@ class JobStore:
             )
 
     # -- reads -------------------------------------------------------------------------------
+    @guarded("read")
     def get(self, job_id: str) -> JobRecord | None:
         row = self._db().execute("SELECT * FROM jobs WHERE job_id=?", (job_id,)).fetchone()
-        return self._record(row) if row else None
+        return self._record_or_none(row)
 
+    @guarded("read")
     def get_local(self, local_id: str) -> JobRecord | None:
         row = self._db().execute("SELECT * FROM jobs WHERE local_id=?", (local_id,)).fetchone()
-        return self._record(row) if row else None
+        return self._record_or_none(row)
 
+    @guarded("read")
     def list(
         self,
         limit: int = 100,
@@ -268,36 +281,102 @@ class JobStore:
             sql += " WHERE " + " AND ".join(where)
         sql += " ORDER BY created_at DESC LIMIT ? OFFSET ?"
         args += [limit, offset]
-        return [self._record(r) for r in self._db().execute(sql, args).fetchall()]
+        rows = self._db().execute(sql, args).fetchall()
+        return [rec for rec in map(self._record_or_none, rows) if rec is not None]
 
-    def find(self, endpoint: str, params: dict, *, base_url: str | None,
-             states: tuple[str, ...] = ("submitted", "finished")) -> Iterator[JobRecord]:
+    @guarded("read")
+    def find(
+        self,
+        endpoint: str,
+        params: dict,
+        *,
+        base_url: str | None,
+        states: tuple[str, ...] = ("submitted", "finished"),
+    ) -> builtins.list[JobRecord]:
         """The records of the same request (endpoint, body, and service unless ``base_url`` is
         None) in one of ``states`` that have a job id, newest first: what re-running an
         unchanged notebook cell shows instead of paying again."""
         marks = ",".join("?" * len(states))
         sql = f"SELECT * FROM jobs WHERE endpoint=? AND state IN ({marks}) AND job_id IS NOT NULL"
-        args: list[Any] = [endpoint, *states]
+        args: builtins.list[Any] = [endpoint, *states]
         if base_url is not None:
             sql += " AND base_url=?"
             args.append(base_url)
         rows = self._db().execute(sql + " ORDER BY created_at DESC", args).fetchall()
         wanted = {k: v for k, v in params.items() if k != "callback"}
-        return (self._record(row) for row in rows
-                if json.loads(row["params"] or "{}") == wanted)
+        found = []
+        for row in rows:
+            rec = self._record_or_none(row)
+            if rec is not None and rec.params == wanted:
+                found.append(rec)
+        return found
+
+    @guarded("read")
+    def maybe_created(
+        self, endpoint: str, params: dict, *, base_url: str, stale_after: float
+    ) -> builtins.list[JobRecord]:
+        """Records of the same request (endpoint, body, service) whose submit never got an
+        answer, newest first: ``unknown`` ones, and ``submitting`` ones older than
+        ``stale_after`` seconds (their process stopped during the POST). The job of each may
+        exist on the service: check before paying again."""
+        rows = self._db().execute(
+            "SELECT * FROM jobs WHERE endpoint=? AND base_url=? AND state IN "
+            "('unknown','submitting') ORDER BY created_at DESC",
+            (endpoint, base_url),
+        )
+        wanted = {k: v for k, v in params.items() if k != "callback"}
+        found = []
+        for row in rows:
+            rec = self._record_or_none(row)
+            if rec is None or rec.params != wanted:
+                continue
+            if rec.state == "unknown" or interrupted(rec, stale_after):
+                found.append(rec)
+        return found
+
+    @guarded("written")
+    def settle_interrupted(self, *, older_than: float) -> int:
+        """Mark ``submitting`` rows older than ``older_than`` seconds as ``unknown``: the process
+        that wrote them stopped before the service answered (killed, crashed), so their jobs may
+        exist. A late answer still moves such a row on. Returns how many were marked."""
+        rows = self._db().execute("SELECT * FROM jobs WHERE state='submitting'").fetchall()
+        gone = [
+            rec.local_id
+            for rec in map(self._record_or_none, rows)
+            if rec is not None and interrupted(rec, older_than)
+        ]
+        error = (
+            "the submit was interrupted before the service answered (the process stopped): "
+            "the job may exist; check before submitting it again"
+        )
+        with self._tx() as db:
+            for local_id in gone:
+                db.execute(
+                    "UPDATE jobs SET state='unknown', error=?, updated_at=? WHERE local_id=? "
+                    "AND state='submitting'",
+                    (error, time.time(), local_id),
+                )
+        return len(gone)
+
+    @guarded("written")
+    def dismiss(self, local_id: str) -> None:
+        """Set aside an ``unknown`` record the user has checked (it no longer warns)."""
+        with self._tx() as db:
+            db.execute(
+                "UPDATE jobs SET state='dismissed', updated_at=? WHERE local_id=? AND "
+                "state IN ('unknown','submitting')",
+                (time.time(), local_id),
+            )
 
     def __iter__(self) -> Iterator[JobRecord]:
         return iter(self.list(limit=1_000_000))
 
+    @guarded("read")
     def count(self) -> int:
         return self._db().execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
 
-    def _record(self, row: sqlite3.Row) -> JobRecord:
-        d = dict(row)
-        d["params"] = json.loads(d["params"] or "{}")
-        d["raw"] = json.loads(d["raw"]) if d["raw"] else None
-        d["media"] = json.loads(d["media"] or "[]")
-        return JobRecord(**d)
+    def _record_or_none(self, row: sqlite3.Row | None) -> JobRecord | None:
+        return record_or_none(row, self.path)
 
     def close(self) -> None:
         db = getattr(self._local, "db", None)

@@ -22,6 +22,34 @@ from .endpoints import (
 )
 from .prompt import parse_prompt
 
+# What the service (and the simulator) refuse in any text: NUL and other control characters
+# (newline, tab and carriage return are allowed), unpaired surrogates and non-characters.
+BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_chars(name: str, value: Any, ep: str) -> None:
+    """Refuse a string (or the strings inside a dict or list) with characters the service
+    refuses, locally and with a clear message."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            bad = BAD_CHARS.search(item)
+            if bad:
+                raise InvalidRequest(
+                    name,
+                    item,
+                    f"text without NUL, control characters or unpaired surrogates (found "
+                    f"U+{ord(bad.group()):04X} at position {bad.start()}; newlines and tabs "
+                    "are fine)",
+                    endpoint=ep,
+                )
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple)):
+            stack.extend(item)
+
 
 def _is_int(v: Any) -> TypeGuard[int]:
     return isinstance(v, int) and not isinstance(v, bool)
@@ -156,6 +184,7 @@ def _check_mask(f: Field, mask: Any, ep: str) -> None:
 def _check_field(ep: Endpoint, f: Field, value: Any) -> None:
     n = ep.name
     k = f.kind
+    _check_chars(f.py, value, n)
     if k == "text":
         if not isinstance(value, str):
             raise InvalidRequest(f.py, value, "a string", endpoint=n)
@@ -248,10 +277,17 @@ def validate(
                 continue
             _check_field(ep, f, value)
     for key, value in (path or {}).items():
-        if not isinstance(value, str) or not value.strip() or len(value) > 256 or "/" in value:
+        if (
+            not isinstance(value, str)
+            or not value.strip()
+            or len(value) > 256
+            or "/" in value
+            or value.strip() in (".", "..")  # a URL would drop or climb the segment
+        ):
             raise InvalidRequest(
-                snake_case(key), value, "a non-empty id without '/'", endpoint=ep.name
+                snake_case(key), value, "a non-empty id without '/' (not . or ..)", endpoint=ep.name
             )
+        _check_chars(snake_case(key), value, ep.name)
     _cross_checks(ep, body or {})
 
 

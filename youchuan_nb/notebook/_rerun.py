@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +68,7 @@ def find_job(session: Session, endpoint: str, body: dict) -> tuple[Job, float] |
     if client.store is None:
         return None
     if client.is_simulator:
-        records: Iterator[JobRecord] = (
+        records: Iterable[JobRecord] = (
             r
             for r in client.store.find(endpoint, body, base_url=None)
             if r.base_url == client.base_url or is_loopback_url(r.base_url)
