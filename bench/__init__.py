@@ -1,1 +1,4 @@
-"""Benchmarks of youchuan_nb against its simulator (issue 6). Run: ``python -m bench [--quick] [names]``."""
+"""Benchmarks of youchuan_nb against its simulator.
+
+Run: ``python -m bench [--quick] [names]``.
+"""

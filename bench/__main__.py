@@ -18,13 +18,21 @@ from pathlib import Path
 
 from ._common import Result, markdown_table, text_table
 
-ORDER = ["latency", "throughput", "notebook_size", "responsiveness", "load_time", "memory",
-         "sim_load", "saved_notebook"]
+ORDER = [
+    "latency",
+    "throughput",
+    "notebook_size",
+    "responsiveness",
+    "load_time",
+    "memory",
+    "sim_load",
+    "saved_notebook",
+]
 
 
 def _load() -> str:
     try:
-        return "load average %.1f %.1f %.1f" % os.getloadavg()
+        return "load average {:.1f} {:.1f} {:.1f}".format(*os.getloadavg())
     except OSError:
         return ""
 
@@ -33,8 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     ap.add_argument("names", nargs="*", help=f"subset of: {' '.join(ORDER)}")
     ap.add_argument("--quick", action="store_true", help="smaller sizes for a smoke run")
-    ap.add_argument("--out", default=str(Path(__file__).parent / "results.md"),
-                    help="markdown file to write ('' to skip)")
+    ap.add_argument(
+        "--out",
+        default=str(Path(__file__).parent / "results.md"),
+        help="markdown file to write ('' to skip)",
+    )
     args = ap.parse_args(argv)
     unknown = [n for n in args.names if n not in ORDER]
     if unknown:
@@ -55,25 +66,39 @@ def main(argv: list[str] | None = None) -> int:
             results += mod.run(quick=args.quick)
         except Exception as exc:
             traceback.print_exc()
-            results.append(Result(name, "benchmark crashed", None, None, "",
-                                  f"{type(exc).__name__}: {exc}"[:200]))
+            results.append(
+                Result(
+                    name, "benchmark crashed", None, None, "", f"{type(exc).__name__}: {exc}"[:200]
+                )
+            )
         timings.append(f"{name} {time.monotonic() - t:.0f} s")
         print(f"   {name} done in {time.monotonic() - t:.0f} s", file=sys.stderr, flush=True)
     total = time.monotonic() - started
     missed = [r for r in results if r.verdict == "MISS"]
-    cmd = "python -m bench" + (" --quick" if args.quick else "") + (
-        " " + " ".join(args.names) if args.names else "")
-    env = (f"{platform.node() and ''}{os.cpu_count()} CPUs, Python {platform.python_version()}; "
-           f"{load_before} at start, {_load()} at end; total {total:.0f} s")
+    cmd = (
+        "python -m bench"
+        + (" --quick" if args.quick else "")
+        + (" " + " ".join(args.names) if args.names else "")
+    )
+    env = (
+        f"{platform.node() and ''}{os.cpu_count()} CPUs, Python {platform.python_version()}; "
+        f"{load_before} at start, {_load()} at end; total {total:.0f} s"
+    )
     print()
     print(text_table(results))
     print(f"\n{len(results)} rows, {len(missed)} MISS; {env}")
     if args.out:
-        md = [f"Benchmarks of issue 6 against the simulator, produced by `{cmd}` on "
-              f"{time.strftime('%Y-%m-%d %H:%M')} ({env}).", "",
-              "ratio = value / limit; `info` rows have no target.", "",
-              markdown_table(results), "",
-              "Per benchmark: " + ", ".join(timings) + ".", ""]
+        md = [
+            f"Benchmarks of issue 6 against the simulator, produced by `{cmd}` on "
+            f"{time.strftime('%Y-%m-%d %H:%M')} ({env}).",
+            "",
+            "ratio = value / limit; `info` rows have no target.",
+            "",
+            markdown_table(results),
+            "",
+            "Per benchmark: " + ", ".join(timings) + ".",
+            "",
+        ]
         Path(args.out).write_text("\n".join(md), encoding="utf-8")
         print(f"wrote {args.out}")
     return 1 if missed else 0

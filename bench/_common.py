@@ -7,9 +7,9 @@ import os
 import statistics
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -17,10 +17,10 @@ PYTHON = sys.executable
 
 @dataclass
 class Result:
-    bench: str          # module name, e.g. "latency"
-    name: str           # what was measured
+    bench: str  # module name, e.g. "latency"
+    name: str  # what was measured
     figure: float | None  # None: could not be measured (see note)
-    limit: float | None   # None: informational row (no target)
+    limit: float | None  # None: informational row (no target)
     unit: str = ""
     note: str = ""
     strict: bool = False  # True: figure must be < limit (else <=)
@@ -44,9 +44,7 @@ class Result:
 def fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "-"
-    if float(value).is_integer() and abs(value) < 1e6:
-        text = f"{value:.0f}"
-    elif abs(value) >= 100:
+    if (float(value).is_integer() and abs(value) < 1e6) or abs(value) >= 100:
         text = f"{value:.0f}"
     elif abs(value) >= 10:
         text = f"{value:.1f}"
@@ -71,18 +69,23 @@ HEADER = ["bench", "figure", "value", "limit", "ratio", "verdict", "note"]
 
 def text_table(results: list[Result]) -> str:
     body = rows(results)
-    widths = [max(len(h), *(len(row[i]) for row in body)) if body else len(h)
-              for i, h in enumerate(HEADER[:-1])]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(HEADER[:-1], widths)) + "  note"]
+    widths = [
+        max(len(h), *(len(row[i]) for row in body)) if body else len(h)
+        for i, h in enumerate(HEADER[:-1])
+    ]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(HEADER[:-1], widths, strict=True)) + "  note"]
     lines.append("  ".join("-" * w for w in widths) + "  ----")
     for row in body:
-        lines.append("  ".join(c.ljust(w) for c, w in zip(row[:-1], widths)) + "  " + row[-1])
+        lines.append(
+            "  ".join(c.ljust(w) for c, w in zip(row[:-1], widths, strict=True)) + "  " + row[-1]
+        )
     return "\n".join(lines)
 
 
 def markdown_table(results: list[Result]) -> str:
     def esc(s: str) -> str:
         return s.replace("|", "\\|")
+
     lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
     for row in rows(results):
         lines.append("| " + " | ".join(esc(c) for c in row) + " |")
@@ -97,7 +100,7 @@ def percentile(values: list[float], p: float) -> float | None:
     if not values:
         return None
     s = sorted(values)
-    k = max(0, min(len(s) - 1, int(round(p / 100 * len(s) + 0.5)) - 1))
+    k = max(0, min(len(s) - 1, round(p / 100 * len(s) + 0.5) - 1))
     return s[k]
 
 
@@ -118,11 +121,22 @@ def temp_home(prefix: str) -> Iterator[Path]:
 
 def clean_env(**extra: str) -> dict[str, str]:
     """Environment for a child process: the simulator, never real credentials."""
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL",
-                        "JPY_SESSION_NAME", "VSCODE_PID", "VSCODE_CWD")}
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH")
-                                     else "")
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k
+        not in (
+            "YOUCHUAN_APP_ID",
+            "YOUCHUAN_SECRET",
+            "YOUCHUAN_BASE_URL",
+            "JPY_SESSION_NAME",
+            "VSCODE_PID",
+            "VSCODE_CWD",
+        )
+    }
+    env["PYTHONPATH"] = str(ROOT) + (
+        os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""
+    )
     # This machine sets PYTHONDONTWRITEBYTECODE, so every child would recompile the project's
     # sources (~150 ms of load time no installed user pays). Cache bytecode outside the repo.
     env.pop("PYTHONDONTWRITEBYTECODE", None)

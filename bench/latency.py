@@ -35,7 +35,11 @@ def _wave(sim, session, n: int, tag: str, timeout: float) -> list[dict]:
 
         def on_cards(change, rec=rec, card=card):
             cards = change["new"]
-            if cards and cards[0].get("status") in ("finishing", "finished") and rec["detect"] is None:
+            if (
+                cards
+                and cards[0].get("status") in ("finishing", "finished")
+                and rec["detect"] is None
+            ):
                 rec["detect"] = time.monotonic()
 
         def on_thumbs(change, rec=rec, card=card, lock=lock):
@@ -48,8 +52,13 @@ def _wave(sim, session, n: int, tag: str, timeout: float) -> list[dict]:
         card.observe(on_cards, names="cards")
         card.observe(on_thumbs, names="thumbs")
         prompt = f"benchmark latency {tag} {i} --v 7"
-        card.submit("diffusion", lambda p=prompt: client.diffusion(p), params={"text": prompt},
-                    label="Imagine", prompt=prompt)
+        card.submit(
+            "diffusion",
+            lambda p=prompt: client.diffusion(p),
+            params={"text": prompt},
+            label="Imagine",
+            prompt=prompt,
+        )
         records.append(rec)
     deadline = time.monotonic() + timeout
     for rec in records:
@@ -70,12 +79,16 @@ def _wave(sim, session, n: int, tag: str, timeout: float) -> list[dict]:
         path = f"/v1/tob/job/{job.id}"
         gets = sum(1 for m, p, _ in log if m == "GET" and p == path)
         life = sj.complete_at - sj.created
-        out.append({
-            "tag": tag,
-            "lat": None if rec["screen"] is None else rec["screen"] - sj.complete_at,
-            "detect": None if rec["detect"] is None else rec["detect"] - sj.complete_at,
-            "gets": gets, "life": life, "rate": gets / life if life > 0 else None,
-        })
+        out.append(
+            {
+                "tag": tag,
+                "lat": None if rec["screen"] is None else rec["screen"] - sj.complete_at,
+                "detect": None if rec["detect"] is None else rec["detect"] - sj.complete_at,
+                "gets": gets,
+                "life": life,
+                "rate": gets / life if life > 0 else None,
+            }
+        )
     return out
 
 
@@ -85,8 +98,10 @@ def run(quick: bool = False) -> list[Result]:
 
     n = 3 if quick else 6
     job_seconds = 4.0 if quick else 10.0
-    with temp_home("latency"), Simulator(job_seconds=job_seconds, queue_seconds=0.0,
-                                         concurrency=n) as sim:
+    with (
+        temp_home("latency"),
+        Simulator(job_seconds=job_seconds, queue_seconds=0.0, concurrency=n) as sim,
+    ):
         client = Client.for_service(sim, max_concurrent=n)
         session = Session(client=client)
         try:
@@ -100,11 +115,22 @@ def run(quick: bool = False) -> list[Result]:
     missing = sum(1 for s in samples if s["lat"] is None)
     desc = f"{len(samples)} x {job_seconds:g} s jobs ({n} at once, 2 waves)"
     results = [
-        Result(NAME, "finish -> 4 thumbnails on card, median", median(lat), 1.0, "s",
-               desc + (f"; {missing} never showed" if missing else "")),
-        Result(NAME, "job polls per second of job life, mean", sum(rates) / len(rates)
-               if rates else None, 1.0, "GET/s",
-               f"max {max(rates):.2f}" if rates else ""),
+        Result(
+            NAME,
+            "finish -> 4 thumbnails on card, median",
+            median(lat),
+            1.0,
+            "s",
+            desc + (f"; {missing} never showed" if missing else ""),
+        ),
+        Result(
+            NAME,
+            "job polls per second of job life, mean",
+            sum(rates) / len(rates) if rates else None,
+            1.0,
+            "GET/s",
+            f"max {max(rates):.2f}" if rates else "",
+        ),
     ]
     for tag in ("cold", "warm"):
         part = [s for s in samples if s["tag"] == tag]
@@ -112,8 +138,17 @@ def run(quick: bool = False) -> list[Result]:
         pd = [s["detect"] for s in part if s["detect"] is not None]
         pr = [s["rate"] for s in part if s["rate"] is not None]
         if pl:
-            results.append(Result(
-                NAME, f"  {tag} wave: median latency (poll lag + media)", median(pl), None, "s",
-                f"poll lag median {median(pd):.2f} s, max latency {max(pl):.2f} s, "
-                f"{sum(pr) / len(pr):.2f} GET/s" if pd and pr else ""))
+            results.append(
+                Result(
+                    NAME,
+                    f"  {tag} wave: median latency (poll lag + media)",
+                    median(pl),
+                    None,
+                    "s",
+                    f"poll lag median {median(pd):.2f} s, max latency {max(pl):.2f} s, "
+                    f"{sum(pr) / len(pr):.2f} GET/s"
+                    if pd and pr
+                    else "",
+                )
+            )
     return results

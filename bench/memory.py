@@ -58,30 +58,63 @@ def child(n: int) -> None:
     after = _rss_mb()
     finished = sum(1 for c in session.cards if c.cards and c.cards[0]["status"] == "finished")
     thumbs = sum(len(v) for c in session.cards for v in c.thumbs.values())
-    print(json.dumps({"before": before, "after": after, "finished": finished - 1,
-                      "thumb_bytes": thumbs, "elapsed": elapsed}))
+    print(
+        json.dumps(
+            {
+                "before": before,
+                "after": after,
+                "finished": finished - 1,
+                "thumb_bytes": thumbs,
+                "elapsed": elapsed,
+            }
+        )
+    )
 
 
 def run(quick: bool = False) -> list[Result]:
     from youchuan_nb.sim import Simulator
 
     n = 12 if quick else 50
-    with tempfile.TemporaryDirectory(prefix="yc-bench-mem-") as tmp, \
-            Simulator(job_seconds=0.3, queue_seconds=0.0, concurrency=6) as sim:
+    with (
+        tempfile.TemporaryDirectory(prefix="yc-bench-mem-") as tmp,
+        Simulator(job_seconds=0.3, queue_seconds=0.0, concurrency=6) as sim,
+    ):
         env = clean_env(YOUCHUAN_NB_HOME=tmp, **sim.env)
-        out = subprocess.run([PYTHON, "-m", "bench.memory", "--child", str(n)], env=env,
-                             capture_output=True, text=True, timeout=600, cwd=tmp)
+        out = subprocess.run(
+            [PYTHON, "-m", "bench.memory", "--child", str(n)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+            cwd=tmp,
+        )
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("{")]
     if out.returncode != 0 or not lines:
-        return [Result(NAME, f"RSS growth after {n} grids", None, 100.0, "MB",
-                       "child failed: " + out.stderr.strip()[-300:])]
+        return [
+            Result(
+                NAME,
+                f"RSS growth after {n} grids",
+                None,
+                100.0,
+                "MB",
+                "child failed: " + out.stderr.strip()[-300:],
+            )
+        ]
     d = json.loads(lines[-1])
     growth = d["after"] - d["before"]
     limit = 100.0  # the target is for 50 grids; --quick runs fewer against the same limit
-    return [Result(NAME, f"RSS growth after {n} finished grids (JobCard + client)", growth,
-                   limit, "MB", f"{d['before']:.0f} -> {d['after']:.0f} MB; {d['finished']}/{n} "
-                   f"finished; thumbnails held {d['thumb_bytes'] / 1e6:.1f} MB; "
-                   f"{d['elapsed']:.0f} s")]
+    return [
+        Result(
+            NAME,
+            f"RSS growth after {n} finished grids (JobCard + client)",
+            growth,
+            limit,
+            "MB",
+            f"{d['before']:.0f} -> {d['after']:.0f} MB; {d['finished']}/{n} "
+            f"finished; thumbnails held {d['thumb_bytes'] / 1e6:.1f} MB; "
+            f"{d['elapsed']:.0f} s",
+        )
+    ]
 
 
 if __name__ == "__main__" and len(sys.argv) > 2 and sys.argv[1] == "--child":

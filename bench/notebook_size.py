@@ -25,8 +25,11 @@ def _make(path: Path, grids: int) -> None:
     nb = nbformat.v4.new_notebook()
     nb.cells.append(nbformat.v4.new_code_cell("%load_ext youchuan_nb"))
     for i in range(grids):
-        nb.cells.append(nbformat.v4.new_code_cell(
-            f"%%imagine\na lighthouse on a cliff at dusk, study {i} --v 8.1 --hd"))
+        nb.cells.append(
+            nbformat.v4.new_code_cell(
+                f"%%imagine\na lighthouse on a cliff at dusk, study {i} --v 8.1 --hd"
+            )
+        )
     nbformat.write(nb, path)
 
 
@@ -35,23 +38,39 @@ def _execute(src: Path, out: Path, home: Path) -> dict:
     from nbclient import NotebookClient
 
     nb = nbformat.read(src, as_version=4)
-    env = clean_env(YOUCHUAN_SIM_JOB_SECONDS="0.2", YOUCHUAN_NB_WAIT="always",
-                    YOUCHUAN_NB_HOME=str(home))
-    client = NotebookClient(nb, timeout=300, kernel_name="python3",
-                            resources={"metadata": {"path": str(src.parent)}})
+    env = clean_env(
+        YOUCHUAN_SIM_JOB_SECONDS="0.2", YOUCHUAN_NB_WAIT="always", YOUCHUAN_NB_HOME=str(home)
+    )
+    client = NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(src.parent)}}
+    )
     started = time.monotonic()
     with open(src.with_suffix(".kernel.log"), "wb") as log:  # keep kernel noise off the table
         client.execute(env=env, cwd=str(src.parent), stderr=log)
     elapsed = time.monotonic() - started
     nbformat.write(nb, out)
-    errors = [o.get("ename") for c in nb.cells for o in c.get("outputs", [])
-              if o.get("output_type") == "error"]
+    errors = [
+        o.get("ename")
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "error"
+    ]
     widgets = len(json.dumps(nb.metadata.get("widgets", {})))
     outputs = sum(len(json.dumps(c.get("outputs", []))) for c in nb.cells)
-    finished = sum(1 for c in nb.cells for o in c.get("outputs", [])
-                   if "finished" in str(o.get("data", {}).get("text/plain", "")))
-    return {"size": out.stat().st_size, "widgets": widgets, "outputs": outputs,
-            "errors": errors, "elapsed": elapsed, "finished": finished}
+    finished = sum(
+        1
+        for c in nb.cells
+        for o in c.get("outputs", [])
+        if "finished" in str(o.get("data", {}).get("text/plain", ""))
+    )
+    return {
+        "size": out.stat().st_size,
+        "widgets": widgets,
+        "outputs": outputs,
+        "errors": errors,
+        "elapsed": elapsed,
+        "finished": finished,
+    }
 
 
 def run(quick: bool = False) -> list[Result]:
@@ -73,12 +92,23 @@ def run(quick: bool = False) -> list[Result]:
         growth = (s["size"] - base["size"]) / 1e6
         dw = (s["widgets"] - base["widgets"]) / 1e6
         do = (s["outputs"] - base["outputs"]) / 1e6
-        note = (f"outputs +{do:.2f} MB, widget state +{dw:.2f} MB; {s['finished']}/{grids} "
-                f"grids saved finished; ran {s['elapsed']:.0f} s")
+        note = (
+            f"outputs +{do:.2f} MB, widget state +{dw:.2f} MB; {s['finished']}/{grids} "
+            f"grids saved finished; ran {s['elapsed']:.0f} s"
+        )
         if s["errors"]:
             note += f"; ERRORS: {s['errors'][:3]}"
-        results.append(Result(NAME, f".ipynb growth, {grids} 2048px grid{'s' if grids > 1 else ''}",
-                              growth, limit, "MB", note))
-    results.append(Result(NAME, "  baseline notebook (%load_ext only)", base["size"] / 1e6, None,
-                          "MB"))
+        results.append(
+            Result(
+                NAME,
+                f".ipynb growth, {grids} 2048px grid{'s' if grids > 1 else ''}",
+                growth,
+                limit,
+                "MB",
+                note,
+            )
+        )
+    results.append(
+        Result(NAME, "  baseline notebook (%load_ext only)", base["size"] / 1e6, None, "MB")
+    )
     return results

@@ -38,8 +38,10 @@ def run(quick: bool = False) -> list[Result]:
 
     n = 10 if quick else 30
     jobs = 12
-    with tempfile.TemporaryDirectory(prefix="yc-bench-resp-") as tmp, \
-            Simulator(job_seconds=600, queue_seconds=0.5, concurrency=jobs) as sim:
+    with (
+        tempfile.TemporaryDirectory(prefix="yc-bench-resp-") as tmp,
+        Simulator(job_seconds=600, queue_seconds=0.5, concurrency=jobs) as sim,
+    ):
         env = clean_env(YOUCHUAN_NB_WAIT="never", YOUCHUAN_NB_HOME=tmp, **sim.env)
         km = KernelManager(kernel_name="python3")
         with open(Path(tmp) / "kernel.log", "wb") as log:
@@ -48,16 +50,20 @@ def run(quick: bool = False) -> list[Result]:
         kc.start_channels()
         try:
             kc.wait_for_ready(timeout=60)
-            load = kc.execute_interactive("%load_ext youchuan_nb", timeout=60,
-                                          output_hook=lambda msg: None)
+            load = kc.execute_interactive(
+                "%load_ext youchuan_nb", timeout=60, output_hook=lambda msg: None
+            )
             assert load["content"]["status"] == "ok", load["content"]
             _trips(kc, 3)  # warm-up
             idle = _trips(kc, n)
             submit_times = []
             for i in range(jobs):
                 t = time.perf_counter()
-                r = kc.execute_interactive(f"%%imagine\nresponsiveness probe {i} --v 7",
-                                           timeout=60, output_hook=lambda msg: None)
+                r = kc.execute_interactive(
+                    f"%%imagine\nresponsiveness probe {i} --v 7",
+                    timeout=60,
+                    output_hook=lambda msg: None,
+                )
                 submit_times.append(time.perf_counter() - t)
                 assert r["content"]["status"] == "ok", r["content"]
             deadline = time.monotonic() + 30
@@ -70,12 +76,30 @@ def run(quick: bool = False) -> list[Result]:
             kc.stop_channels()
             km.shutdown_kernel(now=True)
     return [
-        Result(NAME, f"1+1 round trip, {jobs} jobs in flight, median", median(busy) * 1000, 50.0,
-               "ms", f"{in_flight} in flight in the sim; p90 {percentile(busy, 90) * 1000:.0f} ms, "
-                     f"max {max(busy) * 1000:.0f} ms; {n} runs"),
-        Result(NAME, "  1+1 round trip, no jobs, median", median(idle) * 1000, None, "ms",
-               f"p90 {percentile(idle, 90) * 1000:.0f} ms; busy/idle "
-               f"{median(busy) / median(idle):.2f}x"),
-        Result(NAME, "  %%imagine cell round trip (WAIT=never), median", median(submit_times)
-               * 1000, None, "ms", f"max {max(submit_times) * 1000:.0f} ms; {gets} GETs so far"),
+        Result(
+            NAME,
+            f"1+1 round trip, {jobs} jobs in flight, median",
+            median(busy) * 1000,
+            50.0,
+            "ms",
+            f"{in_flight} in flight in the sim; p90 {percentile(busy, 90) * 1000:.0f} ms, "
+            f"max {max(busy) * 1000:.0f} ms; {n} runs",
+        ),
+        Result(
+            NAME,
+            "  1+1 round trip, no jobs, median",
+            median(idle) * 1000,
+            None,
+            "ms",
+            f"p90 {percentile(idle, 90) * 1000:.0f} ms; busy/idle "
+            f"{median(busy) / median(idle):.2f}x",
+        ),
+        Result(
+            NAME,
+            "  %%imagine cell round trip (WAIT=never), median",
+            median(submit_times) * 1000,
+            None,
+            "ms",
+            f"max {max(submit_times) * 1000:.0f} ms; {gets} GETs so far",
+        ),
     ]

@@ -5,7 +5,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.__main__ import main  # noqa: E402
+from bench.__main__ import main
 
 if __name__ == "__main__":
     sys.exit(main())

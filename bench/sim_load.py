@@ -28,8 +28,12 @@ def run(quick: bool = False, rate: float = 50.0, threads: int = 8) -> list[Resul
         submit = requests.Session()
         submit.trust_env = False
         submit.headers.update(headers)
-        ids = [submit.post(sim.url + "/v1/tob/diffusion", json={"text": f"bench load {i}"},
-                           timeout=10).json()["id"] for i in range(8)]
+        ids = [
+            submit.post(
+                sim.url + "/v1/tob/diffusion", json={"text": f"bench load {i}"}, timeout=10
+            ).json()["id"]
+            for i in range(8)
+        ]
         total = int(rate * seconds)
         start = time.perf_counter() + 0.3
         from_due: list[float] = []
@@ -66,8 +70,9 @@ def run(quick: bool = False, rate: float = 50.0, threads: int = 8) -> list[Resul
             while not stop.wait(1.0):
                 n += 1
                 try:
-                    submit.post(sim.url + "/v1/tob/diffusion", json={"text": f"load {n}"},
-                                timeout=10)
+                    submit.post(
+                        sim.url + "/v1/tob/diffusion", json={"text": f"load {n}"}, timeout=10
+                    )
                 except requests.RequestException:
                     pass
 
@@ -84,10 +89,23 @@ def run(quick: bool = False, rate: float = 50.0, threads: int = 8) -> list[Resul
     achieved = len(from_send) / elapsed
     p99 = percentile(from_due, 99) * 1000
     return [
-        Result(NAME, f"job polling at {rate:g} req/s, p99 latency", p99, 100.0, "ms",
-               f"achieved {achieved:.1f} req/s over {elapsed:.0f} s, {threads} threads, "
-               f"1 new job/s; p50 {median(from_due) * 1000:.1f} ms, max "
-               f"{max(from_due) * 1000:.0f} ms; {len(errors)} errors", strict=True),
-        Result(NAME, "  achieved polling rate / offered", achieved / rate, None, "x",
-               f"p99 from send {percentile(from_send, 99) * 1000:.1f} ms"),
+        Result(
+            NAME,
+            f"job polling at {rate:g} req/s, p99 latency",
+            p99,
+            100.0,
+            "ms",
+            f"achieved {achieved:.1f} req/s over {elapsed:.0f} s, {threads} threads, "
+            f"1 new job/s; p50 {median(from_due) * 1000:.1f} ms, max "
+            f"{max(from_due) * 1000:.0f} ms; {len(errors)} errors",
+            strict=True,
+        ),
+        Result(
+            NAME,
+            "  achieved polling rate / offered",
+            achieved / rate,
+            None,
+            "x",
+            f"p99 from send {percentile(from_send, 99) * 1000:.1f} ms",
+        ),
     ]

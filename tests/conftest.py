@@ -64,15 +64,15 @@ def sim():
 def client(sim, tmp_path):
     from youchuan_nb.client import Client
 
-    c = Client.for_service(sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
-                   cache_dir=tmp_path / "media")
+    c = Client.for_service(
+        sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3", cache_dir=tmp_path / "media"
+    )
     yield c
     if c.store is not None:
         c.store.close()
 
 
-def _wait_until(condition, timeout: float = 10.0, interval: float = 0.01,
-                what: str = "condition"):
+def _wait_until(condition, timeout: float = 10.0, interval: float = 0.01, what: str = "condition"):
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -124,14 +124,24 @@ class Recorder:
                 n = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(n) if n else b""
                 parts = urlsplit(self.path)
-                rec.requests.append(Recorded(self.command, parts.path,
-                                             dict(parse_qsl(parts.query, keep_blank_values=True)),
-                                             dict(self.headers.items()), raw, time.monotonic()))
+                rec.requests.append(
+                    Recorded(
+                        self.command,
+                        parts.path,
+                        dict(parse_qsl(parts.query, keep_blank_values=True)),
+                        dict(self.headers.items()),
+                        raw,
+                        time.monotonic(),
+                    )
+                )
                 if rec.script:
                     status, body, headers = rec.script.pop(0)
                 else:
-                    status, body, headers = 200, rec.default_answer(self.command, parts.path,
-                                                                    raw), {}
+                    status, body, headers = (
+                        200,
+                        rec.default_answer(self.command, parts.path, raw),
+                        {},
+                    )
                 out = json.dumps(body).encode()
                 self.send_response(status)
                 self.send_header("Content-Type", "application/json")
@@ -149,14 +159,21 @@ class Recorder:
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.server.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self.thread.start()
 
     def default_answer(self, method: str, path: str, raw: bytes):
         if path.startswith("/v1/tob/job/"):
-            return {"id": path.rsplit("/", 1)[1], "text": "", "status": 1,
-                    "comment": "JobStatusRunning", "urls": [], "audits": []}
+            return {
+                "id": path.rsplit("/", 1)[1],
+                "text": "",
+                "status": 1,
+                "comment": "JobStatusRunning",
+                "urls": [],
+                "audits": [],
+            }
         if path == "/v1/tob/subscribe":
             return {"maxConcurrent": 3, "balance": 100}
         if method == "POST" and path in ("/v1/tob/callback", "/v1/tob/moodboard"):
@@ -165,9 +182,14 @@ class Recorder:
             body = json.loads(raw or b"{}")
             text = body.get("text") or body.get("prompt") or body.get("remixPrompt") or ""
             job_id = uuid.uuid4().hex  # finished at once, so it never holds a local slot
-            return {"id": job_id, "text": text, "status": 2, "comment": "JobStatusSuccess",
-                    "urls": [f"{self.url}/media/{job_id}/{i}.png" for i in range(4)],
-                    "audits": ["", "", "", ""]}
+            return {
+                "id": job_id,
+                "text": text,
+                "status": 2,
+                "comment": "JobStatusSuccess",
+                "urls": [f"{self.url}/media/{job_id}/{i}.png" for i in range(4)],
+                "audits": ["", "", "", ""],
+            }
         return {"total": 0, "list": []}
 
     def client(self, **kw):
@@ -193,9 +215,17 @@ def recorder():
 # Browser tests (tests/browser, tests/notebook/test_card_js.py) share pytest-playwright's session
 # browser: Debian's Chromium (never `playwright install`) with the flags this machine needs.
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
-                 "--allow-file-access-from-files"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--allow-file-access-from-files",
+]
 
 
 @pytest.fixture(scope="session")
@@ -235,8 +265,9 @@ class Hostile:
         self.server.daemon_threads = True
         self.port = self.server.server_address[1]
         self.url = f"http://127.0.0.1:{self.port}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02},
-                         daemon=True).start()
+        threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        ).start()
 
     def close(self) -> None:
         self.server.shutdown()

@@ -10,13 +10,20 @@ from PIL import Image
 
 
 def test_first_grid_on_disk(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL")
+    }
     env.update(YOUCHUAN_NB_HOME=str(tmp_path / "home"), YOUCHUAN_SIM_JOB_SECONDS="0.2")
     out = tmp_path / "grid"
-    proc = subprocess.run([sys.executable, "-m", "youchuan_nb", "a teapot --ar 3:2",
-                           "--out", str(out)], env=env, capture_output=True, text=True,
-                          timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "youchuan_nb", "a teapot --ar 3:2", "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 0, proc.stderr
     assert "built-in simulator" in proc.stdout and "4 images saved" in proc.stdout
     files = sorted(out.glob("*.png"))
@@ -27,19 +34,32 @@ def test_first_grid_on_disk(tmp_path):
 
 def test_bad_prompt_is_one_line_error(tmp_path):
     env = {**os.environ, "YOUCHUAN_NB_HOME": str(tmp_path / "home")}
-    proc = subprocess.run([sys.executable, "-m", "youchuan_nb", "a cat --chaos 900"], env=env,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [sys.executable, "-m", "youchuan_nb", "a cat --chaos 900"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1
     assert proc.stderr.strip().startswith("error: --chaos 900 is out of range")
     assert "Traceback" not in proc.stderr
 
 
 def test_doctor_on_the_simulator_writes_a_capture_without_credentials(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL")
+    }
     env.update(YOUCHUAN_NB_HOME=str(tmp_path / "home"), YOUCHUAN_SIM_JOB_SECONDS="0.2")
-    proc = subprocess.run([sys.executable, "-m", "youchuan_nb", "doctor", "--job"], env=env,
-                          capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-m", "youchuan_nb", "doctor", "--job"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "[ok  ] credentials: accepted" in proc.stdout
     assert "[ok  ] job: draft job" in proc.stdout

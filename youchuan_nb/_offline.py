@@ -52,8 +52,12 @@ def embedded_simulator() -> Any:
             try:
                 sim = Simulator(state_dir=folder, **kw)
             except (OSError, sqlite3.Error) as exc:  # an unwritable home must not stop a demo
-                log.warning("youchuan_nb: the built-in simulator cannot keep its state in %s "
-                            "(%s); its jobs last until the kernel stops", folder, exc)
+                log.warning(
+                    "youchuan_nb: the built-in simulator cannot keep its state in %s "
+                    "(%s); its jobs last until the kernel stops",
+                    folder,
+                    exc,
+                )
                 sim = Simulator(**kw)
             sim.start()
             atexit.register(sim.stop)

@@ -69,7 +69,12 @@ class SimProcess:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         self.proc = subprocess.Popen(
             [sys.executable, "-c", SIM_SCRIPT, str(job_seconds), str(concurrency)],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        )
         info = json.loads(self.proc.stdout.readline() or "null")
         if not info:
             raise RuntimeError("the simulator did not start")
@@ -78,8 +83,11 @@ class SimProcess:
 
     @property
     def env(self) -> dict[str, str]:
-        return {"YOUCHUAN_BASE_URL": self.url, "YOUCHUAN_APP_ID": self.app_id,
-                "YOUCHUAN_SECRET": self.secret}
+        return {
+            "YOUCHUAN_BASE_URL": self.url,
+            "YOUCHUAN_APP_ID": self.app_id,
+            "YOUCHUAN_SECRET": self.secret,
+        }
 
     def _ask(self, line: str):
         with self._lock:
@@ -139,11 +147,16 @@ def write_lab_settings(folder: Path, save_widget_state: bool) -> None:
     card's text/html copy when its widget model is gone. YC_LAB_SAVE_WIDGET_STATE=1 runs the
     tests with widget state saved instead.
     """
-    files = {"@jupyterlab/apputils-extension/notification.jupyterlab-settings":
-             {"fetchNews": "false", "checkForUpdates": False}}
+    files = {
+        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
+            "fetchNews": "false",
+            "checkForUpdates": False,
+        }
+    }
     if save_widget_state:
         files["@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings"] = {
-            "saveState": True}
+            "saveState": True
+        }
     for name, value in files.items():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -155,33 +168,51 @@ def lab(sim, tmp_path_factory):
     base = tmp_path_factory.mktemp("lab")
     root = base / "notebooks"
     root.mkdir()
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("JUPYTER", "JPY_", "YOUCHUAN", "IPYTHON"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("JUPYTER", "JPY_", "YOUCHUAN", "IPYTHON"))
+    }
     env.update(sim.env)
-    env.update({
-        "JUPYTER_PLATFORM_DIRS": "1",
-        "JUPYTER_CONFIG_DIR": str(base / "config"),
-        "JUPYTER_DATA_DIR": str(base / "data"),
-        "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-        "IPYTHONDIR": str(base / "ipython"),
-        "YOUCHUAN_NB_HOME": str(base / "youchuan_nb_home"),
-        # The repo first on the path: the kernel imports this checkout's youchuan_nb whatever
-        # the state of the venv's editable install.
-        "PYTHONPATH": os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
-    })
+    env.update(
+        {
+            "JUPYTER_PLATFORM_DIRS": "1",
+            "JUPYTER_CONFIG_DIR": str(base / "config"),
+            "JUPYTER_DATA_DIR": str(base / "data"),
+            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
+            "IPYTHONDIR": str(base / "ipython"),
+            "YOUCHUAN_NB_HOME": str(base / "youchuan_nb_home"),
+            # The repo first on the path: the kernel imports this checkout's youchuan_nb whatever
+            # the state of the venv's editable install.
+            "PYTHONPATH": os.pathsep.join(
+                [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
+            ),
+        }
+    )
     settings = base / "lab-user-settings"
     env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
     env["JUPYTERLAB_WORKSPACES_DIR"] = str(base / "lab-workspaces")
-    write_lab_settings(settings, save_widget_state=os.environ.get(
-        "YC_LAB_SAVE_WIDGET_STATE", "0") == "1")
+    write_lab_settings(
+        settings, save_widget_state=os.environ.get("YC_LAB_SAVE_WIDGET_STATE", "0") == "1"
+    )
     port = free_port()
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-           "--IdentityProvider.token=", f"--ServerApp.root_dir={root}",
-           "--LabApp.expose_app_in_browser=True",
-           "--JupyterNotebookApp.expose_app_in_browser=True",
-           "--LabApp.extension_manager=readonly", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        "--allow-root",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}",
+        "--ServerApp.port_retries=0",
+        "--IdentityProvider.token=",
+        f"--ServerApp.root_dir={root}",
+        "--LabApp.expose_app_in_browser=True",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+        "--LabApp.extension_manager=readonly",
+        "--LabApp.news_url=None",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+    ]
     log = base / "jupyter.log"
     with open(log, "wb") as out:
         proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT)
@@ -189,7 +220,9 @@ def lab(sim, tmp_path_factory):
     deadline = time.monotonic() + 60
     while True:
         if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
+            raise RuntimeError(
+                f"jupyter lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
+            )
         try:
             with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
                 if r.status == 200:
@@ -211,13 +244,17 @@ def lab(sim, tmp_path_factory):
 
 # -- helpers ------------------------------------------------------------------------------------
 
+
 def write_notebook(path: Path, sources: list[str]) -> Path:
     import nbformat
 
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                 "language": "python"}
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     nbformat.write(nb, str(path))
     return path
 
@@ -243,4 +280,5 @@ def helpers():
         open_notebook = staticmethod(open_notebook)
         run_all = staticmethod(run_all)
         KERNEL_IDLE = globals()["KERNEL_IDLE"]
+
     return H

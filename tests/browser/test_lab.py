@@ -35,6 +35,7 @@ LOADED = """([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];
 
 # -- fixtures and helpers -----------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def nb_page(lab, browser, browser_context_args, helpers):
     helpers.write_notebook(lab.root / "quickstart.ipynb", CELLS)
@@ -62,8 +63,9 @@ def thumbs_sel(key):
 
 
 def button(page, key, action, index=0):
-    return page.locator(f'.yc-card[data-key="{key}"] > .yc-body '
-                        f'[data-action="{action}"][data-index="{index}"]')
+    return page.locator(
+        f'.yc-card[data-key="{key}"] > .yc-body [data-action="{action}"][data-index="{index}"]'
+    )
 
 
 def root_key(page, i):
@@ -73,8 +75,10 @@ def root_key(page, i):
 
 
 def child_keys(page, key):
-    return page.eval_on_selector_all(f'.yc-card[data-key="{key}"] > .yc-children > .yc-card',
-                                     "els => els.map((e) => e.dataset.key)")
+    return page.eval_on_selector_all(
+        f'.yc-card[data-key="{key}"] > .yc-children > .yc-card',
+        "els => els.map((e) => e.dataset.key)",
+    )
 
 
 def wait_images(page, key, n):
@@ -89,14 +93,17 @@ def follow_up(page, sim, key, click, endpoint):
     page.wait_for_function(
         "([sel, n]) => document.querySelectorAll(sel).length > n",
         arg=[f'.yc-card[data-key="{key}"] > .yc-children > .yc-card', len(kids_before)],
-        timeout=JOB_TIMEOUT)
+        timeout=JOB_TIMEOUT,
+    )
     new = [k for k in child_keys(page, key) if k not in kids_before]
     assert len(new) == 1, f"one click made {len(new)} child cards"
     child = new[0]
     expect(card(page, child)).to_have_attribute("data-status", "finished", timeout=JOB_TIMEOUT)
     created = sim.created()
     assert len(created) == jobs_before + 1, (
-        f"one click, {len(created) - jobs_before} jobs: {[c['endpoint'] for c in created[jobs_before:]]}")
+        f"one click, {len(created) - jobs_before} jobs: "
+        f"{[c['endpoint'] for c in created[jobs_before:]]}"
+    )
     assert created[-1]["endpoint"] == endpoint
     return child, created[-1]
 
@@ -113,12 +120,14 @@ def shot(page, shots, name, locator=None):
     view = page.viewport_size
     top = max(box["y"], 0)
     height = min(box["y"] + box["height"], view["height"] - 30) - top  # above the status bar
-    page.screenshot(path=path, clip={"x": box["x"], "y": top, "width": box["width"],
-                                     "height": max(height, 1)})
+    page.screenshot(
+        path=path, clip={"x": box["x"], "y": top, "width": box["width"], "height": max(height, 1)}
+    )
     return path
 
 
 # -- the tests ----------------------------------------------------------------------------------
+
 
 def test_grid_shows_four_loaded_images(nb_page, sim, shots):
     page = nb_page
@@ -134,8 +143,9 @@ def test_grid_shows_four_loaded_images(nb_page, sim, shots):
 def test_upscale_button_gives_a_single_image(nb_page, sim, shots):
     page = nb_page
     key = root_key(page, FOX_CELL)
-    child, record = follow_up(page, sim, key,
-                              lambda: button(page, key, "upscale_standard", 0).click(), "upscale")
+    child, record = follow_up(
+        page, sim, key, lambda: button(page, key, "upscale_standard", 0).click(), "upscale"
+    )
     assert record["body"]["imageNo"] == 0
     expect(card(page, child)).to_have_attribute("data-kind", "single")
     wait_images(page, child, 1)
@@ -160,8 +170,9 @@ def test_upscale_on_upscaled_image_is_disabled_with_reason(nb_page):
 def test_pan_arrow_gives_a_child_card(nb_page, sim):
     page = nb_page
     key = root_key(page, FOX_CELL)
-    child, record = follow_up(page, sim, key, lambda: button(page, key, "pan_right", 1).click(),
-                              "pan")
+    child, record = follow_up(
+        page, sim, key, lambda: button(page, key, "pan_right", 1).click(), "pan"
+    )
     assert record["body"]["imageNo"] == 1
     wait_images(page, child, len(page.query_selector_all(thumbs_sel(child))) or 1)
 
@@ -186,7 +197,7 @@ def test_vary_region_drawing_gives_an_inpaint_job(nb_page, sim, shots):
         submit.click()
         expect(page.locator(".yc-region-overlay")).to_have_count(0, timeout=JOB_TIMEOUT)
 
-    child, record = follow_up(page, sim, key, draw_and_submit, "inpaint")
+    _child, record = follow_up(page, sim, key, draw_and_submit, "inpaint")
     assert record["body"]["imageNo"] == 2
     areas = record["body"]["mask"]["areas"]
     assert len(areas) == 1 and len(areas[0]["points"]) == 8
@@ -214,20 +225,27 @@ def test_remix_with_edited_prompt_gives_a_remix_job(nb_page, sim, shots):
 def test_animate_gives_a_video_that_plays(nb_page, sim, shots):
     page = nb_page
     key = root_key(page, FOX_CELL)
-    child, record = follow_up(page, sim, key, lambda: button(page, key, "animate_low", 0).click(),
-                              "video_diffusion")
+    child, _record = follow_up(
+        page, sim, key, lambda: button(page, key, "animate_low", 0).click(), "video_diffusion"
+    )
     expect(card(page, child)).to_have_attribute("data-kind", "video")
     sel = f'.yc-card[data-key="{child}"] video.yc-video'
     page.locator(sel).first.scroll_into_view_if_needed()
-    page.wait_for_function("(sel) => { const v = document.querySelector(sel); "
-                           "return !!v && v.readyState >= 2 && v.duration > 0; }",
-                           arg=sel, timeout=JOB_TIMEOUT)
+    page.wait_for_function(
+        "(sel) => { const v = document.querySelector(sel); "
+        "return !!v && v.readyState >= 2 && v.duration > 0; }",
+        arg=sel,
+        timeout=JOB_TIMEOUT,
+    )
     # autoplay (muted) should already run; play() is a no-op then
     page.evaluate("(sel) => document.querySelector(sel).play()", sel)
     t0 = page.evaluate("(sel) => document.querySelector(sel).currentTime", sel)
-    page.wait_for_function("([sel, t0]) => { const v = document.querySelector(sel); "
-                           "return !v.paused && Math.abs(v.currentTime - t0) > 0.25; }",
-                           arg=[sel, t0], timeout=15_000)
+    page.wait_for_function(
+        "([sel, t0]) => { const v = document.querySelector(sel); "
+        "return !v.paused && Math.abs(v.currentTime - t0) > 0.25; }",
+        arg=[sel, t0],
+        timeout=15_000,
+    )
     shot(page, shots, "06-video.png", card(page, child))
 
 
@@ -249,13 +267,16 @@ def test_failed_job_shows_its_reason(nb_page, sim, shots):
     n_cells = cell(page, 0).locator("xpath=..").locator(":scope > .jp-Cell").count()
     sim.fail_jobs(FAIL_COMMENT)
     try:
-        page.evaluate("""async (src) => {
+        page.evaluate(
+            """async (src) => {
           const app = window.jupyterapp; const nb = app.shell.currentWidget.content;
           nb.activeCellIndex = nb.widgets.length - 1;
           await app.commands.execute('notebook:insert-cell-below');
           nb.activeCell.model.sharedModel.setSource(src);
           await app.commands.execute('notebook:run-cell');
-        }""", "%%imagine\na fox that the service fails --ar 1:1 --v 7")
+        }""",
+            "%%imagine\na fox that the service fails --ar 1:1 --v 7",
+        )
         key = root_key(page, n_cells)
         failed = card(page, key)
         expect(failed).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT)
@@ -269,16 +290,23 @@ def test_failed_job_shows_its_reason(nb_page, sim, shots):
 def test_saved_notebook_shows_results_after_kernel_restart(nb_page, lab, shots, helpers):
     page = nb_page
     # let every card settle (its saved output is refreshed when the tree has settled)
-    page.wait_for_function("() => [...document.querySelectorAll('.yc-card')].every((c) => "
-                           "['finished', 'failed', 'refused', 'unknown'].includes(c.dataset.status))",
-                           timeout=JOB_TIMEOUT)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.yc-card')].every((c) => "
+        "['finished', 'failed', 'refused', 'unknown'].includes(c.dataset.status))",
+        timeout=JOB_TIMEOUT,
+    )
     page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function("() => { const w = window.jupyterapp.shell.currentWidget; "
-                           "return w && w.context && !w.context.model.dirty; }")
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget; "
+        "return w && w.context && !w.context.model.dirty; }"
+    )
     page.evaluate("window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.restart()")
-    page.wait_for_function("""() => { const w = window.jupyterapp.shell.currentWidget;
+    page.wait_for_function(
+        """() => { const w = window.jupyterapp.shell.currentWidget;
       const k = w.sessionContext.session && w.sessionContext.session.kernel;
-      return !!k && k.status === 'idle'; }""", timeout=90_000)
+      return !!k && k.status === 'idle'; }""",
+        timeout=90_000,
+    )
     helpers.open_notebook(page, f"{lab.url}/lab/tree/quickstart.ipynb")
     out = cell(page, FOX_CELL).locator(".jp-OutputArea")
     expect(out).to_be_visible()
@@ -295,9 +323,11 @@ def test_saved_notebook_shows_results_after_kernel_restart(nb_page, lab, shots, 
 def _wait_four_images_after_reload(page):
     page.wait_for_function(
         """() => { const cells = document.querySelectorAll('.jp-Notebook .jp-Cell');
-          const imgs = [...cells[%d].querySelectorAll('.jp-OutputArea img')]
+          const imgs = [...cells[CELL].querySelectorAll('.jp-OutputArea img')]
             .filter((i) => i.complete && i.naturalWidth > 0 && i.getBoundingClientRect().width > 0);
-          return imgs.length >= 4; }""" % FOX_CELL, timeout=15_000)
+          return imgs.length >= 4; }""".replace("CELL", str(FOX_CELL)),
+        timeout=15_000,
+    )
 
 
 def test_no_uncaught_errors_in_the_page(nb_page):

@@ -13,10 +13,13 @@ LOADED = """(n) => { const imgs = [...document.querySelectorAll('.yc-card img.yc
 
 
 def test_notebook7_grid_renders_four_images(lab, browser, browser_context_args, helpers, shots):
-    helpers.write_notebook(lab.root / "nb7.ipynb", [
-        "%load_ext youchuan_nb",
-        "%%imagine\nan owl on a birch branch --ar 1:1 --v 7",
-    ])
+    helpers.write_notebook(
+        lab.root / "nb7.ipynb",
+        [
+            "%load_ext youchuan_nb",
+            "%%imagine\nan owl on a birch branch --ar 1:1 --v 7",
+        ],
+    )
     context = browser.new_context(**browser_context_args)
     try:
         page = context.new_page()

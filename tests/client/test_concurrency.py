@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import threading
 
-
-from youchuan_nb.client import ConcurrencyLimitError
-from youchuan_nb.client import Client
+from youchuan_nb.client import Client, ConcurrencyLimitError
 
 
 class Sampler:
@@ -96,8 +94,11 @@ def test_batch_stays_within_the_plan(sim, client):
     sim.concurrency = 2
     sampler = Sampler(sim)
     progress = []
-    jobs = client.batch([f"hen {i}" for i in range(3)], timeout=30,
-                        on_progress=lambda done, total: progress.append((done, total)))
+    jobs = client.batch(
+        [f"hen {i}" for i in range(3)],
+        timeout=30,
+        on_progress=lambda done, total: progress.append((done, total)),
+    )
     assert all(j.ok for j in jobs) and len(jobs) == 3
     assert sampler.stop() <= 2
     assert progress[-1] == (3, 3)

@@ -19,113 +19,220 @@ IMG = "https://example.com/cat.png"
 
 # name -> (HTTP method, path, minimal call, its body/query, full call, its body/query)
 CASES = {
-    "diffusion": ("POST", "/v1/tob/diffusion",
-                  lambda c: c.diffusion("a red fox"), {"text": "a red fox"},
-                  lambda c: c.diffusion("a red fox --ar 16:9", callback=CB),
-                  {"text": "a red fox --ar 16:9", "callback": CB}),
-    "variation": ("POST", "/v1/tob/variation",
-                  lambda c: c.variation(JID, 2, "subtle"),
-                  {"jobId": JID, "imageNo": 2, "type": 0},
-                  lambda c: c.variation(JID, 3, "strong", remix_prompt="in snow", callback=CB),
-                  {"jobId": JID, "imageNo": 3, "type": 1, "remixPrompt": "in snow",
-                   "callback": CB}),
-    "upscale": ("POST", "/v1/tob/upscale",
-                lambda c: c.upscale(JID, 0, "standard"), {"jobId": JID, "imageNo": 0, "type": 0},
-                lambda c: c.upscale(JID, 1, "v5_4x", callback=CB),
-                {"jobId": JID, "imageNo": 1, "type": 3, "callback": CB}),
-    "reroll": ("POST", "/v1/tob/reroll", lambda c: c.reroll(JID), {"jobId": JID},
-               lambda c: c.reroll(JID, callback=CB), {"jobId": JID, "callback": CB}),
-    "pan": ("POST", "/v1/tob/pan",
-            lambda c: c.pan(JID, 1, "left", 1.5),
-            {"jobId": JID, "imageNo": 1, "direction": 3, "scale": 1.5},
-            lambda c: c.pan(JID, 1, "top", 3.0, remix_prompt="sky", callback=CB),
-            {"jobId": JID, "imageNo": 1, "direction": 2, "scale": 3.0, "remixPrompt": "sky",
-             "callback": CB}),
-    "outpaint": ("POST", "/v1/tob/outpaint",
-                 lambda c: c.outpaint(JID, 0, 2.0), {"jobId": JID, "imageNo": 0, "scale": 2.0},
-                 lambda c: c.outpaint(JID, 0, 1.1, remix_prompt="wide", callback=CB),
-                 {"jobId": JID, "imageNo": 0, "scale": 1.1, "remixPrompt": "wide",
-                  "callback": CB}),
-    "inpaint": ("POST", "/v1/tob/inpaint",
-                lambda c: c.inpaint(JID, 0, AREAS), {"jobId": JID, "imageNo": 0, "mask": AREAS},
-                lambda c: c.inpaint(JID, 0, {"url": IMG}, remix_prompt="a hat", callback=CB),
-                {"jobId": JID, "imageNo": 0, "mask": {"url": IMG}, "remixPrompt": "a hat",
-                 "callback": CB}),
-    "remix": ("POST", "/v1/tob/remix",
-              lambda c: c.remix(JID, 0, "as a watercolor"),
-              {"jobId": JID, "imageNo": 0, "remixPrompt": "as a watercolor"},
-              lambda c: c.remix(JID, 0, "as a watercolor", mode="subtle", callback=CB),
-              {"jobId": JID, "imageNo": 0, "remixPrompt": "as a watercolor", "mode": 1,
-               "callback": CB}),
-    "edit": ("POST", "/v1/tob/edit",
-             lambda c: c.edit(JID, 0, CANVAS, POS, "a frame"),
-             {"jobId": JID, "imageNo": 0, "canvas": CANVAS, "imgPos": POS,
-              "remixPrompt": "a frame"},
-             lambda c: c.edit(JID, 0, CANVAS, POS, "a frame", mask=AREAS, callback=CB),
-             {"jobId": JID, "imageNo": 0, "canvas": CANVAS, "imgPos": POS,
-              "remixPrompt": "a frame", "mask": AREAS, "callback": CB}),
-    "upload_paint": ("POST", "/v1/tob/upload-paint",
-                     lambda c: c.upload_paint(IMG, AREAS, CANVAS, POS, "a frame"),
-                     {"imgUrl": IMG, "mask": AREAS, "canvas": CANVAS, "imgPos": POS,
-                      "remixPrompt": "a frame"},
-                     lambda c: c.upload_paint(IMG, AREAS, CANVAS, POS, "a frame", callback=CB),
-                     {"imgUrl": IMG, "mask": AREAS, "canvas": CANVAS, "imgPos": POS,
-                      "remixPrompt": "a frame", "callback": CB}),
-    "retexture": ("POST", "/v1/tob/retexture",
-                  lambda c: c.retexture(IMG, "made of glass"),
-                  {"imgUrl": IMG, "remixPrompt": "made of glass"},
-                  lambda c: c.retexture(IMG, "made of glass", callback=CB),
-                  {"imgUrl": IMG, "remixPrompt": "made of glass", "callback": CB}),
-    "remove_background": ("POST", "/v1/tob/remove-background",
-                          lambda c: c.remove_background(IMG), {"imgUrl": IMG},
-                          lambda c: c.remove_background(IMG, callback=CB),
-                          {"imgUrl": IMG, "callback": CB}),
-    "enhance": ("POST", "/v1/tob/enhance",
-                lambda c: c.enhance(JID, 3), {"jobId": JID, "imageNo": 3},
-                lambda c: c.enhance(JID, 3, callback=CB),
-                {"jobId": JID, "imageNo": 3, "callback": CB}),
-    "video_diffusion": ("POST", "/v1/tob/video-diffusion",
-                        lambda c: c.video_diffusion(prompt="a cat walks"),
-                        {"prompt": "a cat walks"},
-                        lambda c: c.video_diffusion(prompt="a cat walks", job_id=JID, image_no=1,
-                                                    video_type="720p", callback=CB),
-                        {"prompt": "a cat walks", "jobId": JID, "imageNo": 1, "videoType": 1,
-                         "callback": CB}),
-    "extend_video": ("POST", "/v1/tob/extend-video",
-                     lambda c: c.extend_video(JID, 0, "and runs"),
-                     {"jobId": JID, "videoNo": 0, "prompt": "and runs"},
-                     lambda c: c.extend_video(JID, 3, "and runs", callback=CB),
-                     {"jobId": JID, "videoNo": 3, "prompt": "and runs", "callback": CB}),
-    "video_upscale": ("POST", "/v1/tob/video-upscale",
-                      lambda c: c.video_upscale(JID, 0), {"jobId": JID, "videoNo": 0},
-                      lambda c: c.video_upscale(JID, 2, callback=CB),
-                      {"jobId": JID, "videoNo": 2, "callback": CB}),
-    "job": ("GET", f"/v1/tob/job/{JID}", lambda c: c.job(JID), None,
-            lambda c: c.job(JID), None),
-    "costs": ("GET", "/v1/tob/costs", lambda c: c.costs(1, 10), {"pageNo": "1", "pageSize": "10"},
-              lambda c: c.costs(1000, 500, since="2025-01-01T00:00:00Z",
-                                to="2025-02-01T00:00:00Z"),
-              {"pageNo": "1000", "pageSize": "500", "since": "2025-01-01T00:00:00Z",
-               "to": "2025-02-01T00:00:00Z"}),
-    "cost_monthly": ("GET", "/v1/tob/cost-monthly", lambda c: c.cost_monthly(1, 1),
-                     {"pageNo": "1", "pageSize": "1"}, lambda c: c.cost_monthly(2, 500),
-                     {"pageNo": "2", "pageSize": "500"}),
-    "subscribe": ("GET", "/v1/tob/subscribe", lambda c: c.subscribe(), None,
-                  lambda c: c.subscribe(), None),
-    "callback": ("POST", "/v1/tob/callback", lambda c: c.callback(JID), {"jobId": JID},
-                 lambda c: c.callback(JID), {"jobId": JID}),
-    "create_moodboard": ("POST", "/v1/tob/moodboard", lambda c: c.create_moodboard("warm"),
-                         {"name": "warm"},
-                         lambda c: c.create_moodboard("warm", description="d", images=[IMG]),
-                         {"name": "warm", "description": "d", "images": [IMG]}),
-    "update_moodboard": ("PUT", "/v1/tob/moodboard/mb42", lambda c: c.update_moodboard("mb42"),
-                         {},
-                         lambda c: c.update_moodboard("mb42", name="n", description="d",
-                                                      images=[IMG]),
-                         {"name": "n", "description": "d", "images": [IMG]}),
-    "moodboards": ("GET", "/v1/tob/moodboards", lambda c: c.moodboards(), {},
-                   lambda c: c.moodboards(page_no=3, page_size=7),
-                   {"pageNo": "3", "pageSize": "7"}),
+    "diffusion": (
+        "POST",
+        "/v1/tob/diffusion",
+        lambda c: c.diffusion("a red fox"),
+        {"text": "a red fox"},
+        lambda c: c.diffusion("a red fox --ar 16:9", callback=CB),
+        {"text": "a red fox --ar 16:9", "callback": CB},
+    ),
+    "variation": (
+        "POST",
+        "/v1/tob/variation",
+        lambda c: c.variation(JID, 2, "subtle"),
+        {"jobId": JID, "imageNo": 2, "type": 0},
+        lambda c: c.variation(JID, 3, "strong", remix_prompt="in snow", callback=CB),
+        {"jobId": JID, "imageNo": 3, "type": 1, "remixPrompt": "in snow", "callback": CB},
+    ),
+    "upscale": (
+        "POST",
+        "/v1/tob/upscale",
+        lambda c: c.upscale(JID, 0, "standard"),
+        {"jobId": JID, "imageNo": 0, "type": 0},
+        lambda c: c.upscale(JID, 1, "v5_4x", callback=CB),
+        {"jobId": JID, "imageNo": 1, "type": 3, "callback": CB},
+    ),
+    "reroll": (
+        "POST",
+        "/v1/tob/reroll",
+        lambda c: c.reroll(JID),
+        {"jobId": JID},
+        lambda c: c.reroll(JID, callback=CB),
+        {"jobId": JID, "callback": CB},
+    ),
+    "pan": (
+        "POST",
+        "/v1/tob/pan",
+        lambda c: c.pan(JID, 1, "left", 1.5),
+        {"jobId": JID, "imageNo": 1, "direction": 3, "scale": 1.5},
+        lambda c: c.pan(JID, 1, "top", 3.0, remix_prompt="sky", callback=CB),
+        {
+            "jobId": JID,
+            "imageNo": 1,
+            "direction": 2,
+            "scale": 3.0,
+            "remixPrompt": "sky",
+            "callback": CB,
+        },
+    ),
+    "outpaint": (
+        "POST",
+        "/v1/tob/outpaint",
+        lambda c: c.outpaint(JID, 0, 2.0),
+        {"jobId": JID, "imageNo": 0, "scale": 2.0},
+        lambda c: c.outpaint(JID, 0, 1.1, remix_prompt="wide", callback=CB),
+        {"jobId": JID, "imageNo": 0, "scale": 1.1, "remixPrompt": "wide", "callback": CB},
+    ),
+    "inpaint": (
+        "POST",
+        "/v1/tob/inpaint",
+        lambda c: c.inpaint(JID, 0, AREAS),
+        {"jobId": JID, "imageNo": 0, "mask": AREAS},
+        lambda c: c.inpaint(JID, 0, {"url": IMG}, remix_prompt="a hat", callback=CB),
+        {"jobId": JID, "imageNo": 0, "mask": {"url": IMG}, "remixPrompt": "a hat", "callback": CB},
+    ),
+    "remix": (
+        "POST",
+        "/v1/tob/remix",
+        lambda c: c.remix(JID, 0, "as a watercolor"),
+        {"jobId": JID, "imageNo": 0, "remixPrompt": "as a watercolor"},
+        lambda c: c.remix(JID, 0, "as a watercolor", mode="subtle", callback=CB),
+        {"jobId": JID, "imageNo": 0, "remixPrompt": "as a watercolor", "mode": 1, "callback": CB},
+    ),
+    "edit": (
+        "POST",
+        "/v1/tob/edit",
+        lambda c: c.edit(JID, 0, CANVAS, POS, "a frame"),
+        {"jobId": JID, "imageNo": 0, "canvas": CANVAS, "imgPos": POS, "remixPrompt": "a frame"},
+        lambda c: c.edit(JID, 0, CANVAS, POS, "a frame", mask=AREAS, callback=CB),
+        {
+            "jobId": JID,
+            "imageNo": 0,
+            "canvas": CANVAS,
+            "imgPos": POS,
+            "remixPrompt": "a frame",
+            "mask": AREAS,
+            "callback": CB,
+        },
+    ),
+    "upload_paint": (
+        "POST",
+        "/v1/tob/upload-paint",
+        lambda c: c.upload_paint(IMG, AREAS, CANVAS, POS, "a frame"),
+        {"imgUrl": IMG, "mask": AREAS, "canvas": CANVAS, "imgPos": POS, "remixPrompt": "a frame"},
+        lambda c: c.upload_paint(IMG, AREAS, CANVAS, POS, "a frame", callback=CB),
+        {
+            "imgUrl": IMG,
+            "mask": AREAS,
+            "canvas": CANVAS,
+            "imgPos": POS,
+            "remixPrompt": "a frame",
+            "callback": CB,
+        },
+    ),
+    "retexture": (
+        "POST",
+        "/v1/tob/retexture",
+        lambda c: c.retexture(IMG, "made of glass"),
+        {"imgUrl": IMG, "remixPrompt": "made of glass"},
+        lambda c: c.retexture(IMG, "made of glass", callback=CB),
+        {"imgUrl": IMG, "remixPrompt": "made of glass", "callback": CB},
+    ),
+    "remove_background": (
+        "POST",
+        "/v1/tob/remove-background",
+        lambda c: c.remove_background(IMG),
+        {"imgUrl": IMG},
+        lambda c: c.remove_background(IMG, callback=CB),
+        {"imgUrl": IMG, "callback": CB},
+    ),
+    "enhance": (
+        "POST",
+        "/v1/tob/enhance",
+        lambda c: c.enhance(JID, 3),
+        {"jobId": JID, "imageNo": 3},
+        lambda c: c.enhance(JID, 3, callback=CB),
+        {"jobId": JID, "imageNo": 3, "callback": CB},
+    ),
+    "video_diffusion": (
+        "POST",
+        "/v1/tob/video-diffusion",
+        lambda c: c.video_diffusion(prompt="a cat walks"),
+        {"prompt": "a cat walks"},
+        lambda c: c.video_diffusion(
+            prompt="a cat walks", job_id=JID, image_no=1, video_type="720p", callback=CB
+        ),
+        {"prompt": "a cat walks", "jobId": JID, "imageNo": 1, "videoType": 1, "callback": CB},
+    ),
+    "extend_video": (
+        "POST",
+        "/v1/tob/extend-video",
+        lambda c: c.extend_video(JID, 0, "and runs"),
+        {"jobId": JID, "videoNo": 0, "prompt": "and runs"},
+        lambda c: c.extend_video(JID, 3, "and runs", callback=CB),
+        {"jobId": JID, "videoNo": 3, "prompt": "and runs", "callback": CB},
+    ),
+    "video_upscale": (
+        "POST",
+        "/v1/tob/video-upscale",
+        lambda c: c.video_upscale(JID, 0),
+        {"jobId": JID, "videoNo": 0},
+        lambda c: c.video_upscale(JID, 2, callback=CB),
+        {"jobId": JID, "videoNo": 2, "callback": CB},
+    ),
+    "job": ("GET", f"/v1/tob/job/{JID}", lambda c: c.job(JID), None, lambda c: c.job(JID), None),
+    "costs": (
+        "GET",
+        "/v1/tob/costs",
+        lambda c: c.costs(1, 10),
+        {"pageNo": "1", "pageSize": "10"},
+        lambda c: c.costs(1000, 500, since="2025-01-01T00:00:00Z", to="2025-02-01T00:00:00Z"),
+        {
+            "pageNo": "1000",
+            "pageSize": "500",
+            "since": "2025-01-01T00:00:00Z",
+            "to": "2025-02-01T00:00:00Z",
+        },
+    ),
+    "cost_monthly": (
+        "GET",
+        "/v1/tob/cost-monthly",
+        lambda c: c.cost_monthly(1, 1),
+        {"pageNo": "1", "pageSize": "1"},
+        lambda c: c.cost_monthly(2, 500),
+        {"pageNo": "2", "pageSize": "500"},
+    ),
+    "subscribe": (
+        "GET",
+        "/v1/tob/subscribe",
+        lambda c: c.subscribe(),
+        None,
+        lambda c: c.subscribe(),
+        None,
+    ),
+    "callback": (
+        "POST",
+        "/v1/tob/callback",
+        lambda c: c.callback(JID),
+        {"jobId": JID},
+        lambda c: c.callback(JID),
+        {"jobId": JID},
+    ),
+    "create_moodboard": (
+        "POST",
+        "/v1/tob/moodboard",
+        lambda c: c.create_moodboard("warm"),
+        {"name": "warm"},
+        lambda c: c.create_moodboard("warm", description="d", images=[IMG]),
+        {"name": "warm", "description": "d", "images": [IMG]},
+    ),
+    "update_moodboard": (
+        "PUT",
+        "/v1/tob/moodboard/mb42",
+        lambda c: c.update_moodboard("mb42"),
+        {},
+        lambda c: c.update_moodboard("mb42", name="n", description="d", images=[IMG]),
+        {"name": "n", "description": "d", "images": [IMG]},
+    ),
+    "moodboards": (
+        "GET",
+        "/v1/tob/moodboards",
+        lambda c: c.moodboards(),
+        {},
+        lambda c: c.moodboards(page_no=3, page_size=7),
+        {"pageNo": "3", "pageSize": "7"},
+    ),
 }
 
 
@@ -167,17 +274,27 @@ def test_request_with_every_optional_field(recorder, name):
     _check(recorder, name, CASES[name][4], CASES[name][5])
 
 
-@pytest.mark.parametrize("value,number", [("down", 0), ("bottom", 0), ("right", 1), ("up", 2),
-                                          ("top", 2), ("left", 3), (0, 0), (3, 3)])
+@pytest.mark.parametrize(
+    "value,number",
+    [("down", 0), ("bottom", 0), ("right", 1), ("up", 2), ("top", 2), ("left", 3), (0, 0), (3, 3)],
+)
 def test_pan_direction_names(recorder, value, number):
     recorder.client().pan(JID, 0, value, 1.1)
     assert recorder.requests[0].json["direction"] == number
 
 
-@pytest.mark.parametrize("method,field,value,number", [
-    ("variation", "type", 1, 1), ("upscale", "type", "creative", 1),
-    ("upscale", "type", "v5_2x", 2), ("upscale", "type", 2, 2), ("remix", "mode", "strong", 0),
-    ("video_diffusion", "videoType", "480p", 0), ("video_diffusion", "videoType", 1, 1)])
+@pytest.mark.parametrize(
+    "method,field,value,number",
+    [
+        ("variation", "type", 1, 1),
+        ("upscale", "type", "creative", 1),
+        ("upscale", "type", "v5_2x", 2),
+        ("upscale", "type", 2, 2),
+        ("remix", "mode", "strong", 0),
+        ("video_diffusion", "videoType", "480p", 0),
+        ("video_diffusion", "videoType", 1, 1),
+    ],
+)
 def test_enum_names_map_to_integers(recorder, method, field, value, number):
     c = recorder.client()
     if method == "variation":
@@ -222,27 +339,58 @@ def test_every_image_endpoint_against_the_simulator(sim, client):
     jid = grid.id
     src = grid.urls[0]
     calls = [
-        ("variation", lambda: client.variation(jid, 1, "strong", remix_prompt="in fog"),
-         {"jobId": jid, "imageNo": 1, "type": 1, "remixPrompt": "in fog"}),
-        ("upscale", lambda: client.upscale(jid, 2, "creative"),
-         {"jobId": jid, "imageNo": 2, "type": 1}),
+        (
+            "variation",
+            lambda: client.variation(jid, 1, "strong", remix_prompt="in fog"),
+            {"jobId": jid, "imageNo": 1, "type": 1, "remixPrompt": "in fog"},
+        ),
+        (
+            "upscale",
+            lambda: client.upscale(jid, 2, "creative"),
+            {"jobId": jid, "imageNo": 2, "type": 1},
+        ),
         ("reroll", lambda: client.reroll(jid), {"jobId": jid}),
-        ("pan", lambda: client.pan(jid, 0, "right", 1.5),
-         {"jobId": jid, "imageNo": 0, "direction": 1, "scale": 1.5}),
-        ("outpaint", lambda: client.outpaint(jid, 3, 1.5),
-         {"jobId": jid, "imageNo": 3, "scale": 1.5}),
-        ("inpaint", lambda: client.inpaint(jid, 0, AREAS, remix_prompt="a boat"),
-         {"jobId": jid, "imageNo": 0, "mask": AREAS, "remixPrompt": "a boat"}),
-        ("remix", lambda: client.remix(jid, 1, "as an oil painting", mode="subtle"),
-         {"jobId": jid, "imageNo": 1, "remixPrompt": "as an oil painting", "mode": 1}),
-        ("edit", lambda: client.edit(jid, 0, CANVAS, POS, "a frame"),
-         {"jobId": jid, "imageNo": 0, "canvas": CANVAS, "imgPos": POS,
-          "remixPrompt": "a frame"}),
-        ("upload_paint", lambda: client.upload_paint(src, AREAS, CANVAS, POS, "a frame"),
-         {"imgUrl": src, "mask": AREAS, "canvas": CANVAS, "imgPos": POS,
-          "remixPrompt": "a frame"}),
-        ("retexture", lambda: client.retexture(src, "made of ice"),
-         {"imgUrl": src, "remixPrompt": "made of ice"}),
+        (
+            "pan",
+            lambda: client.pan(jid, 0, "right", 1.5),
+            {"jobId": jid, "imageNo": 0, "direction": 1, "scale": 1.5},
+        ),
+        (
+            "outpaint",
+            lambda: client.outpaint(jid, 3, 1.5),
+            {"jobId": jid, "imageNo": 3, "scale": 1.5},
+        ),
+        (
+            "inpaint",
+            lambda: client.inpaint(jid, 0, AREAS, remix_prompt="a boat"),
+            {"jobId": jid, "imageNo": 0, "mask": AREAS, "remixPrompt": "a boat"},
+        ),
+        (
+            "remix",
+            lambda: client.remix(jid, 1, "as an oil painting", mode="subtle"),
+            {"jobId": jid, "imageNo": 1, "remixPrompt": "as an oil painting", "mode": 1},
+        ),
+        (
+            "edit",
+            lambda: client.edit(jid, 0, CANVAS, POS, "a frame"),
+            {"jobId": jid, "imageNo": 0, "canvas": CANVAS, "imgPos": POS, "remixPrompt": "a frame"},
+        ),
+        (
+            "upload_paint",
+            lambda: client.upload_paint(src, AREAS, CANVAS, POS, "a frame"),
+            {
+                "imgUrl": src,
+                "mask": AREAS,
+                "canvas": CANVAS,
+                "imgPos": POS,
+                "remixPrompt": "a frame",
+            },
+        ),
+        (
+            "retexture",
+            lambda: client.retexture(src, "made of ice"),
+            {"imgUrl": src, "remixPrompt": "made of ice"},
+        ),
         ("remove_background", lambda: client.remove_background(src), {"imgUrl": src}),
     ]
     jobs = []
@@ -260,10 +408,15 @@ def test_enhance_and_video_endpoints_against_the_simulator(sim, client):
     draft = _done(client.diffusion("a teapot --draft --v 7"))
     enh = client.enhance(draft.id, 2)
     assert sim.created[-1]["body"] == {"jobId": draft.id, "imageNo": 2}
-    video = client.video_diffusion(job_id=draft.id, image_no=0, prompt="steam rises --bs 1",
-                                   video_type="480p")
-    assert sim.created[-1]["body"] == {"jobId": draft.id, "imageNo": 0,
-                                       "prompt": "steam rises --bs 1", "videoType": 0}
+    video = client.video_diffusion(
+        job_id=draft.id, image_no=0, prompt="steam rises --bs 1", video_type="480p"
+    )
+    assert sim.created[-1]["body"] == {
+        "jobId": draft.id,
+        "imageNo": 0,
+        "prompt": "steam rises --bs 1",
+        "videoType": 0,
+    }
     _done(enh)
     _done(video, 30)
     assert video.is_video and len(video.urls) == 1 and video.urls[0].endswith(".mp4")
@@ -271,7 +424,8 @@ def test_enhance_and_video_endpoints_against_the_simulator(sim, client):
     up = client.video_upscale(video.id, 0)
     assert [c["body"] for c in sim.created[-2:]] == [
         {"jobId": video.id, "videoNo": 0, "prompt": "the lid lifts"},
-        {"jobId": video.id, "videoNo": 0}]
+        {"jobId": video.id, "videoNo": 0},
+    ]
     _done(ext, 30)
     _done(up, 30)
     text_video = _done(client.video_diffusion(prompt="waves --bs 1"), 30)
@@ -283,8 +437,9 @@ def test_account_endpoints_against_the_simulator(sim, client, recorder):
     assert sim.job_record(job.id)["callback"] is True
     costs = client.costs(1, 10)
     assert job.id in [r["jobId"] for r in costs["list"]]
-    assert client.costs(1, 10, since="2000-01-01T00:00:00Z", to="2001-01-01T00:00:00Z")[
-        "list"] == []
+    assert (
+        client.costs(1, 10, since="2000-01-01T00:00:00Z", to="2001-01-01T00:00:00Z")["list"] == []
+    )
     monthly = client.cost_monthly(1, 12)
     assert monthly["list"] and monthly["list"][0]["jobs"] >= 1
     sub = client.subscribe()

@@ -8,16 +8,27 @@ import socket
 
 import pytest
 
-from youchuan_nb.client import (APIConnectionError, APIError, APITimeoutError,
-                                AuthenticationError, BadRequestError, Client,
-                                ConcurrencyLimitError, InsufficientBalanceError,
-                                InternalServerError, InvalidPromptError, NotFoundError,
-                                NotSupportedError, PermissionDeniedError,
-                                ReUpscaleNotSupportedError, SensitivePromptError, ServerBusyError,
-                                YouchuanError)
+from youchuan_nb.client import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    Client,
+    ConcurrencyLimitError,
+    InsufficientBalanceError,
+    InternalServerError,
+    InvalidPromptError,
+    NotFoundError,
+    NotSupportedError,
+    PermissionDeniedError,
+    ReUpscaleNotSupportedError,
+    SensitivePromptError,
+    ServerBusyError,
+    YouchuanError,
+)
 from youchuan_nb.contract.errors import REASONS
 from youchuan_nb.sim import Faults, Simulator
-from youchuan_nb.client import Client
 
 EXPECTED_CLASS = {
     "Internal_Server_Error": InternalServerError,
@@ -48,8 +59,9 @@ def test_every_documented_reason_has_a_class():
 @pytest.mark.parametrize("reason", sorted(EXPECTED_CLASS))
 def test_every_documented_error_body_maps_to_its_class(recorder, reason):
     status = REASONS[reason].status
-    recorder.script = [(status, {"code": status, "message": f"detail for {reason}",
-                                 "reason": reason}, {})]
+    recorder.script = [
+        (status, {"code": status, "message": f"detail for {reason}", "reason": reason}, {})
+    ]
     c = recorder.client(max_retries=0)
     with pytest.raises(EXPECTED_CLASS[reason]) as info:
         c.subscribe()
@@ -71,8 +83,9 @@ def test_an_undocumented_error_still_carries_status_and_body(recorder):
 
 # -- the documented errors, from the simulator ---------------------------------------------
 def test_401_bad_credentials_names_the_variables(sim):
-    bad = Client(app_id=sim.app_id, secret="wrong-secret", base_url=sim.url, store=False,
-                 max_concurrent=3)
+    bad = Client(
+        app_id=sim.app_id, secret="wrong-secret", base_url=sim.url, store=False, max_concurrent=3
+    )
     with pytest.raises(AuthenticationError) as info:
         bad.diffusion("a fox")
     exc = info.value
@@ -152,7 +165,10 @@ def test_500_and_503_from_the_service(sim, client):
     with pytest.raises(InternalServerError) as info:
         c.subscribe()
     assert (info.value.status, info.value.code, info.value.reason) == (
-        500, 500, "Internal_Server_Error")
+        500,
+        500,
+        "Internal_Server_Error",
+    )
     sim.faults = Faults(busy=1.0, on_submit=False)
     with pytest.raises(ServerBusyError) as info:
         c.subscribe()
@@ -163,8 +179,14 @@ def test_connection_refused_has_its_own_class():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    c = Client(app_id="a", secret="b", base_url=f"http://127.0.0.1:{port}", store=False,
-               max_concurrent=3, max_retries=0)
+    c = Client(
+        app_id="a",
+        secret="b",
+        base_url=f"http://127.0.0.1:{port}",
+        store=False,
+        max_concurrent=3,
+        max_retries=0,
+    )
     with pytest.raises(APIConnectionError) as info:
         c.diffusion("a fox")
     assert not isinstance(info.value, APIError)
@@ -195,8 +217,9 @@ def world(tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("rules")
     with Simulator(job_seconds=0.2, video_seconds=1.0, extend_seconds=0.5, concurrency=10) as s:
-        owner = Client.for_service(s, poll_interval=0.05, store=folder / "jobs.sqlite3",
-                         cache_dir=folder / "media")
+        owner = Client.for_service(
+            s, poll_interval=0.05, store=folder / "jobs.sqlite3", cache_dir=folder / "media"
+        )
         stranger = Client.for_service(s, poll_interval=0.05, store=False, max_concurrent=3)
         grid = owner.diffusion("a fox --v 7")
         v81 = owner.diffusion("a fox --v 8.1")
@@ -204,9 +227,13 @@ def world(tmp_path_factory):
         grid.wait(20)
         up = owner.upscale(grid.id, 0, "standard")
         box = {"width": 32, "height": 32, "x": 0, "y": 0}
-        painted = owner.upload_paint(grid.urls[0], {"areas": [
-            {"width": 10, "height": 10, "points": [0, 0, 5, 0, 5, 5]}]},
-            {"width": 64, "height": 64}, box, "a hat")
+        painted = owner.upload_paint(
+            grid.urls[0],
+            {"areas": [{"width": 10, "height": 10, "points": [0, 0, 5, 0, 5, 5]}]},
+            {"width": 64, "height": 64},
+            box,
+            "a hat",
+        )
         retextured = owner.retexture(grid.urls[0], "made of glass")
         video.wait(30)
         hd = owner.video_upscale(video.id, 0)
@@ -215,8 +242,16 @@ def world(tmp_path_factory):
             ext = owner.extend_video(ext.id, 0, "and more").wait(30)
         for j in (v81, up, painted, retextured, hd):
             j.wait(30)
-        jobs = dict(grid=grid, v81=v81, up=up, painted=painted, retextured=retextured,
-                    video=video, ext4=ext, hd=hd)
+        jobs = {
+            "grid": grid,
+            "v81": v81,
+            "up": up,
+            "painted": painted,
+            "retextured": retextured,
+            "video": video,
+            "ext4": ext,
+            "hd": hd,
+        }
         assert all(j.ok for j in jobs.values()), jobs
         assert all(stranger._known(j.id) is None for j in jobs.values())
         yield types.SimpleNamespace(sim=s, owner=owner, stranger=stranger, **jobs)
@@ -240,48 +275,157 @@ def _refused(sim, call, exc_type, reason, *, local):
 
 # (id, call(client, world), exception class, reason, status, fragment of the message)
 RULES = [
-    ("re-upscale", lambda c, w: c.upscale(w.up.id, 0, "standard"), ReUpscaleNotSupportedError,
-     "Job_ReUpscale_Not_Support", 400, "upscaled"),
-    ("reroll-an-upscale", lambda c, w: c.reroll(w.up.id), PermissionDeniedError,
-     "Upscale_Not_Support", 403, "reroll"),
-    ("enhance-non-draft", lambda c, w: c.enhance(w.grid.id, 0), NotSupportedError,
-     "Not_Support", 405, "draft"),
-    ("upload-paint-vary", lambda c, w: c.variation(w.painted.id, 0, "subtle"),
-     NotSupportedError, "Not_Support", 405, "only upscale"),
-    ("upload-paint-pan", lambda c, w: c.pan(w.painted.id, 0, "up", 1.5), NotSupportedError,
-     "Not_Support", 405, "only upscale"),
-    ("upload-paint-reroll", lambda c, w: c.reroll(w.painted.id), NotSupportedError,
-     "Not_Support", 405, "only upscale"),
-    ("retexture-remix", lambda c, w: c.remix(w.retextured.id, 0, "x"), NotSupportedError,
-     "Not_Support", 405, "only upscale"),
-    ("retexture-animate", lambda c, w: c.video_diffusion(job_id=w.retextured.id, image_no=0),
-     NotSupportedError, "Not_Support", 405, "only upscale"),
-    ("v81-pan", lambda c, w: c.pan(w.v81.id, 0, "left", 1.5), NotSupportedError,
-     "Not_Support", 405, "8.1"),
-    ("v81-outpaint", lambda c, w: c.outpaint(w.v81.id, 0, 1.5), NotSupportedError,
-     "Not_Support", 405, "8.1"),
-    ("v81-inpaint", lambda c, w: c.inpaint(w.v81.id, 0, MASK), NotSupportedError,
-     "Not_Support", 405, "8.1"),
-    ("v81-enhance", lambda c, w: c.enhance(w.v81.id, 0), NotSupportedError, "Not_Support", 405,
-     "8.1"),
-    ("imageNo-beyond-outputs", lambda c, w: c.variation(w.up.id, 1, "subtle"), BadRequestError,
-     "Invalid_Argument", 400, "imageNo 1"),
-    ("videoNo-beyond-outputs", lambda c, w: c.extend_video(w.video.id, 1, "more"),
-     BadRequestError, "Invalid_Argument", 400, "videoNo 1"),
-    ("fifth-extension", lambda c, w: c.extend_video(w.ext4.id, 0, "a fifth time"),
-     NotSupportedError, "Not_Support", 405, "at most 4"),
-    ("image-op-on-video", lambda c, w: c.upscale(w.video.id, 0, "standard"), NotSupportedError,
-     "Not_Support", 405, "video"),
-    ("video-op-on-image", lambda c, w: c.extend_video(w.grid.id, 0, "more"), NotSupportedError,
-     "Not_Support", 405, "image job"),
-    ("video-re-upscale", lambda c, w: c.video_upscale(w.hd.id, 0), PermissionDeniedError,
-     "Upscale_Not_Support", 403, "already upscaled"),
+    (
+        "re-upscale",
+        lambda c, w: c.upscale(w.up.id, 0, "standard"),
+        ReUpscaleNotSupportedError,
+        "Job_ReUpscale_Not_Support",
+        400,
+        "upscaled",
+    ),
+    (
+        "reroll-an-upscale",
+        lambda c, w: c.reroll(w.up.id),
+        PermissionDeniedError,
+        "Upscale_Not_Support",
+        403,
+        "reroll",
+    ),
+    (
+        "enhance-non-draft",
+        lambda c, w: c.enhance(w.grid.id, 0),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "draft",
+    ),
+    (
+        "upload-paint-vary",
+        lambda c, w: c.variation(w.painted.id, 0, "subtle"),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "only upscale",
+    ),
+    (
+        "upload-paint-pan",
+        lambda c, w: c.pan(w.painted.id, 0, "up", 1.5),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "only upscale",
+    ),
+    (
+        "upload-paint-reroll",
+        lambda c, w: c.reroll(w.painted.id),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "only upscale",
+    ),
+    (
+        "retexture-remix",
+        lambda c, w: c.remix(w.retextured.id, 0, "x"),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "only upscale",
+    ),
+    (
+        "retexture-animate",
+        lambda c, w: c.video_diffusion(job_id=w.retextured.id, image_no=0),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "only upscale",
+    ),
+    (
+        "v81-pan",
+        lambda c, w: c.pan(w.v81.id, 0, "left", 1.5),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "8.1",
+    ),
+    (
+        "v81-outpaint",
+        lambda c, w: c.outpaint(w.v81.id, 0, 1.5),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "8.1",
+    ),
+    (
+        "v81-inpaint",
+        lambda c, w: c.inpaint(w.v81.id, 0, MASK),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "8.1",
+    ),
+    (
+        "v81-enhance",
+        lambda c, w: c.enhance(w.v81.id, 0),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "8.1",
+    ),
+    (
+        "imageNo-beyond-outputs",
+        lambda c, w: c.variation(w.up.id, 1, "subtle"),
+        BadRequestError,
+        "Invalid_Argument",
+        400,
+        "imageNo 1",
+    ),
+    (
+        "videoNo-beyond-outputs",
+        lambda c, w: c.extend_video(w.video.id, 1, "more"),
+        BadRequestError,
+        "Invalid_Argument",
+        400,
+        "videoNo 1",
+    ),
+    (
+        "fifth-extension",
+        lambda c, w: c.extend_video(w.ext4.id, 0, "a fifth time"),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "at most 4",
+    ),
+    (
+        "image-op-on-video",
+        lambda c, w: c.upscale(w.video.id, 0, "standard"),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "video",
+    ),
+    (
+        "video-op-on-image",
+        lambda c, w: c.extend_video(w.grid.id, 0, "more"),
+        NotSupportedError,
+        "Not_Support",
+        405,
+        "image job",
+    ),
+    (
+        "video-re-upscale",
+        lambda c, w: c.video_upscale(w.hd.id, 0),
+        PermissionDeniedError,
+        "Upscale_Not_Support",
+        403,
+        "already upscaled",
+    ),
 ]
 
 
 @pytest.mark.parametrize("local", [True, False], ids=["known-parent", "unknown-parent"])
-@pytest.mark.parametrize("call,exc_type,reason,status,fragment", [r[1:] for r in RULES],
-                         ids=[r[0] for r in RULES])
+@pytest.mark.parametrize(
+    "call,exc_type,reason,status,fragment", [r[1:] for r in RULES], ids=[r[0] for r in RULES]
+)
 def test_follow_up_rules(world, local, call, exc_type, reason, status, fragment):
     c = world.owner if local else world.stranger
     e = _refused(world.sim, lambda: call(c, world), exc_type, reason, local=local)
@@ -302,9 +446,11 @@ def test_the_fifth_extension_chain_is_counted(world):
 def test_what_the_rules_allow_goes_through(world, local):
     c = world.owner if local else world.stranger
     before = len(world.sim.created)
-    jobs = [c.upscale(world.painted.id, 0, "standard"),
-            c.upscale(world.retextured.id, 0, "creative"),
-            c.variation(world.up.id, 0, "subtle")]
+    jobs = [
+        c.upscale(world.painted.id, 0, "standard"),
+        c.upscale(world.retextured.id, 0, "creative"),
+        c.variation(world.up.id, 0, "subtle"),
+    ]
     assert len(world.sim.created) == before + 3
     for j in jobs:
         assert j.wait(20).ok

@@ -52,7 +52,7 @@ def _chunked_then_reset(h):
     h.send_header("Content-Type", "application/json")
     h.send_header("Transfer-Encoding", "chunked")
     h.end_headers()
-    h.wfile.write(b"5\r\n{\"id\"\r\n")
+    h.wfile.write(b'5\r\n{"id"\r\n')
     h.wfile.flush()
     h.connection.shutdown(2)
     h.close_connection = True
@@ -79,8 +79,9 @@ def _not_json(h):
 )
 def test_a_create_answer_that_fails_to_arrive_is_maybe_created(hostile, tmp_path, handle, kind):
     server = hostile(handle)
-    client = Client("app", "secret-x", server.url, store=tmp_path / "s.sqlite3",
-                    max_concurrent=3, max_retries=3)
+    client = Client(
+        "app", "secret-x", server.url, store=tmp_path / "s.sqlite3", max_concurrent=3, max_retries=3
+    )
     with pytest.raises(kind) as info:
         client.diffusion("a red fox")
     assert isinstance(info.value, YouchuanError)
@@ -116,8 +117,7 @@ def test_a_get_whose_answer_is_cut_is_retried_and_not_maybe_created(hostile):
 
 def test_ctrl_c_during_the_post_leaves_an_unknown_row(hostile, tmp_path, monkeypatch):
     server = hostile(_cut_body)
-    client = Client("app", "secret-x", server.url, store=tmp_path / "s.sqlite3",
-                    max_concurrent=3)
+    client = Client("app", "secret-x", server.url, store=tmp_path / "s.sqlite3", max_concurrent=3)
 
     def interrupted(*a, **kw):
         raise KeyboardInterrupt
@@ -172,8 +172,10 @@ def test_kill_9_during_the_post_is_reported_as_maybe_created(hostile, tmp_path):
 
     server = hostile(never_answers)
     store = tmp_path / "s.sqlite3"
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(_CHILD), server.url,
-                              str(store)], env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    child = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(_CHILD), server.url, str(store)],
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert arrived.wait(30), "the child's POST reached the server"
         os.kill(child.pid, signal.SIGKILL)
@@ -194,12 +196,12 @@ def test_kill_9_during_the_post_is_reported_as_maybe_created(hostile, tmp_path):
 
 def test_an_old_submitting_row_of_a_live_process_counts_once_stale(tmp_path):
     store = JobStore(tmp_path / "s.sqlite3")
-    local_id = store.record_submit(base_url="http://127.0.0.1:9", endpoint="diffusion",
-                                   params={"text": "x"})
+    local_id = store.record_submit(
+        base_url="http://127.0.0.1:9", endpoint="diffusion", params={"text": "x"}
+    )
     kw = {"base_url": "http://127.0.0.1:9", "stale_after": 60.0}
     assert store.maybe_created("diffusion", {"text": "x"}, **kw) == [], "still on its way"
-    store._db().execute("UPDATE jobs SET created_at=? WHERE local_id=?",
-                        (time.time() - 120, local_id))
-    assert [r.local_id for r in store.maybe_created("diffusion", {"text": "x"}, **kw)] == [
-        local_id
-    ]
+    store._db().execute(
+        "UPDATE jobs SET created_at=? WHERE local_id=?", (time.time() - 120, local_id)
+    )
+    assert [r.local_id for r in store.maybe_created("diffusion", {"text": "x"}, **kw)] == [local_id]

@@ -47,9 +47,18 @@ def test_kill_9_at_random_points_loses_nothing_and_bills_nothing_twice(sim, tmp_
     prompts = [f"a fox number {i}" for i in range(KILLS)]
     for prompt in prompts:
         child = subprocess.Popen(
-            [sys.executable, "-c", textwrap.dedent(_CHILD), sim.url, sim.app_id, sim.secret,
-             str(store), prompt],
-            stdout=subprocess.PIPE, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            [
+                sys.executable,
+                "-c",
+                textwrap.dedent(_CHILD),
+                sim.url,
+                sim.app_id,
+                sim.secret,
+                str(store),
+                prompt,
+            ],
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         assert child.stdout is not None
         assert child.stdout.readline().strip() == b"submitting"

@@ -27,8 +27,14 @@ def _files(root):
 
 
 def _finished(job_id, urls):
-    return {"id": job_id, "text": "x", "status": 2, "comment": "JobStatusSuccess",
-            "urls": urls, "audits": [""] * len(urls)}
+    return {
+        "id": job_id,
+        "text": "x",
+        "status": 2,
+        "comment": "JobStatusSuccess",
+        "urls": urls,
+        "audits": [""] * len(urls),
+    }
 
 
 @pytest.mark.parametrize("job_id", ["../../X", "/p/X", "..", "a/../../b", ".", "x\x00y", "a\\b"])
@@ -36,8 +42,7 @@ def test_a_hostile_job_id_never_writes_outside_the_folders(recorder, hostile, tm
     media = hostile(_png)
     root = tmp_path / "root"
     out, cache = root / "downloads" / "here", root / "cache" / "media"
-    recorder.script = [(200, _finished(job_id, [f"{media.url}/0.png", f"{media.url}/1.png"]),
-                        {})]
+    recorder.script = [(200, _finished(job_id, [f"{media.url}/0.png", f"{media.url}/1.png"]), {})]
     client = recorder.client(cache_dir=cache)
     job = client.diffusion("a fox")
     assert job.id == job_id
@@ -59,8 +64,10 @@ def test_two_ids_that_sanitise_alike_get_different_folders(tmp_path):
 
 
 def test_a_poll_answer_never_changes_the_job_id(recorder):
-    recorder.script = [(200, {"id": "first", "status": 1, "text": "x", "urls": []}, {}),
-                       (200, {"id": "second-evil", "status": 1, "text": "x", "urls": []}, {})]
+    recorder.script = [
+        (200, {"id": "first", "status": 1, "text": "x", "urls": []}, {}),
+        (200, {"id": "second-evil", "status": 1, "text": "x", "urls": []}, {}),
+    ]
     client = recorder.client(store=False)
     job = client.diffusion("a fox")
     job.refresh()
@@ -68,21 +75,24 @@ def test_a_poll_answer_never_changes_the_job_id(recorder):
     assert recorder.requests[-1].path == "/v1/tob/job/first"
 
 
-@pytest.mark.parametrize("url", [
-    "http://169.254.169.254/latest/meta-data/iam",  # cloud metadata (link-local)
-    "http://10.0.0.1/a.png",
-    "http://192.168.1.1/a.png",
-    "http://172.16.0.5/a.png",
-    "http://100.64.0.1/a.png",  # shared address space
-    "http://0.0.0.0/a.png",
-    "http://[::1]:1/a.png",
-    "http://[fe80::1]/a.png",
-    "http://[::ffff:169.254.169.254]/a.png",
-    "http://127.0.0.1:1/a.png",
-    "http://localhost:1/a.png",
-    "file:///etc/passwd",
-    "ftp://example.com/a.png",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://169.254.169.254/latest/meta-data/iam",  # cloud metadata (link-local)
+        "http://10.0.0.1/a.png",
+        "http://192.168.1.1/a.png",
+        "http://172.16.0.5/a.png",
+        "http://100.64.0.1/a.png",  # shared address space
+        "http://0.0.0.0/a.png",
+        "http://[::1]:1/a.png",
+        "http://[fe80::1]/a.png",
+        "http://[::ffff:169.254.169.254]/a.png",
+        "http://127.0.0.1:1/a.png",
+        "http://localhost:1/a.png",
+        "file:///etc/passwd",
+        "ftp://example.com/a.png",
+    ],
+)
 def test_media_is_not_fetched_from_special_addresses(tmp_path, url, monkeypatch):
     connects = []
     monkeypatch.setattr(_media.requests, "get", lambda *a, **kw: connects.append(a))
@@ -115,15 +125,27 @@ def test_every_media_redirect_is_checked(hostile, tmp_path):
     with pytest.raises(ValueError, match="link-local"):
         MediaCache(tmp_path, allow_loopback=True).fetch("j", 0, bouncer.url + "/0.png")
     box = {}
-    loop = hostile(lambda h: (h.send_response(302), h.send_header("Location", box["u"]),
-                              h.send_header("Content-Length", "0"), h.end_headers()))
+    loop = hostile(
+        lambda h: (
+            h.send_response(302),
+            h.send_header("Location", box["u"]),
+            h.send_header("Content-Length", "0"),
+            h.end_headers(),
+        )
+    )
     box["u"] = loop.url + "/again"
     with pytest.raises(ValueError, match="redirects"):
         MediaCache(tmp_path, allow_loopback=True).fetch("j", 0, loop.url + "/0.png")
     assert len(loop.seen) == _media.MAX_REDIRECTS + 1
     good = hostile(_png)
-    hop = hostile(lambda h: (h.send_response(307), h.send_header("Location", good.url + "/x"),
-                             h.send_header("Content-Length", "0"), h.end_headers()))
+    hop = hostile(
+        lambda h: (
+            h.send_response(307),
+            h.send_header("Location", good.url + "/x"),
+            h.send_header("Content-Length", "0"),
+            h.end_headers(),
+        )
+    )
     path = MediaCache(tmp_path, allow_loopback=True).fetch("k", 0, hop.url + "/0.png")
     assert path.read_bytes() == PNG
 
@@ -181,8 +203,9 @@ def test_a_trickled_download_stops_at_its_deadline(hostile, tmp_path):
     server = hostile(trickle)
     started = time.monotonic()
     with pytest.raises(TimeoutError):
-        MediaCache(tmp_path, allow_loopback=True).fetch("j", 0, server.url + "/0.png",
-                                                        timeout=3, deadline=2)
+        MediaCache(tmp_path, allow_loopback=True).fetch(
+            "j", 0, server.url + "/0.png", timeout=3, deadline=2
+        )
     assert time.monotonic() - started < 3.5
     assert _files(tmp_path) == []
 

@@ -15,17 +15,36 @@ from youchuan_nb.contract import InvalidRequest
 BASE = "http://127.0.0.1:9"
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"max_concurrent": 0}, {"max_concurrent": -1}, {"max_concurrent": ""},
-    {"max_concurrent": 1.5}, {"max_concurrent": True},
-    {"timeout": -1}, {"timeout": 0}, {"timeout": math.nan}, {"timeout": math.inf},
-    {"timeout": 1e20}, {"timeout": "3"}, {"timeout": None},
-    {"max_retries": -1}, {"max_retries": 2.5}, {"max_retries": None},
-    {"poll_interval": "x"}, {"poll_interval": 0}, {"poll_interval": -0.5},
-    {"max_poll_interval": 0.1, "poll_interval": 1.0}, {"max_poll_interval": "10"},
-    {"check_prompts": "yes"}, {"store": 123}, {"store": ""}, {"cache_dir": 5},
-    {"cache_dir": ""},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"max_concurrent": 0},
+        {"max_concurrent": -1},
+        {"max_concurrent": ""},
+        {"max_concurrent": 1.5},
+        {"max_concurrent": True},
+        {"timeout": -1},
+        {"timeout": 0},
+        {"timeout": math.nan},
+        {"timeout": math.inf},
+        {"timeout": 1e20},
+        {"timeout": "3"},
+        {"timeout": None},
+        {"max_retries": -1},
+        {"max_retries": 2.5},
+        {"max_retries": None},
+        {"poll_interval": "x"},
+        {"poll_interval": 0},
+        {"poll_interval": -0.5},
+        {"max_poll_interval": 0.1, "poll_interval": 1.0},
+        {"max_poll_interval": "10"},
+        {"check_prompts": "yes"},
+        {"store": 123},
+        {"store": ""},
+        {"cache_dir": 5},
+        {"cache_dir": ""},
+    ],
+)
 def test_bad_options_fail_at_construction(kwargs):
     with pytest.raises(InvalidRequest) as info:
         Client("app", "secret", BASE, **{"store": False, **kwargs})
@@ -40,8 +59,17 @@ def test_a_bad_base_url_fails_at_construction(base_url):
 
 
 def test_good_options_still_work(tmp_path):
-    c = Client("app", "secret", BASE, store=tmp_path / "s.sqlite3", max_concurrent=1,
-               timeout=0.5, poll_interval=0.05, max_poll_interval=0.05, max_retries=0)
+    c = Client(
+        "app",
+        "secret",
+        BASE,
+        store=tmp_path / "s.sqlite3",
+        max_concurrent=1,
+        timeout=0.5,
+        poll_interval=0.05,
+        max_poll_interval=0.05,
+        max_retries=0,
+    )
     assert c.max_concurrent == 1 and c.timeout == 0.5
 
 
@@ -88,8 +116,10 @@ def test_one_bad_row_does_not_break_history(tmp_path, caplog):
     path = tmp_path / "s.sqlite3"
     client = Client("app", "secret", BASE, store=path)
     store = client.store
-    good = [store.record_submit(base_url=BASE, endpoint="diffusion", params={"text": f"p{i}"})
-            for i in range(3)]
+    good = [
+        store.record_submit(base_url=BASE, endpoint="diffusion", params={"text": f"p{i}"})
+        for i in range(3)
+    ]
     bad = store.record_submit(base_url=BASE, endpoint="diffusion", params={"text": "bad"})
     worse = store.record_submit(base_url=BASE, endpoint="diffusion", params={"text": "worse"})
     with sqlite3.connect(path) as db:

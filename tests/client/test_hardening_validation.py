@@ -34,12 +34,15 @@ def test_newlines_and_tabs_are_fine(recorder):
     validate("diffusion", {"text": "a\nb\tc"})
 
 
-@pytest.mark.parametrize("job_id,path", [
-    ("id?x=1", "/v1/tob/job/id%3Fx%3D1"),
-    ("id#frag", "/v1/tob/job/id%23frag"),
-    ("a b", "/v1/tob/job/a%20b"),
-    ("a.b", "/v1/tob/job/a.b"),
-])
+@pytest.mark.parametrize(
+    "job_id,path",
+    [
+        ("id?x=1", "/v1/tob/job/id%3Fx%3D1"),
+        ("id#frag", "/v1/tob/job/id%23frag"),
+        ("a b", "/v1/tob/job/a%20b"),
+        ("a.b", "/v1/tob/job/a.b"),
+    ],
+)
 def test_path_parameters_are_percent_encoded(recorder, job_id, path):
     recorder.client().raw_job(job_id)
     (req,) = recorder.requests
@@ -67,8 +70,9 @@ def test_a_bad_job_id_is_invalid_request_in_every_follow_up(recorder, bad_id):
         "outpaint": lambda: client.outpaint(bad_id, 0, 1.5),
         "inpaint": lambda: client.inpaint(bad_id, 0, {"url": "https://x.example/m.png"}),
         "remix": lambda: client.remix(bad_id, 0, "a cat"),
-        "edit": lambda: client.edit(bad_id, 0, {"width": 8, "height": 8},
-                                    {"width": 8, "height": 8, "x": 0, "y": 0}, "a cat"),
+        "edit": lambda: client.edit(
+            bad_id, 0, {"width": 8, "height": 8}, {"width": 8, "height": 8, "x": 0, "y": 0}, "a cat"
+        ),
         "enhance": lambda: client.enhance(bad_id, 0),
         "video_diffusion": lambda: client.video_diffusion(job_id=bad_id, image_no=0),
         "extend_video": lambda: client.extend_video(bad_id, 0, "more"),
@@ -87,10 +91,18 @@ def test_a_bad_job_id_is_invalid_request_in_every_follow_up(recorder, bad_id):
     assert recorder.requests == [], "nothing was sent"
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"limit": None}, {"limit": "10"}, {"limit": -1}, {"offset": -1}, {"offset": 1.5},
-    {"limit": True}, {"limit": [1]},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"limit": None},
+        {"limit": "10"},
+        {"limit": -1},
+        {"offset": -1},
+        {"offset": 1.5},
+        {"limit": True},
+        {"limit": [1]},
+    ],
+)
 def test_history_with_wrong_types_is_invalid_request(client, kwargs):
     with pytest.raises(InvalidRequest):
         client.history(**kwargs)
@@ -108,8 +120,9 @@ def test_a_5_mb_server_message_becomes_a_short_exception(recorder):
 
 def test_a_5_mb_failure_comment_becomes_a_short_exception_and_repr(recorder):
     huge = "boom " * (1024 * 1024)
-    recorder.script = [(200, {"id": "j1", "status": 3, "comment": huge, "urls": [], "text": "x"},
-                        {})]
+    recorder.script = [
+        (200, {"id": "j1", "status": 3, "comment": huge, "urls": [], "text": "x"}, {})
+    ]
     job = recorder.client().diffusion("a fox")
     with pytest.raises(JobFailedError) as info:
         job.wait(5)

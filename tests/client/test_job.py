@@ -86,8 +86,12 @@ def test_follow_ups(sim, client, tmp_path):
         "outpaint": grid.zoom_out(3, scale=1.5),
         "inpaint": grid.inpaint(0, mask, remix_prompt="a boat"),
         "remix": grid.remix(1, "as a woodcut", mode="subtle"),
-        "edit": grid.edit(0, {"width": 1024, "height": 1024},
-                          {"width": 512, "height": 341, "x": 10, "y": 10}, "a frame"),
+        "edit": grid.edit(
+            0,
+            {"width": 1024, "height": 1024},
+            {"width": 512, "height": 341, "x": 10, "y": 10},
+            "a frame",
+        ),
     }
     bodies = {c["id"]: c for c in sim.created}
     expected = {
@@ -117,9 +121,12 @@ def test_enhance_and_video_follow_ups(sim, client, tmp_path):
     draft = client.diffusion("a teapot --draft --v 7").wait(10)
     enhanced = draft.enhance(1)
     video = draft.animate(0, "steam rises --bs 2", motion="high", resolution="720p")
-    assert sim.created[-1]["body"] == {"jobId": draft.id, "imageNo": 0,
-                                       "prompt": "steam rises --bs 2 --motion high",
-                                       "videoType": 1}
+    assert sim.created[-1]["body"] == {
+        "jobId": draft.id,
+        "imageNo": 0,
+        "prompt": "steam rises --bs 2 --motion high",
+        "videoType": 1,
+    }
     assert enhanced.wait(10).ok and len(enhanced.urls) == 1
     video.wait(30)
     assert video.is_video and len(video.urls) == 2

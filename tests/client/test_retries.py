@@ -8,7 +8,7 @@ shortened (the policy itself is unchanged; ``backoff_delay`` has its own unit te
 from __future__ import annotations
 
 import socket
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
@@ -18,6 +18,7 @@ from youchuan_nb.client import (
     Client,
     ConcurrencyLimitError,
     InternalServerError,
+    NotFoundError,
     ServerBusyError,
     _http,
 )
@@ -25,8 +26,9 @@ from youchuan_nb.client._http import MAX_RETRY_DELAY, backoff_delay
 from youchuan_nb.sim import AUDIT_REJECTION, Faults, Simulator
 
 
-def find_seed(predicate, *, submit: bool, count: int = 40, head: int = 0, head_predicate=None,
-              **kw) -> int:
+def find_seed(
+    predicate, *, submit: bool, count: int = 40, head: int = 0, head_predicate=None, **kw
+) -> int:
     """The first seed whose first ``count`` request fates satisfy ``predicate``
     (``head_predicate`` on the first ``head`` fates is checked first, cheaply)."""
     for seed in range(20000):
@@ -59,7 +61,7 @@ def posts(sim, path):
 # -- backoff_delay ------------------------------------------------------------------------------
 def test_backoff_grows_exponentially_with_jitter_and_a_cap():
     for attempt in range(8):
-        base = min(0.5 * 2 ** attempt, MAX_RETRY_DELAY)
+        base = min(0.5 * 2**attempt, MAX_RETRY_DELAY)
         for _ in range(50):
             d = backoff_delay(attempt)
             assert 0.75 * base - 1e-9 <= d <= base + 1e-9
@@ -71,7 +73,7 @@ def test_backoff_honours_retry_after():
     assert backoff_delay(0, "2") == 2.0
     assert backoff_delay(5, "0.25") == 0.25
     assert backoff_delay(3, "0") == 0.0
-    later = datetime.now(timezone.utc) + timedelta(seconds=30)
+    later = datetime.now(UTC) + timedelta(seconds=30)
     assert 25 <= backoff_delay(0, format_datetime(later, usegmt=True)) <= 31
     # unusable or absurd values fall back to the exponential delay
     for value in ("soon", "-3", "3600", ""):
@@ -79,16 +81,22 @@ def test_backoff_honours_retry_after():
 
 
 def test_retry_after_is_honoured_on_a_get(recorder):
-    recorder.script = [(429, {"code": 429, "reason": "Max_Concurrent_Limited", "message": "x"},
-                        {"Retry-After": "1"})]
+    recorder.script = [
+        (
+            429,
+            {"code": 429, "reason": "Max_Concurrent_Limited", "message": "x"},
+            {"Retry-After": "1"},
+        )
+    ]
     recorder.client().subscribe()
     first, second = recorder.requests
     assert second.at - first.at >= 0.95  # the default first backoff is at most 0.5 s
 
 
 def test_retry_after_is_honoured_on_a_busy_submit(recorder):
-    recorder.script = [(503, {"code": 503, "reason": "Server_Busy", "message": "busy"},
-                        {"Retry-After": "1"})]
+    recorder.script = [
+        (503, {"code": 503, "reason": "Server_Busy", "message": "busy"}, {"Retry-After": "1"})
+    ]
     job = recorder.client().diffusion("a fox")
     assert job.id
     first, second = recorder.requests
@@ -98,8 +106,9 @@ def test_retry_after_is_honoured_on_a_busy_submit(recorder):
 
 # -- job-creating POSTs -----------------------------------------------------------------------
 def test_503_busy_on_submit_is_retried_and_makes_exactly_one_job(sim, fast_backoff):
-    seed = find_seed(lambda f: f[0][0] == "busy" and f[1][0] == "busy" and f[2][0] is None,
-                     submit=True, busy=0.5)
+    seed = find_seed(
+        lambda f: f[0][0] == "busy" and f[1][0] == "busy" and f[2][0] is None, submit=True, busy=0.5
+    )
     sim.faults = Faults(seed=seed, busy=0.5, on_poll=False)
     c = Client.for_service(sim, store=False, max_concurrent=3, poll_interval=0.05)
     job = c.diffusion("a fox")
@@ -145,8 +154,14 @@ def test_connection_refused_on_submit_is_retried_and_makes_one_job(monkeypatch, 
     monkeypatch.setattr(_http, "backoff_delay", bring_the_service_up)
     from youchuan_nb.client import Client
 
-    c = Client(app_id=sim.app_id, secret=sim.secret, base_url=f"http://127.0.0.1:{port}",
-               store=tmp_path / "jobs.sqlite3", max_concurrent=3, poll_interval=0.05)
+    c = Client(
+        app_id=sim.app_id,
+        secret=sim.secret,
+        base_url=f"http://127.0.0.1:{port}",
+        store=tmp_path / "jobs.sqlite3",
+        max_concurrent=3,
+        poll_interval=0.05,
+    )
     try:
         job = c.diffusion("a fox")
         assert started == [0], "the refused attempt was retried once"
@@ -173,8 +188,13 @@ def test_connection_refused_on_a_get_is_retried(monkeypatch):
     monkeypatch.setattr(_http, "backoff_delay", up)
     from youchuan_nb.client import Client
 
-    c = Client(app_id=sim.app_id, secret=sim.secret, base_url=f"http://127.0.0.1:{port}",
-               store=False, max_concurrent=3)
+    c = Client(
+        app_id=sim.app_id,
+        secret=sim.secret,
+        base_url=f"http://127.0.0.1:{port}",
+        store=False,
+        max_concurrent=3,
+    )
     try:
         assert c.subscribe()["maxConcurrent"] == 3 and started == [0]
     finally:
@@ -235,7 +255,7 @@ def test_read_timeout_on_submit_is_not_retried(sim, fast_backoff, wait_until):
 
 
 def test_a_client_error_on_submit_is_not_retried(sim, client):
-    with pytest.raises(Exception):
+    with pytest.raises(NotFoundError):
         client.upscale("no-such-job", 0, "standard")
     assert posts(sim, "/v1/tob/upscale") == [404]
 
@@ -243,7 +263,7 @@ def test_a_client_error_on_submit_is_not_retried(sim, client):
 # -- GET polls survive faults ---------------------------------------------------------------
 def _no_long_runs(fates, limit):
     run = 0
-    for outcome, slow in fates:
+    for outcome, _slow in fates:
         run = run + 1 if outcome else 0
         if run >= limit:
             return False
@@ -251,15 +271,22 @@ def _no_long_runs(fates, limit):
 
 
 def test_polling_survives_503_500_drops_and_slow_answers(sim, fast_backoff):
-    kw = dict(busy=0.1, server_error=0.1, drop=0.1, slow=0.1)
-    seed = find_seed(lambda f: _no_long_runs(f, 5), submit=False, count=200, head=8,
-                     head_predicate=lambda f: {"busy", "server_error", "drop"} <= {o for o, _ in f}
-                     and any(s for _, s in f), **kw)
+    kw = {"busy": 0.1, "server_error": 0.1, "drop": 0.1, "slow": 0.1}
+    seed = find_seed(
+        lambda f: _no_long_runs(f, 5),
+        submit=False,
+        count=200,
+        head=8,
+        head_predicate=lambda f: {"busy", "server_error", "drop"} <= {o for o, _ in f}
+        and any(s for _, s in f),
+        **kw,
+    )
     faults = Faults(seed=seed, slow_seconds=0.2, on_submit=False, **kw)
     sim.faults = faults
     sim.job_seconds = 1.5  # long enough for well over 8 polls
-    c = Client.for_service(sim, store=False, max_concurrent=3, poll_interval=0.05, max_retries=5,
-                           timeout=5)
+    c = Client.for_service(
+        sim, store=False, max_concurrent=3, poll_interval=0.05, max_retries=5, timeout=5
+    )
     job = c.diffusion("a fox")
     assert job.wait(20).ok and len(job.urls) == 4
     kinds = {kind for _, n, kind in faults.events}
@@ -270,11 +297,11 @@ def test_polling_survives_503_500_drops_and_slow_answers(sim, fast_backoff):
 
 
 def test_polling_survives_answers_slower_than_the_timeout(sim, fast_backoff):
-    seed = find_seed(lambda f: f[0][1] and f[1][1] and _no_long_slow(f), submit=False,
-                     slow=0.4)
+    seed = find_seed(lambda f: f[0][1] and f[1][1] and _no_long_slow(f), submit=False, slow=0.4)
     sim.faults = Faults(seed=seed, slow=0.4, slow_seconds=0.5, on_submit=False)
-    c = Client.for_service(sim, store=False, max_concurrent=3, poll_interval=0.05, max_retries=4,
-                   timeout=0.25)
+    c = Client.for_service(
+        sim, store=False, max_concurrent=3, poll_interval=0.05, max_retries=4, timeout=0.25
+    )
     job = c.diffusion("a fox")
     assert job.wait(20).ok
     assert len(fast_backoff) >= 2  # the timed-out GETs were retried
@@ -302,8 +329,11 @@ def test_success_before_urls_keeps_polling(sim, client):
 
 def test_per_image_audit_rejections_are_visible(sim, client):
     probe = Faults(seed=0, audit_reject=0.5)
-    seed = next(s for s in range(1000)
-                if 0 < sum(Faults(seed=s, audit_reject=0.5).for_job().audit_rejects) < 4)
+    seed = next(
+        s
+        for s in range(1000)
+        if 0 < sum(Faults(seed=s, audit_reject=0.5).for_job().audit_rejects) < 4
+    )
     expected = Faults(seed=seed, audit_reject=0.5).for_job().audit_rejects
     del probe
     sim.faults = Faults(seed=seed, audit_reject=0.5)

@@ -30,12 +30,15 @@ def test_connection_failure_carries_no_secret(tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    client = Client("app", SECRET, f"http://127.0.0.1:{port}", store=tmp_path / "s.sqlite3",
-                    max_retries=0)
+    client = Client(
+        "app", SECRET, f"http://127.0.0.1:{port}", store=tmp_path / "s.sqlite3", max_retries=0
+    )
     with pytest.raises(APIConnectionError) as info:
         client.job("abc")
-    assert all(e.__context__ is None or isinstance(e.__context__, APIConnectionError)
-               for e in _walk(info.value))
+    assert all(
+        e.__context__ is None or isinstance(e.__context__, APIConnectionError)
+        for e in _walk(info.value)
+    )
     assert SECRET not in _rendered(info.value)
 
 

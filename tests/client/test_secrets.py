@@ -8,8 +8,14 @@ import warnings
 
 import pytest
 
-from youchuan_nb.client import (APIConnectionError, AuthenticationError, Client,
-                                InternalServerError, JobFailedError, YouchuanError)
+from youchuan_nb.client import (
+    APIConnectionError,
+    AuthenticationError,
+    Client,
+    InternalServerError,
+    JobFailedError,
+    YouchuanError,
+)
 from youchuan_nb.contract import InvalidRequest
 from youchuan_nb.sim import Faults
 
@@ -39,8 +45,12 @@ def test_the_secret_never_shows(sim, tmp_path, caplog, recwarn):
     shown += [repr(job), str(job), repr(job.raw), job.label]
     c.costs(1, 10)
     c.subscribe()
-    for call in (lambda: c.diffusion(""), lambda: c.job("no-such-job"),
-                 lambda: c.upscale(job.id, 9, 0), lambda: c.diffusion("a forbidden fox")):
+    for call in (
+        lambda: c.diffusion(""),
+        lambda: c.job("no-such-job"),
+        lambda: c.upscale(job.id, 9, 0),
+        lambda: c.diffusion("a forbidden fox"),
+    ):
         with pytest.raises((YouchuanError, ValueError)) as info:
             call()
         errors.append(info.value)
@@ -57,8 +67,9 @@ def test_the_secret_never_shows(sim, tmp_path, caplog, recwarn):
         c.diffusion("a dropped fox")
     errors.append(info.value)
     sim.faults = None
-    bad = Client(app_id=sim.app_id, secret=secret + "x", base_url=sim.url, store=False,
-                 max_concurrent=3)
+    bad = Client(
+        app_id=sim.app_id, secret=secret + "x", base_url=sim.url, store=False, max_concurrent=3
+    )
     shown += [repr(bad), str(bad)]
     with pytest.raises(AuthenticationError) as info:
         bad.subscribe()
@@ -71,7 +82,7 @@ def test_the_secret_never_shows(sim, tmp_path, caplog, recwarn):
     for text in shown:
         assert secret not in text, text
     assert caplog.records, "DEBUG logging was captured"
-    assert any("youchuan_nb" == r.name for r in caplog.records)
+    assert any(r.name == "youchuan_nb" for r in caplog.records)
     assert secret not in caplog.text
     for r in caplog.records:
         assert secret not in r.getMessage()

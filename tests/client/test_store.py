@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import multiprocessing as mp
 import sqlite3
 
@@ -17,12 +18,21 @@ def _writer(path: str, tag: str, barrier, count: int) -> None:
     store = JobStore(path)
     barrier.wait(30)  # both processes start writing at the same moment
     for i in range(count):
-        local = store.record_submit(base_url="http://sim", endpoint="diffusion",
-                                    params={"text": f"{tag} {i}", "callback": "https://x/cb"})
+        local = store.record_submit(
+            base_url="http://sim",
+            endpoint="diffusion",
+            params={"text": f"{tag} {i}", "callback": "https://x/cb"},
+        )
         job = {"id": f"{tag}-{i}", "status": 0, "comment": "JobStatusCreated", "urls": []}
         store.record_accepted(local, job)
-        store.record_job({**job, "status": 2, "comment": "JobStatusSuccess",
-                          "urls": [f"http://sim/{tag}/{i}.png"]})
+        store.record_job(
+            {
+                **job,
+                "status": 2,
+                "comment": "JobStatusSuccess",
+                "urls": [f"http://sim/{tag}/{i}.png"],
+            }
+        )
     store.close()
 
 
@@ -31,8 +41,9 @@ def test_two_processes_writing_the_same_store_lose_nothing(tmp_path):
     JobStore(path).close()
     ctx = mp.get_context("spawn")
     barrier = ctx.Barrier(2)
-    procs = [ctx.Process(target=_writer, args=(path, tag, barrier, PER_PROCESS))
-             for tag in ("a", "b")]
+    procs = [
+        ctx.Process(target=_writer, args=(path, tag, barrier, PER_PROCESS)) for tag in ("a", "b")
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -43,20 +54,23 @@ def test_two_processes_writing_the_same_store_lose_nothing(tmp_path):
     assert store.count() == 2 * PER_PROCESS == len(records)
     ids = {r.job_id for r in records}
     assert ids == {f"{t}-{i}" for t in "ab" for i in range(PER_PROCESS)}
-    assert all(r.state == "finished" and r.status == 2 and len(r.raw["urls"]) == 1
-               for r in records)
+    assert all(r.state == "finished" and r.status == 2 and len(r.raw["urls"]) == 1 for r in records)
     assert all("callback" not in r.params for r in records)
     # the writes really interleaved (neither process simply ran after the other)
     order = [r.job_id[0] for r in sorted(records, key=lambda r: r.created_at)]
-    switches = sum(1 for x, y in zip(order, order[1:]) if x != y)
+    switches = sum(1 for x, y in itertools.pairwise(order) if x != y)
     assert switches >= 1
 
 
 def test_record_lifecycle(tmp_path):
     store = JobStore(tmp_path / "s.sqlite3")
-    local = store.record_submit(base_url="http://x", endpoint="upscale",
-                                params={"jobId": "p", "imageNo": 1, "type": 0}, parent_id="p",
-                                image_no=1)
+    local = store.record_submit(
+        base_url="http://x",
+        endpoint="upscale",
+        params={"jobId": "p", "imageNo": 1, "type": 0},
+        parent_id="p",
+        image_no=1,
+    )
     rec = store.get_local(local)
     assert rec.state == "submitting" and rec.job_id is None and rec.image_no == 1
     store.record_accepted(local, {"id": "j1", "status": 0, "comment": "JobStatusCreated"})

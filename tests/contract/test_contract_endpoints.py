@@ -8,29 +8,55 @@ from youchuan_nb.contract import ENDPOINTS, InvalidRequest, endpoint_for, enum_v
 
 DIGEST = {  # name: (method, path, required body/query fields, optional fields)
     "diffusion": ("POST", "/v1/tob/diffusion", {"text"}, {"callback"}),
-    "variation": ("POST", "/v1/tob/variation", {"jobId", "imageNo", "type"},
-                  {"callback", "remixPrompt"}),
+    "variation": (
+        "POST",
+        "/v1/tob/variation",
+        {"jobId", "imageNo", "type"},
+        {"callback", "remixPrompt"},
+    ),
     "upscale": ("POST", "/v1/tob/upscale", {"jobId", "imageNo", "type"}, {"callback"}),
     "reroll": ("POST", "/v1/tob/reroll", {"jobId"}, {"callback"}),
-    "pan": ("POST", "/v1/tob/pan", {"jobId", "imageNo", "direction", "scale"},
-            {"remixPrompt", "callback"}),
-    "outpaint": ("POST", "/v1/tob/outpaint", {"jobId", "imageNo", "scale"},
-                 {"remixPrompt", "callback"}),
-    "inpaint": ("POST", "/v1/tob/inpaint", {"jobId", "imageNo", "mask"},
-                {"remixPrompt", "callback"}),
-    "remix": ("POST", "/v1/tob/remix", {"jobId", "imageNo", "remixPrompt"},
-              {"mode", "callback"}),
-    "edit": ("POST", "/v1/tob/edit", {"jobId", "imageNo", "canvas", "imgPos", "remixPrompt"},
-             {"mask", "callback"}),
-    "upload_paint": ("POST", "/v1/tob/upload-paint",
-                     {"imgUrl", "mask", "canvas", "imgPos", "remixPrompt"}, {"callback"}),
+    "pan": (
+        "POST",
+        "/v1/tob/pan",
+        {"jobId", "imageNo", "direction", "scale"},
+        {"remixPrompt", "callback"},
+    ),
+    "outpaint": (
+        "POST",
+        "/v1/tob/outpaint",
+        {"jobId", "imageNo", "scale"},
+        {"remixPrompt", "callback"},
+    ),
+    "inpaint": (
+        "POST",
+        "/v1/tob/inpaint",
+        {"jobId", "imageNo", "mask"},
+        {"remixPrompt", "callback"},
+    ),
+    "remix": ("POST", "/v1/tob/remix", {"jobId", "imageNo", "remixPrompt"}, {"mode", "callback"}),
+    "edit": (
+        "POST",
+        "/v1/tob/edit",
+        {"jobId", "imageNo", "canvas", "imgPos", "remixPrompt"},
+        {"mask", "callback"},
+    ),
+    "upload_paint": (
+        "POST",
+        "/v1/tob/upload-paint",
+        {"imgUrl", "mask", "canvas", "imgPos", "remixPrompt"},
+        {"callback"},
+    ),
     "retexture": ("POST", "/v1/tob/retexture", {"imgUrl", "remixPrompt"}, {"callback"}),
     "remove_background": ("POST", "/v1/tob/remove-background", {"imgUrl"}, {"callback"}),
     "enhance": ("POST", "/v1/tob/enhance", {"jobId", "imageNo"}, {"callback"}),
-    "video_diffusion": ("POST", "/v1/tob/video-diffusion", set(),
-                        {"jobId", "imageNo", "prompt", "callback", "videoType"}),
-    "extend_video": ("POST", "/v1/tob/extend-video", {"jobId", "videoNo", "prompt"},
-                     {"callback"}),
+    "video_diffusion": (
+        "POST",
+        "/v1/tob/video-diffusion",
+        set(),
+        {"jobId", "imageNo", "prompt", "callback", "videoType"},
+    ),
+    "extend_video": ("POST", "/v1/tob/extend-video", {"jobId", "videoNo", "prompt"}, {"callback"}),
     "video_upscale": ("POST", "/v1/tob/video-upscale", {"jobId", "videoNo"}, {"callback", "type"}),  # type: in every official sample
     "job": ("GET", "/v1/tob/job/{jobId}", set(), set()),
     "costs": ("GET", "/v1/tob/costs", {"pageNo", "pageSize"}, {"since", "to"}),
@@ -38,8 +64,7 @@ DIGEST = {  # name: (method, path, required body/query fields, optional fields)
     "subscribe": ("GET", "/v1/tob/subscribe", set(), set()),
     "callback": ("POST", "/v1/tob/callback", {"jobId"}, set()),
     "create_moodboard": ("POST", "/v1/tob/moodboard", {"name"}, {"description", "images"}),
-    "update_moodboard": ("PUT", "/v1/tob/moodboard/{id}", set(),
-                         {"name", "description", "images"}),
+    "update_moodboard": ("PUT", "/v1/tob/moodboard/{id}", set(), {"name", "description", "images"}),
     "moodboards": ("GET", "/v1/tob/moodboards", set(), {"pageNo", "pageSize"}),
 }
 
@@ -52,8 +77,9 @@ def test_the_table_matches_the_digest():
         fields = {f.name: f.required for f in ep.fields}
         assert {n for n, r in fields.items() if r} == required, name
         assert {n for n, r in fields.items() if not r} == optional, name
-        assert ep.creates_job == (method == "POST" and name not in (
-            "callback", "create_moodboard")), name
+        assert ep.creates_job == (
+            method == "POST" and name not in ("callback", "create_moodboard")
+        ), name
 
 
 def test_endpoint_for_finds_every_path():
@@ -93,31 +119,41 @@ def test_message_names_parameter_value_and_allowed():
     assert str(e) == "pan: scale=5 is not allowed: a number from 1.1 to 3.0"
 
 
-@pytest.mark.parametrize("ep,body,query", [
-    ("diffusion", {"text": "x" * 8192}, None),
-    ("pan", {"jobId": "j", "imageNo": 3, "direction": 3, "scale": 1.1}, None),
-    ("outpaint", {"jobId": "j", "imageNo": 0, "scale": 2}, None),
-    ("costs", None, {"pageNo": 1000, "pageSize": 500, "since": "2025-01-01"}),
-    ("moodboards", None, {}),
-    ("video_diffusion", {"prompt": "a cat"}, None),
-    ("video_diffusion", {"jobId": "j", "imageNo": 0}, None),
-    ("inpaint", {"jobId": "j", "imageNo": 0, "mask": {"url": "https://x.org/m.png"}}, None),
-])
+@pytest.mark.parametrize(
+    "ep,body,query",
+    [
+        ("diffusion", {"text": "x" * 8192}, None),
+        ("pan", {"jobId": "j", "imageNo": 3, "direction": 3, "scale": 1.1}, None),
+        ("outpaint", {"jobId": "j", "imageNo": 0, "scale": 2}, None),
+        ("costs", None, {"pageNo": 1000, "pageSize": 500, "since": "2025-01-01"}),
+        ("moodboards", None, {}),
+        ("video_diffusion", {"prompt": "a cat"}, None),
+        ("video_diffusion", {"jobId": "j", "imageNo": 0}, None),
+        ("inpaint", {"jobId": "j", "imageNo": 0, "mask": {"url": "https://x.org/m.png"}}, None),
+    ],
+)
 def test_valid_requests(ep, body, query):
     validate(ep, body, query)
 
 
-@pytest.mark.parametrize("ep,body,query,param", [
-    ("diffusion", {"text": "x" * 8193}, None, "text"),
-    ("outpaint", {"jobId": "j", "imageNo": 0, "scale": 2.5}, None, "scale"),
-    ("costs", None, {"pageNo": 0, "pageSize": 1}, "page_no"),
-    ("costs", None, {"pageNo": 1, "pageSize": 501}, "page_size"),
-    ("video_diffusion", {}, None, "prompt"),
-    ("create_moodboard", {}, None, "name"),
-    ("callback", {"jobId": "j", "callback": "https://x"}, None, "callback"),
-    ("retexture", {"imgUrl": "https://x.org/" + "a" * 1011, "remixPrompt": "x"}, None,
-     "img_url"),
-])
+@pytest.mark.parametrize(
+    "ep,body,query,param",
+    [
+        ("diffusion", {"text": "x" * 8193}, None, "text"),
+        ("outpaint", {"jobId": "j", "imageNo": 0, "scale": 2.5}, None, "scale"),
+        ("costs", None, {"pageNo": 0, "pageSize": 1}, "page_no"),
+        ("costs", None, {"pageNo": 1, "pageSize": 501}, "page_size"),
+        ("video_diffusion", {}, None, "prompt"),
+        ("create_moodboard", {}, None, "name"),
+        ("callback", {"jobId": "j", "callback": "https://x"}, None, "callback"),
+        (
+            "retexture",
+            {"imgUrl": "https://x.org/" + "a" * 1011, "remixPrompt": "x"},
+            None,
+            "img_url",
+        ),
+    ],
+)
 def test_invalid_requests(ep, body, query, param):
     with pytest.raises(InvalidRequest) as info:
         validate(ep, body, query)

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from youchuan_nb.contract import (DEFAULT_MODEL, InvalidRequest, PromptError, check_prompt,
-                                  parse_prompt)
+from youchuan_nb.contract import (
+    DEFAULT_MODEL,
+    InvalidRequest,
+    PromptError,
+    check_prompt,
+    parse_prompt,
+)
 
 U = "https://example.com/{}.png"
 
@@ -31,8 +36,10 @@ def test_aliases_and_defaults():
     assert parse_prompt("a url-like--thing").flags == []
 
 
-@pytest.mark.parametrize("flag", ["--stop 50", "--weird 10", "--tile", "--cref " + U.format(1),
-                                  "--bs 1", "--draft", "--turbo"])
+@pytest.mark.parametrize(
+    "flag",
+    ["--stop 50", "--weird 10", "--tile", "--cref " + U.format(1), "--bs 1", "--draft", "--turbo"],
+)
 def test_v81_rejects_flags(flag):
     name = flag.split()[0]
     with pytest.raises(PromptError) as info:
@@ -50,7 +57,7 @@ def test_v81_rejects_cw_and_multi_prompts():
 
 def test_no_flag_means_61():
     check_prompt("a fox --stop 50 --tile --weird 10")  # fine for 6.1
-    with pytest.raises(PromptError, match="model 6.1"):
+    with pytest.raises(PromptError, match=r"model 6\.1"):
         check_prompt("a fox --draft")
 
 
@@ -85,14 +92,25 @@ def test_data_uri_is_refused_with_advice():
     assert "data: URI" in str(info.value) and "URL" in str(info.value)
 
 
-@pytest.mark.parametrize("text,fragment", [
-    ("", "empty"), ("x" * 8193, "8192"), ("a fox --chaos 101", "--chaos"),
-    ("a fox --ar 16x9", "--ar"), ("a fox --v 9", "--v"), ("a fox --seed 1.5", "whole number"),
-    ("a fox --ar 1:1 --ar 2:1", "twice"), ("a fox --hd", "--hd works only"),
-    ("a fox --q 4", "--q 4"), ("a fox --repeat 3", "--repeat"),
-    ("--ar 1:1", "nothing to imagine"), (U.format(1), "at least two images"),
-    ("a fox --sw 100", "--sw needs --sref"), ("a fox --iw 1", "--iw needs"),
-])
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("", "empty"),
+        ("x" * 8193, "8192"),
+        ("a fox --chaos 101", "--chaos"),
+        ("a fox --ar 16x9", "--ar"),
+        ("a fox --v 9", "--v"),
+        ("a fox --seed 1.5", "whole number"),
+        ("a fox --ar 1:1 --ar 2:1", "twice"),
+        ("a fox --hd", "--hd works only"),
+        ("a fox --q 4", "--q 4"),
+        ("a fox --repeat 3", "--repeat"),
+        ("--ar 1:1", "nothing to imagine"),
+        (U.format(1), "at least two images"),
+        ("a fox --sw 100", "--sw needs --sref"),
+        ("a fox --iw 1", "--iw needs"),
+    ],
+)
 def test_invalid_prompts(text, fragment):
     with pytest.raises(PromptError) as info:
         check_prompt(text)

@@ -26,14 +26,28 @@ def test_soak_200_jobs_with_faults(tmp_path):
     escaped = []
     old_hook = threading.excepthook
     threading.excepthook = lambda args: escaped.append(args)
-    faults = Faults(seed=7, busy=0.10, drop=0.05, slow=0.05, slow_seconds=0.3,
-                    success_before_urls=0.10, success_before_urls_seconds=0.3, fail=0.05,
-                    fail_comment=None, audit_reject=0.02)
+    faults = Faults(
+        seed=7,
+        busy=0.10,
+        drop=0.05,
+        slow=0.05,
+        slow_seconds=0.3,
+        success_before_urls=0.10,
+        success_before_urls_seconds=0.3,
+        fail=0.05,
+        fail_comment=None,
+        audit_reject=0.02,
+    )
     started = time.monotonic()
     try:
         with Simulator(job_seconds=0.2, concurrency=12, balance=1e6, faults=faults) as sim:
-            client = Client.for_service(sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3",
-                                cache_dir=tmp_path / "media", max_concurrent=12)
+            client = Client.for_service(
+                sim,
+                poll_interval=0.05,
+                store=tmp_path / "jobs.sqlite3",
+                cache_dir=tmp_path / "media",
+                max_concurrent=12,
+            )
             session = Session(client=client, settings=Settings(thumbnail_size=64))
             cards = []
             for i in range(N):
@@ -49,9 +63,11 @@ def test_soak_200_jobs_with_faults(tmp_path):
             card_jobs = [c.cards[0]["job_id"] for c in cards if c.cards[0]["job_id"]]
             log = sim.request_log
             statuses = collections.Counter(status for _m, _p, status in log)
-            print(f"\nsoak: {N} actions in {elapsed:.1f} s; card states {dict(states)}; "
-                  f"jobs created {len(created)}; HTTP statuses {dict(statuses)}; "
-                  f"poll errors absorbed {session.tracker.errors}")
+            print(
+                f"\nsoak: {N} actions in {elapsed:.1f} s; card states {dict(states)}; "
+                f"jobs created {len(created)}; HTTP statuses {dict(statuses)}; "
+                f"poll errors absorbed {session.tracker.errors}"
+            )
 
             assert set(states) <= {"finished", "failed", "unknown"}, states
             assert states["finished"] > N * 0.7
@@ -75,7 +91,9 @@ def test_soak_200_jobs_with_faults(tmp_path):
                     assert record is None and "may have reached the service" in root["message"]
                 stored = client.store.get(root["job_id"]) if root["job_id"] else None
                 if stored is not None:
-                    assert stored.state == {"finished": "finished", "failed": "failed"}[root["status"]]
+                    assert (
+                        stored.state == {"finished": "finished", "failed": "failed"}[root["status"]]
+                    )
             assert rejected_outputs > 0  # per-image moderation reached the cards
             unknown = client.store.list(limit=1000, state="unknown")
             assert len(unknown) == states["unknown"]
