@@ -12,7 +12,9 @@ locally (PNG / H.264 MP4) and served at ``{sim.url}/media/{jobId}/{n}.png|.mp4``
 
 Knobs (constructor arguments, also settable while running): ``job_seconds``, ``queue_seconds``,
 ``concurrency``, ``balance`` (of the default app), ``prices``, ``sensitive_words``, ``faults``,
-``url_ttl``, ``comment_style`` ("enum" or "zh"), ``video_seconds``, ``extend_seconds``, ``clock``.
+``url_ttl``, ``comment_style`` ("enum" or "zh": the document's Chinese texts), ``answer_shape``
+("flat", "wrapped", "string_status", "named_status" or "aliases": see ``_shapes``),
+``video_seconds``, ``extend_seconds``, ``clock``.
 
 State: in memory by default (gone when the simulator stops). With ``state_dir=PATH`` the jobs,
 media, apps (the same app id and secret after a restart), balances, moodboards and cost records
@@ -35,8 +37,9 @@ from ._disk import credentials
 from ._faults import AUDIT_REJECTION, Faults
 from ._media_store import DEFAULT_MAX_MEDIA_BYTES
 from ._service import DEFAULT_PRICES, Service
+from ._shapes import ANSWER_SHAPES, check_shape
 
-__all__ = ["AUDIT_REJECTION", "DEFAULT_PRICES", "Faults", "Simulator"]
+__all__ = ["ANSWER_SHAPES", "AUDIT_REJECTION", "DEFAULT_PRICES", "Faults", "Simulator"]
 
 _KNOBS = (
     "processes",
@@ -48,6 +51,7 @@ _KNOBS = (
     "faults",
     "url_ttl",
     "comment_style",
+    "answer_shape",
     "video_seconds",
     "extend_seconds",
     "clock",
@@ -74,6 +78,7 @@ class Simulator:
         faults: Faults | None = None,
         url_ttl: float | None = None,
         comment_style: str = "enum",
+        answer_shape: str = "flat",
         seed: int = 0,
         workers: int = 6,
         video_seconds: float = 5.0,
@@ -87,6 +92,7 @@ class Simulator:
             raise ValueError(f"the simulator binds to 127.0.0.1 only, not {host!r}")
         if comment_style not in ("enum", "zh"):
             raise ValueError("comment_style is 'enum' or 'zh'")
+        check_shape(answer_shape)
         if not isinstance(port, int) or not (0 <= port <= 65535):
             raise ValueError(f"port must be 0 (any free port) or 1-65535, got {port!r}")
         folder = Path(state_dir).expanduser() if state_dir is not None else None
@@ -122,6 +128,7 @@ class Simulator:
                 processes=processes,
                 state_dir=folder,
                 max_media_bytes=max_media_bytes,
+                answer_shape=answer_shape,
             ),
         )
 
@@ -146,6 +153,8 @@ class Simulator:
         if name in _KNOBS:
             if name == "comment_style" and value not in ("enum", "zh"):
                 raise ValueError("comment_style is 'enum' or 'zh'")
+            if name == "answer_shape":
+                check_shape(value)
             if name == "prices":
                 value = dict(DEFAULT_PRICES, **(value or {}))
             if name == "sensitive_words":

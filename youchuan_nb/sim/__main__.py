@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 
-from . import Simulator
+from . import ANSWER_SHAPES, Simulator
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -31,6 +31,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--app-id", default=None, help="default: random (or the folder's)")
     ap.add_argument("--secret", default=None, help="default: random (or the folder's)")
     ap.add_argument("--comment-style", choices=("enum", "zh"), default="enum")
+    ap.add_argument(
+        "--answer-shape",
+        choices=ANSWER_SHAPES,
+        default="flat",
+        help="how job (and, wrapped, account) answers are shaped",
+    )
     ap.add_argument("--url-ttl", type=float, default=None, help="seconds media URLs stay valid")
     ap.add_argument("--seed", type=int, default=0)
     where = ap.add_mutually_exclusive_group()
@@ -78,6 +84,7 @@ def _run(args: argparse.Namespace, folder: str | None) -> int:
         app_id=args.app_id,
         secret=args.secret,
         comment_style=args.comment_style,
+        answer_shape=args.answer_shape,
         url_ttl=args.url_ttl,
         seed=args.seed,
         state_dir=folder,

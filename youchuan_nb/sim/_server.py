@@ -19,6 +19,7 @@ from ._bodies import BODY_LIMIT, ApiError, DropConnection
 from ._media_store import parse_range
 from ._requests import BadRequest, check_text, parse_body, parse_query
 from ._service import Service
+from ._shapes import shape_answer
 
 _PATH_PATTERNS = [
     re.compile("^" + re.sub(r"\{(\w+)\}", r"[^/]+", ep.path) + "$") for ep in ENDPOINTS.values()
@@ -266,7 +267,8 @@ class Handler(BaseHTTPRequestHandler):
                 raise ApiError(400, "Invalid_Argument", "the path is not valid UTF-8") from None
             check_text(params, "path")
             answer = service.call(ep.name, account, body, query, params, fate)
-            self._send_json(200, answer)
+            shape = service.answer_shape
+            self._send_json(200, shape_answer(shape, ep.name, ep.creates_job, answer))
         except ApiError as exc:
             self._error(exc.status, exc.reason, exc.message)
         except DropConnection:

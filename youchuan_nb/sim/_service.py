@@ -64,7 +64,8 @@ class Service:
                  comment_style: str, seed: int, workers: int = 6, video_seconds: float = 5.0,
                  extend_seconds: float = 4.0, clock: Callable[[], datetime] | None = None,
                  processes: bool = True, state_dir: Path | None = None,
-                 max_media_bytes: int = DEFAULT_MAX_MEDIA_BYTES) -> None:  # fmt: skip
+                 max_media_bytes: int = DEFAULT_MAX_MEDIA_BYTES,
+                 answer_shape: str = "flat") -> None:  # fmt: skip
         self.processes = processes
         self.job_seconds = float(job_seconds)
         self.queue_seconds = float(queue_seconds)
@@ -74,6 +75,7 @@ class Service:
         self.faults = faults
         self.url_ttl = url_ttl
         self.comment_style = comment_style
+        self.answer_shape = answer_shape
         self.seed = seed
         self.video_seconds = video_seconds
         self.extend_seconds = extend_seconds
@@ -200,7 +202,7 @@ class Service:
     # ---- job views ------------------------------------------------------------------------
     def _comment(self, comment: str) -> str:
         if self.comment_style == "zh":
-            return ZH_COMMENTS.get(comment, "失败")
+            return ZH_COMMENTS.get(comment, comment)
         return comment
 
     def view(self, job: SimJob, now: float | None = None) -> dict:
