@@ -1,0 +1,16 @@
+# youchuan-open-api.zh.txt line 279: the document's example, unchanged
+import requests
+
+url = "https://ali.youchuan.cn/v1/tob/variation"
+headers = {
+    "x-youchuan-app": "YOUR_APP_ID",
+    "x-youchuan-secret": "YOUR_SECRET_KEY"
+}
+data = {
+    "jobId": "12345",
+    "imageNo": 0,
+    "type": 1
+}
+
+response = requests.post(url, headers=headers, json=data)
+print(response.json())

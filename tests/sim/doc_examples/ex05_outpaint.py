@@ -1,0 +1,16 @@
+# youchuan-open-api.zh.txt line 639: the document's example, unchanged
+import requests
+
+url = "https://ali.youchuan.cn/v1/tob/outpaint"
+headers = {
+    "x-youchuan-app": "YOUR_APP_ID",
+    "x-youchuan-secret": "YOUR_SECRET_KEY"
+}
+data = {
+    "jobId": "12345",
+    "imageNo": 0,
+    "scale": 1.5
+}
+
+response = requests.post(url, headers=headers, json=data)
+print(response.json())

@@ -1,0 +1,17 @@
+# youchuan-open-api.zh.txt line 915: the document's example, unchanged
+import requests
+
+url = "https://ali.youchuan.cn/v1/tob/remix"
+headers = {
+    "x-youchuan-app": "YOUR_APP_ID",
+    "x-youchuan-secret": "YOUR_SECRET_KEY"
+}
+data = {
+    "jobId": "12345",
+    "imageNo": 0,
+    "remixPrompt": "Change style to watercolor painting",
+    "mode": 0
+}
+
+response = requests.post(url, headers=headers, json=data)
+print(response.json())
