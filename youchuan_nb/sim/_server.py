@@ -41,7 +41,7 @@ class SimHTTPServer(ThreadingHTTPServer):
         # A client that gave up (timeout, fault test) is normal here: no traceback on stderr.
         import sys
 
-        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
             return
         super().handle_error(request, client_address)
 
@@ -83,6 +83,22 @@ class Handler(BaseHTTPRequestHandler):
 
     def log_message(self, format, *args) -> None:
         pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """What http.server answers itself (a malformed request line, an unknown method, a line
+        or header too long, an HTTP version it does not speak): the documented JSON error body,
+        never its HTML page; the connection is closed after it."""
+        if self.request_version in ("HTTP/0.9", ""):  # so the status line and headers are sent
+            self.request_version = "HTTP/1.0"
+        reason = "Not_Support" if code in (405, 501, 505) else "Invalid_Argument"
+        if code >= 500 and code not in (501, 505):
+            reason = "Internal_Server_Error"
+        text = message or self.responses.get(code, ("error",))[0]
+        self._pending = None
+        try:
+            self._error(code, reason, f"{text} ({explain})" if explain else text, close=True)
+        except OSError:
+            self.close_connection = True
 
     def do_GET(self) -> None:
         self._handle("GET")
@@ -273,6 +289,8 @@ class Handler(BaseHTTPRequestHandler):
             self._error(exc.status, exc.reason, exc.message)
         except DropConnection:
             self._drop()
+        except (ConnectionError, TimeoutError):  # the client went away: nothing to answer
+            self.close_connection = True
         except Exception as exc:  # a bug: answer 500, keep serving
             import traceback
 
