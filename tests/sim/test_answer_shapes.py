@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from youchuan_nb.client import Client
+from youchuan_nb.client import Client, JobFailedError
 from youchuan_nb.contract import COMMENTS
 from youchuan_nb.contract.answers import page_items, plan_balance, plan_concurrency
 from youchuan_nb.sim import ANSWER_SHAPES, Faults, Simulator
@@ -139,3 +139,19 @@ def test_zh_comments_over_http(sim, api):
         end = api.wait(failed["id"], urls=False)
         assert end["status"] == 3 and end["comment"] == ZH_COMMENTS[comment], end
     sim.faults = None
+
+
+@pytest.mark.parametrize("shape", ANSWER_SHAPES)
+def test_a_failed_job_is_failed_in_every_shape(shaped_sim, shape):
+    sim = shaped_sim
+    sim.answer_shape, sim.comment_style = shape, "zh"
+    sim.faults = Faults(seed=1, fail=1.0, fail_comment="JobStatusError", on_submit=False)
+    try:
+        client = Client.for_service(sim, store=False, poll_interval=0.05)
+        job = client.diffusion("a storm at sea --v 7")
+        with pytest.raises(JobFailedError) as err:
+            job.wait(60)
+        assert job.failed and job.comment == "执行报错"
+        assert err.value.comment == "执行报错"
+    finally:
+        sim.answer_shape, sim.comment_style, sim.faults = "flat", "enum", None
