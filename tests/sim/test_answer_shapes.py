@@ -155,3 +155,11 @@ def test_a_failed_job_is_failed_in_every_shape(shaped_sim, shape):
         assert err.value.comment == "执行报错"
     finally:
         sim.answer_shape, sim.comment_style, sim.faults = "flat", "enum", None
+
+
+def test_callbacks_carry_the_job_in_the_same_shape(sim, api, receiver, h):
+    sim.answer_shape = "wrapped"
+    job = api.post("/v1/tob/diffusion", {"text": "a fox --v 7", "callback": receiver.url}).json()
+    body = h.wait_until(lambda: receiver.bodies, what="the callback")[0]
+    assert body["code"] == 0 and body["data"]["id"] == job["data"]["id"]
+    assert body["data"]["status"] == 2 and len(body["data"]["urls"]) == 4

@@ -53,6 +53,7 @@ from ._media_store import DEFAULT_MAX_MEDIA_BYTES, DiskMediaStore, Media, MediaS
 from ._model import GRID_OUTPUTS, PLANNED_ENDPOINTS, Account, SimJob, job_record, state_at
 from ._render import MEDIA_WAIT, Painter
 from ._rules import DEFAULT_PRICES, check_follow_up, check_prompts, check_words, price_for
+from ._shapes import shape_answer
 from ._state import MemoryState
 from ._workers import start_process_pool
 
@@ -401,7 +402,8 @@ class Service:
         """POST the job object to its callback URL (loopback hosts only). True if 2xx."""
         if not job.callback:
             return False
-        ok = post_json(job.callback, json.dumps(self.view(job), ensure_ascii=False).encode())
+        body = shape_answer(self.answer_shape, "job", False, self.view(job))  # as a poll says it
+        ok = post_json(job.callback, json.dumps(body, ensure_ascii=False).encode())
         if ok:
             job.callbacks += 1
         return ok
