@@ -58,11 +58,15 @@ def json_error(raw: bytes, status: int) -> dict:
         (b"GET /v1/tob/subscribe HTTP/x.y\r\n\r\n", 400),
         (b"GET /v1/tob/subscribe HTTP/2.0\r\n\r\n", 505),
         (b"BREW /v1/tob/subscribe HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+        (b"TRACE /v1/tob/subscribe HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+        (b"CONNECT 127.0.0.1:443 HTTP/1.1\r\nHost: x\r\n\r\n", 501),
+        (b"get /v1/tob/subscribe HTTP/1.1\r\nHost: x\r\n\r\n", 501),
         (b"GET /" + b"a" * 70000 + b" HTTP/1.1\r\n\r\n", 414),
         (b"GET / HTTP/1.1\r\nX-Long: " + b"a" * 70000 + b"\r\n\r\n", 431),
         (b"GET / HTTP/1.1\r\n" + b"".join(b"X-%d: 1\r\n" % i for i in range(150)) + b"\r\n", 431),
     ],
-    ids=["garbage", "four-words", "bad-version", "http2", "unknown-method", "long-line",
+    ids=["garbage", "four-words", "bad-version", "http2", "unknown-method", "trace", "connect",
+         "lowercase-get", "long-line",
          "long-header", "many-headers"],
 )  # fmt: skip
 def test_http_server_errors_are_json(sim, data, status):
