@@ -165,6 +165,38 @@ FAILURE_COMMENTS = tuple(
 )
 
 
+#: The document's own Chinese text of each comment (its comment table). The service may send
+#: either the enum name or this text; both are read as the same comment.
+COMMENT_TEXTS: dict[str, str] = {
+    "JobStatusCreated": "已创建",
+    "JobStatusRunning": "执行中",
+    "JobStatusSuccess": "成功",
+    "JobStatusFail": "未知错误",
+    "JobStatusError": "执行报错",
+    "JobStatusReject": "图片审核未通过",
+    "JobStatusTextReject": "文本审核未通过(生成失败的任务不消耗任务额度)",
+    "JobStatusBadPrompt": "提示词格式错误(生成失败的任务不消耗任务额度)",
+    "JobStatusInvalidParameter": "提示词格式错误,请重试(生成失败的任务不消耗任务额度)",
+    "JobStatusTimeout": "任务失败(超时)",
+    "JobStatusRequestTimeout": "任务处理失败(超时)",
+    "JobStatusInvalidImagePromptLink": "无效图片链接或获取图片超时,请修改链接或重试",
+    "JobStatusMaxConcurrentLimited": "您已达到同时任务数上限",
+    "JobStatusCreditNotEnough": "您当前任务额度已用完,请升级计划或者购买更多任务额度",
+    "JobStatusCanceled": "任务已经取消",
+    "JobStatusQueued": "排队中",
+    "JobStatusImagePromptDenied": "图片prompt敏感",
+    "JobStatusDuplicateImage": "存在重复图片",
+}
+_BY_TEXT = {text: name for name, text in COMMENT_TEXTS.items()}
+
+
+def comment_enum(comment: str | None) -> str:
+    """The ``JobStatus*`` name of a comment given as its name or as the document's Chinese text
+    (unknown comments come back as they are)."""
+    text = (comment or "").strip()
+    return _BY_TEXT.get(text, text)
+
+
 # comment -> what to do about a job that failed with it (default: submit it again)
 COMMENT_ADVICE: dict[str, str] = {
     "JobStatusTextReject": "Rephrase the prompt or use other images.",
@@ -179,17 +211,17 @@ COMMENT_ADVICE: dict[str, str] = {
 
 def comment_advice(comment: str | None) -> str:
     """What to do about a job that failed with ``comment``."""
-    return COMMENT_ADVICE.get(comment or "", "You can submit it again.")
+    return COMMENT_ADVICE.get(comment_enum(comment), "You can submit it again.")
 
 
 def describe_comment(comment: str | None) -> str:
     """Plain words for a job comment; unknown comments are shown as they came."""
     if not comment:
         return ""
-    words = COMMENTS.get(comment)
+    words = COMMENTS.get(comment_enum(comment))
     return words[0] if words else comment
 
 
 def is_charged(comment: str | None) -> bool:
-    words = COMMENTS.get(comment or "")
+    words = COMMENTS.get(comment_enum(comment))
     return True if words is None else words[1]

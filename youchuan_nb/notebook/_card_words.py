@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..client import APIError
-from ..contract import MAX_VIDEO_EXTENSIONS, STATUS_SUCCESS, JobFacts, enum_name
+from ..contract import MAX_VIDEO_EXTENSIONS, STATUS_SUCCESS, JobFacts, comment_enum, enum_name
 from ..contract.facts import ONLY_UPSCALE_AFTER
 from ..contract.rules import (
     IMAGE_FOLLOW_UPS,
@@ -24,8 +24,8 @@ from ..contract.rules import (
 )
 from ..i18n import get_language, has, t
 
-#: Chinese comments the service sends, as the comments they stand for ("" = just "failed").
-ZH_COMMENTS = {"失败": "", "执行报错": "JobStatusError", "未知错误": "JobStatusFail"}
+#: A bare "failed" in Chinese (the document's texts are read by ``contract.comment_enum``).
+ZH_COMMENTS = {"失败": ""}
 _PLAIN_FAILURE = {"", "failed", "fail", "failure", "error", "JobStatusFail"}
 
 
@@ -132,7 +132,7 @@ def why(operation: str, facts: JobFacts, r: Refusal) -> str:
 def failure(comment: str | None) -> str:
     """The message of a job that failed with ``comment`` (the service's enum or its Chinese)."""
     raw = (comment or "").strip()
-    code = ZH_COMMENTS.get(raw, raw)
+    code = ZH_COMMENTS.get(raw, comment_enum(raw))
     advice_key = f"advice.comment.{code}"
     advice = t(advice_key if has(advice_key) else "advice.comment.other")
     if code in _PLAIN_FAILURE or code.lower() in _PLAIN_FAILURE:

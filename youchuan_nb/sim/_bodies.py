@@ -1,7 +1,7 @@
 """Answer shapes of the simulator: the error body, the account and moodboard bodies, times.
 
 UNDOCUMENTED ASSUMPTIONS: the response bodies of the account and moodboard endpoints are not
-documented anywhere we could find (response-side-research.md §4). These shapes are our guess,
+documented anywhere we could find (docs/sources.md). These shapes are our guess,
 kept together here so they are easy to change when the real ones are known.
 """
 
@@ -10,28 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from ..contract.errors import COMMENT_TEXTS
+
 BODY_LIMIT = 1024 * 1024
 # The official document's comment table (返回值任务状态描述), its exact texts.
-ZH_COMMENTS = {
-    "JobStatusCreated": "已创建",
-    "JobStatusRunning": "执行中",
-    "JobStatusSuccess": "成功",
-    "JobStatusFail": "未知错误",
-    "JobStatusError": "执行报错",
-    "JobStatusReject": "图片审核未通过",
-    "JobStatusTextReject": "文本审核未通过(生成失败的任务不消耗任务额度)",
-    "JobStatusBadPrompt": "提示词格式错误(生成失败的任务不消耗任务额度)",
-    "JobStatusInvalidParameter": "提示词格式错误,请重试(生成失败的任务不消耗任务额度)",
-    "JobStatusTimeout": "任务失败(超时)",
-    "JobStatusRequestTimeout": "任务处理失败(超时)",
-    "JobStatusInvalidImagePromptLink": "无效图片链接或获取图片超时,请修改链接或重试",
-    "JobStatusMaxConcurrentLimited": "您已达到同时任务数上限",
-    "JobStatusCreditNotEnough": "您当前任务额度已用完,请升级计划或者购买更多任务额度",
-    "JobStatusCanceled": "任务已经取消",
-    "JobStatusQueued": "排队中",
-    "JobStatusImagePromptDenied": "图片prompt敏感",
-    "JobStatusDuplicateImage": "存在重复图片",
-}
+ZH_COMMENTS = COMMENT_TEXTS  # the document's Chinese text of each comment
 
 
 class ApiError(Exception):
