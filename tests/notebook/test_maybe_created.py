@@ -249,3 +249,27 @@ def test_a_30_kb_line_is_refused_quickly_in_one_short_line(ip, magic, line):
     message = str(info.value)
     assert elapsed < 0.5, f"{elapsed:.2f} s"
     assert "\n" not in message and len(message) < 1_500, message[:300]
+
+
+def test_a_submit_of_a_killed_kernel_is_not_made_again(ip, capsys):
+    """A "submitting" row older than any submit can take: its process stopped during the POST."""
+    import sqlite3
+
+    from youchuan_nb.notebook._session import get_session
+
+    client = get_session().client
+    body = client.check_request("diffusion", {"text": "a kite of a killed kernel --v 7"})
+    local_id = client.store.record_submit(
+        base_url=client.base_url, endpoint="diffusion", params=body
+    )
+    with sqlite3.connect(client.store.path) as db:
+        db.execute("UPDATE jobs SET created_at=created_at-7200 WHERE local_id=?", (local_id,))
+    before = client.simulator.count("diffusion")
+    capsys.readouterr()
+    ip.run_cell_magic("imagine", "", "a kite of a killed kernel")
+    assert client.simulator.count("diffusion") == before
+    out = capsys.readouterr().out
+    assert "may already exist" in out and "stopped before the service answered" in out
+    ip.run_cell_magic("imagine", "--new --wait", "a kite of a killed kernel")
+    assert client.simulator.count("diffusion") == before + 1
+    assert client.store.get_local(local_id).state == "dismissed"

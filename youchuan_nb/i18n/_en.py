@@ -185,6 +185,7 @@ MESSAGES: dict[str, str] = {
         "{error}): check `%youchuan jobs` or the Youchuan console before paying again; re-run "
         "with --new to submit anyway."
     ),
+    "rerun.no_answer": "the process that sent it stopped before the service answered",
     "store.broken_at_load": (
         "youchuan_nb: the job store at {path} cannot be opened ({problem}), so jobs made in "
         "this kernel will not be remembered: move or repair that file (or set "

@@ -172,6 +172,7 @@ MESSAGES: dict[str, str] = {
         "这个单元格的任务可能已经存在（提交于 {time}，但服务的应答丢失了：{error}）：再次付费前，"
         "请先用 `%youchuan jobs` 或在悠船控制台确认；确定要再提交一次，请加 --new 重新运行。"
     ),
+    "rerun.no_answer": "发送它的进程在服务应答之前就停止了",
     "store.broken_at_load": (
         "youchuan_nb：无法打开位于 {path} 的任务记录库（{problem}），本内核中创建的任务不会被记住："
         "请移走或修复该文件（或把 YOUCHUAN_NB_HOME 设为另一个文件夹），然后重启内核。"

@@ -173,7 +173,8 @@ def lost_note(rec: JobRecord) -> str:
     error = (rec.error or "").split(". ")[0].rstrip(".")
     error = re.sub(r"^[A-Z]+ /\S*: ", "", error)  # "POST /v1/tob/diffusion: ..."
     error = error if len(error) <= 160 else error[:159] + "…"
-    return t("rerun.maybe_created", time=_when(rec.created_at), error=error or "?")
+    error = error or t("rerun.no_answer")  # a "submitting" row of a process that was killed
+    return t("rerun.maybe_created", time=_when(rec.created_at), error=error)
 
 
 def _when(since: float) -> str:
