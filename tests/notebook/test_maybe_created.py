@@ -273,3 +273,27 @@ def test_a_submit_of_a_killed_kernel_is_not_made_again(ip, capsys):
     ip.run_cell_magic("imagine", "--new --wait", "a kite of a killed kernel")
     assert client.simulator.count("diffusion") == before + 1
     assert client.store.get_local(local_id).state == "dismissed"
+
+
+@pytest.mark.parametrize("mode", [None, "sim"])
+def test_make_client_works_on_without_a_broken_store(tmp_path, monkeypatch, capsys, mode):
+    from youchuan_nb.notebook._session import check_store, make_client
+
+    (tmp_path / "jobs.sqlite3").write_bytes(b"not a database at all" * 100)
+    monkeypatch.setenv("YOUCHUAN_NB_HOME", str(tmp_path))
+    assert "cannot be opened" in (check_store() or "")
+    client = make_client(mode)
+    assert client.store is None and client.is_simulator
+    assert capsys.readouterr().out.count("not remembered") == 1
+    assert client.maybe_created("diffusion", {"text": "a cat"}) == []
+
+
+def test_youchuan_lines_still_replace_variables(ip):
+    from youchuan_nb.notebook._session import get_session
+
+    ip.run_cell_magic("imagine", "--wait --name var_grid", "a kettle for variables")
+    ip.user_ns["var_id"] = ip.user_ns["var_grid"].id
+    ip.run_line_magic("youchuan", "job {var_id}")
+    assert get_session().cards[-1].root.job.id == ip.user_ns["var_id"]
+    with pytest.raises(UsageError, match="no variable 'nowhere'"):
+        ip.run_line_magic("youchuan", "job {nowhere}")
