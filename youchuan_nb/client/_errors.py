@@ -276,13 +276,15 @@ class DownloadError(YouchuanError):
 
 
 class StoreError(YouchuanError):
-    """The local job store cannot be opened, read or written; ``path`` is where it is."""
+    """The local job store cannot be opened, read or written; ``path`` is where it is, ``what``
+    was tried ("opened", "read", "written") and ``problem`` says what went wrong."""
 
     def __init__(self, path: object, what: str, problem: BaseException | str) -> None:
-        self.path = str(path)
+        self.path, self.what = str(path), what
         detail = problem if isinstance(problem, str) else f"{type(problem).__name__}: {problem}"
+        self.problem = shorten(str(detail), 500)
         super().__init__(
-            f"the job store at {self.path} cannot be {what}: {shorten(str(detail), 500)}. Move or "
+            f"the job store at {self.path} cannot be {what}: {self.problem}. Move or "
             "repair that file, set YOUCHUAN_NB_HOME to another folder, or pass store=False "
             "to Client (no local job history)"
         )

@@ -179,6 +179,28 @@ MESSAGES: dict[str, str] = {
     "card.err.inpaint_area": (
         "Vary region needs at least one area: draw a rectangle or polygon on the image."
     ),
+    # -- the magics: re-runs whose job may exist, the job store --------------------------------
+    "rerun.maybe_created": (
+        "A job for this cell may already exist (submitted at {time}, the answer was lost: "
+        "{error}): check `%youchuan jobs` or the Youchuan console before paying again; re-run "
+        "with --new to submit anyway."
+    ),
+    "rerun.no_answer": "the process that sent it stopped before the service answered",
+    "store.broken_at_load": (
+        "youchuan_nb: the job store at {path} cannot be opened ({problem}), so jobs made in "
+        "this kernel will not be remembered: move or repair that file (or set "
+        "YOUCHUAN_NB_HOME to another folder), then restart the kernel."
+    ),
+    "store.not_remembered": (
+        "youchuan_nb: warning: the job store at {path} cannot be opened ({problem}): jobs made "
+        "now are not remembered (a re-run submits again, %youchuan jobs cannot list them); "
+        "move or repair that file, or set YOUCHUAN_NB_HOME to another folder, and restart."
+    ),
+    "gallery.may_exist": "may exist",
+    "gallery.may_exist_tip": (
+        "The answer to this submit was lost: its job may exist. Check the Youchuan console "
+        "before paying again."
+    ),
     # -- front-end texts (sent to card.js in the `strings` trait) ------------------------------
     "card.js.lang": "en",
     "card.js.no_data": "no data received",

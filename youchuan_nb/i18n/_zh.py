@@ -167,6 +167,25 @@ MESSAGES: dict[str, str] = {
     "card.err.not_local": "第 {n} 张图在本地不可用（下载失败）。",
     "card.err.no_output": "此任务没有第 {n} 个结果。",
     "card.err.inpaint_area": "局部重绘至少需要一个区域：请在图上画矩形或多边形。",
+    # -- 魔法命令：可能已存在的任务、任务记录库 --------------------------------------------------
+    "rerun.maybe_created": (
+        "这个单元格的任务可能已经存在（提交于 {time}，但服务的应答丢失了：{error}）：再次付费前，"
+        "请先用 `%youchuan jobs` 或在悠船控制台确认；确定要再提交一次，请加 --new 重新运行。"
+    ),
+    "rerun.no_answer": "发送它的进程在服务应答之前就停止了",
+    "store.broken_at_load": (
+        "youchuan_nb：无法打开位于 {path} 的任务记录库（{problem}），本内核中创建的任务不会被记住："
+        "请移走或修复该文件（或把 YOUCHUAN_NB_HOME 设为另一个文件夹），然后重启内核。"
+    ),
+    "store.not_remembered": (
+        "youchuan_nb：警告：无法打开位于 {path} 的任务记录库（{problem}）：现在创建的任务不会被记住"
+        "（重新运行会再次提交，%youchuan jobs 也列不出它们）；请移走或修复该文件，或把 "
+        "YOUCHUAN_NB_HOME 设为另一个文件夹，然后重启。"
+    ),
+    "gallery.may_exist": "可能已存在",
+    "gallery.may_exist_tip": (
+        "这次提交的应答丢失了：任务可能已经存在。再次付费前，请先在悠船控制台确认。"
+    ),
     # -- 前端文字 -------------------------------------------------------------------------------
     "card.js.lang": "zh-CN",
     "card.js.no_data": "没有收到数据",

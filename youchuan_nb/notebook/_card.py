@@ -130,6 +130,15 @@ class JobCard(anywidget.AnyWidget, CardMedia):
         self._session.run_in_background(self._run_submit, node, call)
         return node
 
+    def add_unknown(self, action: str, params: dict, words, *, since: float, **kw: Any) -> Node:
+        """Show a request whose job may exist (an earlier submit lost its answer), in state
+        unknown; nothing is sent. ``words()`` gives its (message, detail)."""
+        node = Node(new_key(), action=action, params=params, **kw)
+        node.state, node.words, node.started, node.ended = "unknown", words, since, time.time()
+        self._add_node(node)
+        self._sync(final=True)
+        return node
+
     def _run_submit(self, node: Node, call) -> None:
         try:
             job = call()

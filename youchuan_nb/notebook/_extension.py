@@ -3,7 +3,8 @@
 Loading costs nothing: no client is made, so neither ``requests`` nor the widget libraries nor
 the simulator are imported, and the simulator is not started. Which service will be used is
 told from the environment alone; the client (and, without credentials, the simulator) comes at
-the first job.
+the first job. The job store is opened once to check it: a corrupt or unopenable one is said
+in one line, and the magics work on without it (jobs are then not remembered).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ _CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET")
 def load(ipython: Any) -> None:
     from ._complete import register as register_completion
     from ._magics import ImagineMagics
-    from ._session import use_settings
+    from ._session import check_store, use_settings
 
     # one magics object per shell: it holds the settings (%config ImagineMagics), which then
     # survive %reload_ext, and %config does not see two of them
@@ -30,6 +31,12 @@ def load(ipython: Any) -> None:
     register_completion(ipython)  # Tab completes flags in %%imagine / %%animate cells
     use_settings(magics)
     print(service_note())
+    try:
+        problem = check_store()
+    except Exception as exc:  # never keep the magics from loading
+        problem = f"youchuan_nb: the job store cannot be checked: {type(exc).__name__}: {exc}"
+    if problem:
+        print(problem)  # the first job then works on without a store, and says so
 
 
 def service_note(environ: Any = None) -> str:

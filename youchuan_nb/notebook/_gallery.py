@@ -7,6 +7,7 @@ from html import escape
 
 import ipywidgets as w
 
+from ..i18n import t
 from ._session import Session, get_session, saved_output
 
 THUMB_SIZE = 160
@@ -14,6 +15,11 @@ THUMB_SIZE = 160
 
 def _prompt_of(rec) -> str:
     return rec.params.get("text") or rec.params.get("prompt") or rec.params.get("remixPrompt") or ""
+
+
+def _state_of(rec) -> str:
+    """The record's state; a submit whose answer was lost "may exist" (check before paying)."""
+    return t("gallery.may_exist") if rec.maybe_created else rec.state
 
 
 def _first_thumbnail(rec, media) -> bytes | None:
@@ -32,7 +38,9 @@ class Gallery(w.VBox):
         self._session = session or get_session()
         self._out = w.Output()
         client = self._session.client
-        self._records = [r for r in client.history(limit=limit * 3) if r.job_id][:limit]
+        # jobs, and submits whose answer was lost (no id, but their job may exist)
+        records = client.history(limit=limit * 3)
+        self._records = [r for r in records if r.job_id or r.maybe_created][:limit]
         # read once: the tiles and the static fallback both use them
         self._thumbs = [_first_thumbnail(rec, client.media) for rec in self._records]
         tiles = []
@@ -43,12 +51,13 @@ class Gallery(w.VBox):
                 else w.HTML("<div style='width:128px;height:96px;background:#eee'></div>")
             )
             prompt = _prompt_of(rec)
-            label = w.Label(f"{rec.endpoint} · {rec.state}", layout=w.Layout(width="128px"))
+            label = w.Label(f"{rec.endpoint} · {_state_of(rec)}", layout=w.Layout(width="128px"))
             text = w.Label(prompt[:40], tooltip=prompt, layout=w.Layout(width="128px"))
             button = w.Button(
                 description="Open",
                 layout=w.Layout(width="128px"),
-                tooltip=f"Reopen job {rec.job_id}",
+                tooltip=f"Reopen job {rec.job_id}" if rec.job_id else t("gallery.may_exist_tip"),
+                disabled=not rec.job_id,
             )
             button.on_click(lambda _b, job_id=rec.job_id: self._open(job_id))
             tiles.append(w.VBox([image, label, text, button]))
@@ -63,7 +72,7 @@ class Gallery(w.VBox):
         data = dict(super()._repr_mimebundle_(**kwargs) or {})
         data["text/html"] = self._html()
         data["text/plain"] = (
-            "\n".join(f"{r.job_id}  {r.endpoint}  {r.state}" for r in self._records)
+            "\n".join(f"{r.job_id or '-'}  {r.endpoint}  {_state_of(r)}" for r in self._records)
             or "(no jobs yet)"
         )
         return saved_output(data)
@@ -82,7 +91,7 @@ class Gallery(w.VBox):
             cells.append(
                 f'<div style="display:inline-block;width:136px;vertical-align:top;margin:4px">'
                 f'{img}<div style="font-size:11px">{escape(rec.endpoint)} · '
-                f'{escape(rec.state)}</div><div style="font-size:11px">'
+                f'{escape(_state_of(rec))}</div><div style="font-size:11px">'
                 f"{escape(_prompt_of(rec)[:60])}</div>"
                 f'<code style="font-size:10px">{escape(rec.job_id or "")}</code></div>'
             )

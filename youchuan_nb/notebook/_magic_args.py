@@ -40,7 +40,7 @@ class MagicArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         see = "%youchuan help" if self.prog.startswith("%youchuan") else f"{self.prog} --help"
-        raise UsageError(f"{self.prog}: {message} (see {see})")
+        raise UsageError(f"{self.prog}: {clip(message)} (see {see})")
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if status == 0:
@@ -48,16 +48,34 @@ class MagicArgumentParser(argparse.ArgumentParser):
         raise UsageError((message or f"{self.prog}: error").strip())
 
 
+MAX_OPTIONS = 200  # --words on one magic line (a prompt has a few dozen flags at most)
+
+
+def clip(text: str, limit: int = 300) -> str:
+    """``text`` cut to about ``limit`` characters: a 30 KB word must not make a 30 KB error."""
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 40]}… ({len(text):,} characters)"
+
+
 def split_words(line: str, prog: str) -> list[str]:
-    """The words of a magic line: whitespace separates, double quotes group."""
+    """The words of a magic line: whitespace separates, double quotes group (linear time, so a
+    very long line is quick to refuse)."""
     lexer = shlex.shlex(line, posix=True)
     lexer.whitespace_split = True
     lexer.quotes = '"'
     lexer.commenters = ""
     try:
-        return list(lexer)
+        words = list(lexer)
     except ValueError as exc:  # "No closing quotation"
-        raise UsageError(f"{prog}: {str(exc).lower()} in {line.strip()!r}") from None
+        raise UsageError(f"{prog}: {str(exc).lower()} in {clip(repr(line.strip()))}") from None
+    # argparse takes time quadratic in the number of options: a line of thousands is refused
+    options = sum(1 for w in words if w[:1] == "-" and len(w) > 1)
+    if options > MAX_OPTIONS:
+        raise UsageError(
+            f"{prog}: {options:,} options on one line; a magic line takes at most {MAX_OPTIONS}"
+        )
+    return words
 
 
 def parse(parser: argparse.ArgumentParser, line: str) -> tuple[argparse.Namespace, list[str]]:
@@ -132,7 +150,7 @@ def prompt_from(extra: list[str], cell: str | None, prog: str) -> str:
         looks_like_option = word.startswith("--") or (cell is not None and word.startswith("-"))
         if looks_like_option and ALIASES.get(name, name) not in KNOWN_FLAGS:
             raise UsageError(
-                f"{prog}: unknown option {word} (see {prog} --help; Midjourney "
+                f"{prog}: unknown option {clip(word)} (see {prog} --help; Midjourney "
                 "flags such as --ar 16:9 also work here)"
             )
     parts = [(cell or "").strip(), " ".join(extra)]

@@ -67,6 +67,7 @@ class ImagineMagics(Magics, Settings):
                 return m.group(0)[1:-1]  # {{name}} is a literal {name}
             name = m.group(1)
             if name not in ns:
+                name = args.clip(name, 100)
                 raise UsageError(
                     f"{{{name}}} in the prompt: no variable {name!r} is defined "
                     f"(define it, or write {{{{{name}}}}} for literal braces)"
@@ -107,7 +108,8 @@ class ImagineMagics(Magics, Settings):
             return self.client().job(ref)
         except (YouchuanError, ValueError) as exc:
             raise UsageError(
-                f"no job {ref!r}: give a job id or a variable holding a Job ({exc})"
+                f"no job {args.clip(repr(ref))}: give a job id or a variable holding a Job "
+                f"({args.clip(str(exc))})"
             ) from None
 
     def finish(
@@ -156,8 +158,10 @@ class ImagineMagics(Magics, Settings):
     ) -> tuple[JobCard, Any, float | None]:
         """Show the card of ``call()``, submitted now, unless the same request made a job
         before (then show that job and its follow-ups with a one-line note, unless ``quiet``;
-        ``new`` submits anyway). Returns the card, its node for the job and when the earlier
-        job was submitted (None if submitted now)."""
+        ``new`` submits anyway). If an earlier submit of it lost its answer, its job may exist:
+        then nothing is sent, a line and a card in state unknown say so (``new`` sets those
+        records aside and submits). Returns the card, its node for the job and when the earlier
+        job was submitted (None if submitted now or not at all)."""
         from ..client import YouchuanError
         from ..contract import InvalidRequest
         from ._card import JobCard
@@ -173,8 +177,22 @@ class ImagineMagics(Magics, Settings):
                 print(_rerun.note(found.since))
             found.card.show()
             return found.card, found.node, found.since
+        lost = _rerun.maybe_created(client, endpoint, body)
         card = JobCard(self.session)
         parent_key = card.add_job(parent).key if parent is not None else None
+        if lost and not new:  # the job may exist: never pay again silently
+            print(_rerun.lost_note(lost[0]))
+            node = card.add_unknown(
+                endpoint,
+                body,
+                lambda: (_rerun.lost_note(lost[0]), lost[0].error or ""),
+                since=lost[0].created_at,
+                parent_key=parent_key,
+                label=label,
+                prompt=prompt,
+            )
+            return card.show(), node, None
+        _rerun.dismiss(client, lost)  # --new: the user chose to pay again
         node = card.submit(
             endpoint, call, params=body, parent_key=parent_key, label=label, prompt=prompt
         )
@@ -269,6 +287,11 @@ class ImagineMagics(Magics, Settings):
                 print(_rerun.note(found[1]))
                 jobs.append(found[0])
                 continue
+            lost = _rerun.maybe_created(client, "diffusion", {"text": prompt})
+            if lost and not new:
+                print(_rerun.lost_note(lost[0]))
+                continue
+            _rerun.dismiss(client, lost)
             try:
                 jobs.append(client.diffusion(prompt))
             except (YouchuanError, ValueError) as exc:
@@ -350,13 +373,14 @@ class ImagineMagics(Magics, Settings):
         return None
 
     # -- %youchuan -----------------------------------------------------------------------------
+    @no_var_expand  # IPython's expansion is quadratic (7 s for a 30 KB line): {name} is ours
     @line_magic
     def youchuan(self, line: str) -> Any:
-        """%youchuan SUBCOMMAND ... (see %youchuan help)."""
+        """%youchuan SUBCOMMAND ... (see %youchuan help); ``{name}`` is a variable's value."""
         from ..client import YouchuanError
         from ._youchuan_cmds import run
 
-        words = args.split_words(line, "%youchuan")
+        words = args.split_words(self.interpolate(line), "%youchuan")
         if not words or words[0] in ("help", "-h", "--help"):
             print(args.help_text())
             return None
@@ -364,11 +388,16 @@ class ImagineMagics(Magics, Settings):
             opts, extra = args.youchuan_parser().parse_known_args(words)
         except args.HelpShown:
             return None
+        if opts.command is None:  # only options, such as %youchuan --bogus
+            raise UsageError(
+                f"%youchuan: give a subcommand first, not {args.clip(words[0])} "
+                "(see %youchuan help)"
+            )
         try:
             return run(self, opts, extra)
         except UsageError:
             raise
         except (YouchuanError, ValueError) as exc:
-            raise UsageError(str(exc)) from None
+            raise UsageError(args.clip(str(exc), 1000)) from None
 
     yc = youchuan

@@ -4,16 +4,24 @@ A magic that makes a job first looks for the same request (endpoint and body, on
 service) made before: in this kernel (the card that made it) or, after a restart, in the job
 store, finished or still running. If it finds one it shows that job with its follow-ups, from
 the store's parent links, instead of submitting; ``--new`` skips the look-up.
+
+If it finds none but an earlier submit of the same request lost its answer (a dropped
+connection, a killed kernel), the job may exist and be billed: the re-run sends nothing and
+says so (a line and a card in state unknown); ``--new`` sets those records aside and submits.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import logging
+import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+
+from ..i18n import t
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..client import Client, Job, JobRecord
@@ -137,18 +145,49 @@ def show_tree(job: Job, session: Session | None = None) -> JobCard:
     return card
 
 
+def maybe_created(client: Client, endpoint: str, body: dict) -> list[JobRecord]:
+    """Earlier submits of this request whose answer was lost, newest first: their job may exist
+    on the service (and be billed). A store that cannot be read says nothing (it is logged)."""
+    from ..client import YouchuanError
+
+    try:
+        return client.maybe_created(endpoint, body)
+    except (YouchuanError, ValueError) as exc:
+        logging.getLogger("youchuan_nb").warning("youchuan_nb: %s", exc)
+        return []
+
+
+def dismiss(client: Client, records: list[JobRecord]) -> None:
+    """Set ``records`` aside (``--new``: the user chose to submit again anyway)."""
+    from ..client import YouchuanError
+
+    for rec in records:
+        try:
+            client.dismiss_maybe_created(rec)
+        except YouchuanError as exc:  # a store that cannot be written must not stop the submit
+            logging.getLogger("youchuan_nb").warning("youchuan_nb: %s", exc)
+
+
+def lost_note(rec: JobRecord) -> str:
+    """The one line a re-run prints instead of submitting over a job that may exist."""
+    error = (rec.error or "").split(". ")[0].rstrip(".")
+    error = re.sub(r"^[A-Z]+ /\S*: ", "", error)  # "POST /v1/tob/diffusion: ..."
+    error = error if len(error) <= 160 else error[:159] + "…"
+    error = error or t("rerun.no_answer")  # a "submitting" row of a process that was killed
+    return t("rerun.maybe_created", time=_when(rec.created_at), error=error)
+
+
+def _when(since: float) -> str:
+    now, then = time.localtime(), time.localtime(since)
+    return time.strftime("%H:%M" if then[:3] == now[:3] else "%Y-%m-%d %H:%M", then)
+
+
 def note(since: float, count: int = 1) -> str:
     """The one line a re-run prints above the job(s) it shows (``count`` jobs, the oldest
     submitted at ``since``)."""
-    now = time.localtime()
-    then = time.localtime(since)
-    fmt = "%H:%M" if then[:3] == now[:3] else "%Y-%m-%d %H:%M"
     if count > 1:
         return (
-            f"Showing {count} jobs from {time.strftime(fmt, then)} on (unchanged combinations); "
+            f"Showing {count} jobs from {_when(since)} on (unchanged combinations); "
             "use --new to make new ones"
         )
-    return (
-        f"Showing the job from {time.strftime(fmt, then)} (unchanged cell); use --new to "
-        "make a new one"
-    )
+    return f"Showing the job from {_when(since)} (unchanged cell); use --new to make a new one"

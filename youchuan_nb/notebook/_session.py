@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 from traitlets import Enum, Float, Int, Unicode, observe
 from traitlets.config import Configurable
 
+from ..i18n import t
+
 if TYPE_CHECKING:  # pragma: no cover
     from ..client import Client, Job
 
@@ -291,7 +293,7 @@ def make_client(
     base_url: str | None = None,
     settings: Settings | None = None,
 ) -> Client:
-    from ..client import Client
+    from ..client import Client, StoreError
 
     s = settings or Settings()
     kwargs: dict[str, Any] = {
@@ -301,9 +303,34 @@ def make_client(
     }
     if s.cache_dir:
         kwargs["cache_dir"] = s.cache_dir
+    try:
+        if mode == "sim":
+            return Client.offline(**kwargs)
+        return Client(app_id, secret, base_url, **kwargs)
+    except StoreError as exc:  # a corrupt or unopenable job store: work on, without a history
+        print(store_problem(exc, "store.not_remembered"))
+        kwargs["store"] = False
     if mode == "sim":
         return Client.offline(**kwargs)
     return Client(app_id, secret, base_url, **kwargs)
+
+
+def store_problem(exc: Any, key: str = "store.broken_at_load") -> str:
+    """The one line that says the job store cannot be used (a ``StoreError``) and what to do."""
+    path, problem = getattr(exc, "path", "?"), getattr(exc, "problem", str(exc))
+    return t(key, path=path, problem=problem.rstrip("."))
+
+
+def check_store() -> str | None:
+    """None if the job store (``YOUCHUAN_NB_HOME``) opens, else the line saying why not and what
+    to do. Cheap: the store module imports neither ``requests`` nor the client."""
+    from ..client import JobStore, StoreError
+
+    try:
+        JobStore().close()
+    except StoreError as exc:
+        return store_problem(exc)
+    return None
 
 
 def get_session() -> Session:

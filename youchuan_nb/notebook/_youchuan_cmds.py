@@ -28,7 +28,8 @@ _TAKES_PROMPT = frozenset({"remix", "retexture", "extend", "inpaint"})
 def run(m: ImagineMagics, a: argparse.Namespace, extra: list[str]) -> Any:
     prog = f"%youchuan {a.command}"
     if extra and a.command not in _TAKES_PROMPT:
-        raise UsageError(f"{prog}: unrecognized arguments: {' '.join(extra)} (see %youchuan help)")
+        words = margs.clip(" ".join(extra))
+        raise UsageError(f"{prog}: unrecognized arguments: {words} (see %youchuan help)")
     a.extra = extra
     return COMMANDS[a.command](m, a)
 
