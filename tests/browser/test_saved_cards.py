@@ -316,7 +316,11 @@ def test_with_save_widget_state_on(page, lab, helpers, browser, browser_context_
     """ "Save widget state" on: the cards' state stays out of the file; reopen and export work."""
     toggle = "@jupyter-widgets/jupyterlab-manager:saveWidgetState"
     _reopen(page, f"{lab.url}/lab/tree/{NB}")
-    page.evaluate(f"window.jupyterapp.commands.execute('{toggle}')")
+    # turn it on (a user's own settings may have it on already)
+    page.evaluate(
+        f"() => {{ const c = window.jupyterapp.commands; "
+        f"if (!c.isToggled('{toggle}')) return c.execute('{toggle}'); }}"
+    )
     page.wait_for_function(f"() => window.jupyterapp.commands.isToggled('{toggle}')")
     try:
         helpers.run_all(page)
