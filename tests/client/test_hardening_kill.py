@@ -32,7 +32,7 @@ def rerun(client: Client, prompt: str) -> str:
     fields = {"text": prompt}
     if client.find_in_flight("diffusion", fields) is not None:
         return "resumed"
-    if client.store.find("diffusion", fields, base_url=client.base_url) is not None:
+    if client.store.find("diffusion", fields, base_url=client.base_url):
         return "resumed"
     if client.maybe_created("diffusion", fields):
         return "may-exist"  # shown as "may exist: check before paying again"; not submitted
