@@ -37,7 +37,8 @@ SHOTS = ROOT / ".ci-out" / "screenshots"
 SIM_SCRIPT = r"""
 import json, sys
 from youchuan_nb.sim import Simulator, Faults
-sim = Simulator(port=0, job_seconds=float(sys.argv[1]), concurrency=int(sys.argv[2])).start()
+sim = Simulator(port=0, job_seconds=float(sys.argv[1]), concurrency=int(sys.argv[2]),
+                balance=1e9).start()  # the browser tests share it: never run out
 print(json.dumps({"url": sim.url, "app_id": sim.app_id, "secret": sim.secret}), flush=True)
 for line in sys.stdin:
     cmd, _, arg = line.strip().partition(" ")

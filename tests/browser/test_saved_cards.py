@@ -31,7 +31,7 @@ JOB_TIMEOUT = 60_000
 NB = "saved_cards.ipynb"
 CELLS = [
     "%load_ext youchuan_nb",
-    "%%imagine --name fox\na red fox in snow --ar 1:1 --v 7",
+    "%%imagine --name fox\na red fox asleep in the snow --ar 1:1 --v 7",  # not test_lab's fox
     "%%imagine\nan owl on a birch branch at dusk --ar 1:1 --v 7",
     "%%imagine\na lighthouse on a cliff in a storm --ar 1:1 --v 7",
 ]
@@ -137,6 +137,10 @@ def _check_file(nb):
 
 
 def _reopen(page, url, kernel=True):
+    if "/lab/" in url and "?" not in url:
+        # a fresh workspace: the session's JupyterLab may restore another module's notebook as
+        # the current one (the server keeps the layout between test modules)
+        url += "?reset"
     if kernel:
         page.goto(url)
         page.wait_for_function(
@@ -226,7 +230,7 @@ def page(lab, browser, browser_context_args, helpers):
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
     page.errors = errors
-    helpers.open_notebook(page, f"{lab.url}/lab/tree/{NB}")
+    helpers.open_notebook(page, f"{lab.url}/lab/tree/{NB}?reset")  # see _reopen
     yield page
     context.close()
 
