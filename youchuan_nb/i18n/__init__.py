@@ -9,7 +9,10 @@
 
 It is read again on every call, so switching needs no restart: new output uses the new language.
 
-The catalogues are plain Python dicts keyed by stable message ids (``_en.py``, ``_zh.py``). We
+The catalogues are plain Python dicts keyed by stable message ids: the card's in ``_en.py`` and
+``_zh.py``, every other area's in one module ``_msg_<area>.py`` holding both languages (``EN`` and
+``ZH``), found by name so that each area's texts live beside each other and apart. An id defined
+twice is an error at import. We
 use neither gettext nor Babel: their value is the translators' tooling (.po files, plural
 forms), while here one developer keeps two small dicts in step, which a test checks (same ids,
 same placeholders), and the front end needs the raw templates as JSON anyway. This package
@@ -18,16 +21,35 @@ imports nothing else from youchuan_nb, so every layer may use it.
 
 from __future__ import annotations
 
+import importlib
 import locale
 import os
+import pkgutil
 import string
 from collections.abc import Mapping
 
-from ._en import MESSAGES as _EN
-from ._zh import MESSAGES as _ZH
+from ._en import MESSAGES as _CARD_EN
+from ._zh import MESSAGES as _CARD_ZH
 
 LANGUAGES = ("en", "zh")
 ENV = "YOUCHUAN_NB_LANG"
+
+
+def _merge() -> tuple[dict[str, str], dict[str, str]]:
+    en, zh = dict(_CARD_EN), dict(_CARD_ZH)
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if not info.name.startswith("_msg_"):
+            continue
+        area = importlib.import_module(f"{__name__}.{info.name}")
+        for ours, theirs, lang in ((en, area.EN, "EN"), (zh, area.ZH, "ZH")):
+            twice = ours.keys() & theirs.keys()
+            if twice:
+                raise RuntimeError(f"{info.name}.{lang} repeats ids: {sorted(twice)}")
+            ours.update(theirs)
+    return en, zh
+
+
+_EN, _ZH = _merge()
 CATALOGUES: Mapping[str, Mapping[str, str]] = {"en": _EN, "zh": _ZH}
 
 _setting: str | None = None
