@@ -52,6 +52,7 @@ _EXPORTS = {
     # the notebook layer
     "JobCard": "notebook",
     "Studio": "notebook",
+    "Archive": "notebook",
     "Gallery": "notebook",
     "show_job": "notebook",
 }
