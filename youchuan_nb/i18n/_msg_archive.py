@@ -63,6 +63,7 @@ EN: dict[str, str] = {
     "archive.js.offline": "The kernel is not running: this is the archive as it was saved.",
     "archive.js.searched": "{ms} ms",
     "archive.js.outputs": "{n} outputs",
+    "archive.js.no_preview": "no preview",
 }
 
 ZH: dict[str, str] = {
@@ -128,4 +129,5 @@ ZH: dict[str, str] = {
     "archive.js.offline": "内核未运行：这是保存时的作品库。",
     "archive.js.searched": "{ms} 毫秒",
     "archive.js.outputs": "{n} 个结果",
+    "archive.js.no_preview": "无预览",
 }

@@ -332,7 +332,7 @@ class ArchiveView {
         img.alt = "";
         tile.append(img);
       } else if (this.failed.has(`${item.job_id}/${i}`)) {
-        tile.append(h("span", "yc-ar-tilenote", this.s("outputs", { n: i + 1 })));
+        tile.append(h("span", "yc-ar-tilenote", this.s("no_preview")));
       }
       if (item.video) tile.append(h("span", "yc-ar-play", "▶"));
       tile.addEventListener("click", () => this.model.send({ type: "open", job_id: item.job_id }));
@@ -446,7 +446,12 @@ class ArchiveView {
       img.src = /** @type {string} */ (this.thumbs.get(key));
       img.alt = "";
       tile.querySelector("img")?.remove();
+      tile.querySelector(".yc-ar-tilenote")?.remove();
       tile.prepend(img);
+    } else if (tile && !tile.querySelector(".yc-ar-tilenote")) {
+      const note = h("span", "yc-ar-tilenote", this.s("no_preview"));
+      note.title = String(msg.error || "");
+      tile.append(note);
     }
     this.el.dataset.thumbsLoaded = String(this.loaded);
   }
