@@ -75,8 +75,9 @@ class ArchiveView {
     this.queue = [];
     /** @type {Map<string, {sig: string, node: HTMLElement, item: ItemState}>} */
     this.rows = new Map();
-    this.loaded = 0;
-    this.requested = 0;
+    this.loaded = 0;  // thumbnails shown
+    this.requested = 0;  // thumbnails asked for (rows that came on screen)
+    this.answered = 0;  // answers, loaded or not (all answered: the view has settled)
     this.textTimer = 0;
     el.classList.add("yc-archive");
     this.build();
@@ -430,6 +431,7 @@ class ArchiveView {
     if (!msg || msg.type !== "thumb") return;
     const key = String(msg.key);
     this.pending.delete(key);
+    this.answered += 1;
     const row = [...this.rows.values()].find((r) => key.startsWith(`${r.item.job_id}/`));
     if (msg.error || !buffers || !buffers.length) {
       this.failed.set(key, row ? row.item.rev : 0);
@@ -454,6 +456,7 @@ class ArchiveView {
       tile.append(note);
     }
     this.el.dataset.thumbsLoaded = String(this.loaded);
+    this.el.dataset.thumbsAnswered = String(this.answered);
   }
 
   destroy() {
