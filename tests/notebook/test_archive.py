@@ -221,3 +221,22 @@ def test_text_is_escaped_in_the_saved_copy_and_both_languages_speak(world):
     finally:
         i18n.set_language("en")
     archive.close()
+
+
+def test_the_magics_open_the_archive(capsys, monkeypatch):
+    from IPython.core.error import UsageError
+    from IPython.terminal.interactiveshell import TerminalInteractiveShell
+    from IPython.testing.globalipapp import start_ipython
+
+    monkeypatch.setenv("YOUCHUAN_NB_WAIT", "always")  # the cell blocks until its job ends
+    ip = start_ipython() or TerminalInteractiveShell.instance()
+    ip.run_line_magic("load_ext", "youchuan_nb")
+    ip.run_cell_magic("imagine", "--wait", "a kingfisher on a reed")
+    capsys.readouterr()
+    ip.run_line_magic("youchuan", "archive kingfisher")
+    out = capsys.readouterr().out
+    assert "1 of 1 jobs" in out and "Imagine  Finished  a kingfisher on a reed" in out
+    ip.run_line_magic("youchuan", "jobs 5")
+    assert "kingfisher" in capsys.readouterr().out
+    with pytest.raises(UsageError):
+        ip.run_line_magic("youchuan", "archive --colour red")

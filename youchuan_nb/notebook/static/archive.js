@@ -372,7 +372,7 @@ class ArchiveView {
     const acts = h("div", "yc-ar-actions");
     const act = (/** @type {string} */ cls, /** @type {string} */ text,
       /** @type {string} */ title, /** @type {() => void} */ fn) => {
-      const b = h("button", cls, text);
+      const b = /** @type {HTMLButtonElement} */ (h("button", cls, text));
       b.title = title;
       b.disabled = !item.job_id;
       b.addEventListener("click", fn);
