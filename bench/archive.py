@@ -116,7 +116,8 @@ def _search() -> list[Result]:
                 cpu.append((time.thread_time() - c) * 1000)
                 times.append(took)
                 if took > slowest[1]:
-                    slowest = (json.dumps(q, ensure_ascii=False), took)
+                    shown = {k: "a day ago" if k == "since" else v for k, v in q.items()}
+                    slowest = (json.dumps(shown, ensure_ascii=False), took)
             totals.append(page.total)
         fts = "FTS5 trigram" if client.store.fts else "LIKE only (no FTS5 in this SQLite)"
         client.store.close()

@@ -44,7 +44,7 @@ class FinishedThumbnails:
                 return
             self._seen.add(job.id)
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(2, thread_name_prefix="youchuan-thumbs")
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="youchuan-thumbs")
             self.pending[job.id] = self._pool.submit(self._save, job)
 
     def wait(self, job_id: str, timeout: float = 60.0) -> bool:
