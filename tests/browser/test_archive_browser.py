@@ -19,6 +19,7 @@ from youchuan_nb import Archive, Client
 from youchuan_nb.notebook import Session
 here = Path.cwd()
 client = Client(store=here / "archive-store.sqlite3", cache_dir=here / "archive-media")
+session = Session(client=client)  # its client saves thumbnails as jobs finish
 store = client.store
 for i in range({FAKE}):
     text = f"old lantern {{i}} --ar 3:2"
@@ -29,8 +30,7 @@ for i in range({FAKE}):
 prompts = ("a grey heron at dawn", "a red fox in snow", "a moth on a lamp")
 jobs = [client.diffusion(p).wait(60) for p in prompts]
 for j in jobs:
-    client.thumbnails.wait(j.id, 60)
-session = Session(client=client)
+    assert client.thumbnails.wait(j.id, 60)
 print("READY", store.count())
 """
 CELLS = ["%load_ext youchuan_nb", SETUP, "archive = Archive(session=session)\narchive"]

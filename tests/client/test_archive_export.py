@@ -21,6 +21,8 @@ def made(tmp_path):
         client = Client.for_service(
             sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3", cache_dir=tmp_path / "media"
         )
+        assert not client.thumbnails.enabled  # a bare client downloads nothing unasked
+        client.thumbnails.enabled = True  # as a notebook session's client does
         grid = client.diffusion("A red fox, in the snow! --ar 16:9 --v 7").wait(30)
         up = grid.upscale(2).wait(30)
         zh = client.diffusion("城市夜景 霓虹灯 --niji 6").wait(30)
