@@ -100,6 +100,8 @@ class ArchiveView(anywidget.AnyWidget):
     def _watch(self) -> None:
         store = self._session.client.store
         while store is not None and not self._stop.wait(1.0):
+            if self.comm is None:  # the widget was closed: nobody is looking any more
+                return
             try:
                 # this session's jobs in flight are polled (a job made in plain Python too),
                 # so their rows move on; the store then changes and the page follows

@@ -384,7 +384,7 @@ class ArchiveView {
       () => this.model.send({ type: "open", job_id: item.job_id }));
     act("yc-ar-tree", this.s("open_tree"), this.s("open_tree"),
       () => this.model.send({ type: "tree", job_id: item.job_id }));
-    act("yc-ar-copy", "⧉", this.s("copy_id"), () => {
+    act("yc-ar-copy", "ID", this.s("copy_id"), () => {
       navigator.clipboard?.writeText(item.job_id).catch(() => {});
     });
     row.append(box, tiles, info, acts);
