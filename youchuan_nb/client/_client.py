@@ -125,9 +125,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         #: interval between polls of one job).
         self.poll_schedule = PollSchedule(poll, poll_max)
         self.check_prompts = options["check_prompts"]
-        #: "documented": only the official document's rules refuse locally (others warn once
-        #: and the service decides); "strict": secondary sources' rules refuse too
-        self.rules: str = options["rules"]
+        self.rules: str = options["rules"]  # "documented" or "strict": contract.modes
         home = default_home()
         store = options["store"]
         if isinstance(store, JobStore):
