@@ -39,6 +39,7 @@ from ._options import check_credentials, check_options, check_request_args, with
 from ._polling import PollSchedule
 from ._slots import Slots
 from ._store import JobStore, default_home
+from ._uploads import Uploads
 
 log = logging.getLogger("youchuan_nb")
 
@@ -80,6 +81,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
         check_prompts: bool = True,
+        image_host: Any = None,
     ) -> None:
         # The secret goes into the credentials object first of all, and leaves this frame: a
         # Verbose traceback of anything raised below prints the locals of every frame.
@@ -96,9 +98,11 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             check_prompts=check_prompts,
+            image_host=image_host,
         )
 
     def _setup(self, auth: Credentials, base_url: Any, **options: Any) -> None:
+        image_host = options.pop("image_host", None)  # checked at first use (see _uploads)
         timeout, poll, poll_max = check_options(**options)
         base_url = base_url or os.environ.get("YOUCHUAN_BASE_URL") or None
         self.simulator: Any = None  # the built-in simulator, when this client uses it
@@ -137,6 +141,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         self._slots = Slots(self, options["max_concurrent"])
         self._jobs: dict[str, Job] = {}
         self._jobs_lock = threading.Lock()
+        self.uploads = Uploads.for_client(self, image_host, home)  # where local pictures go
         self._settle_interrupted()
 
     def __repr__(self) -> str:  # safe on a half-made client too (shown in tracebacks)
