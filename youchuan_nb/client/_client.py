@@ -21,8 +21,10 @@ from ..contract import (
     coerce_numbers,
     enum_value,
     is_loopback_url,
-    refusal,
+    refusals,
+    refuses,
     validate,
+    warn_once,
 )
 from ..contract.answers import UnreadableAnswer, error_in, read_job
 from ._account import AccountMethods
@@ -82,6 +84,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         max_poll_interval: float = 10.0,
         check_prompts: bool = True,
         image_host: Any = None,
+        rules: str = "documented",
     ) -> None:
         # The secret goes into the credentials object first of all, and leaves this frame: a
         # Verbose traceback of anything raised below prints the locals of every frame.
@@ -99,6 +102,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             max_poll_interval=max_poll_interval,
             check_prompts=check_prompts,
             image_host=image_host,
+            rules=rules,
         )
 
     def _setup(self, auth: Credentials, base_url: Any, **options: Any) -> None:
@@ -125,6 +129,9 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         #: interval between polls of one job).
         self.poll_schedule = PollSchedule(poll, poll_max)
         self.check_prompts = options["check_prompts"]
+        #: "documented": only the official document's rules refuse locally (others warn once
+        #: and the service decides); "strict": secondary sources' rules refuse too
+        self.rules: str = options["rules"]
         home = default_home()
         store = options["store"]
         if isinstance(store, JobStore):
@@ -268,7 +275,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             if value is None or (f.name == "callback" and value == ""):
                 continue
             body[f.name] = enum_value(ep_name, f.name, value)
-        validate(ep_name, body)
+        validate(ep_name, body, rules=self.rules)
         body = coerce_numbers(ep_name, body)  # "1" -> 1: send the API's integers
         if self.check_prompts:
             kind = "video" if ep.kind == "video" else "image"
@@ -281,6 +288,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
                         kind=kind,
                         field_name=_py_name(ep_name, name),
                         default_model=parent.model if parent is not None and inherit else None,
+                        rules=self.rules,
                     )
         return body
 
@@ -294,9 +302,10 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         parent = self._known(fields.get("jobId"))
         body = self._prepare(ep_name, fields, parent)
         index = body.get("imageNo", body.get("videoNo"))
-        if parent is not None and parent.done:
-            refused = refusal(ep_name, parent.facts(), index)
-            if refused is not None:  # the service would refuse: say so without sending
+        for refused in refusals(ep_name, parent.facts(), index) if parent and parent.done else ():
+            if not refuses(refused.rule, self.rules):  # a secondary rule: the service decides
+                warn_once(refused.rule, refused.message)
+            else:  # the service would refuse: say so without sending
                 raise error_for(
                     refused.status,
                     {"code": refused.status, "reason": refused.reason, "message": refused.message},
