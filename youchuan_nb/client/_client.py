@@ -28,6 +28,7 @@ from ..contract import (
 )
 from ..contract.answers import UnreadableAnswer, error_in, read_job
 from ._account import AccountMethods
+from ._archive import ArchiveMethods
 from ._batch import Batch, run_batch
 from ._captures import save_capture
 from ._errors import InternalServerError, UnreadableAnswerError, YouchuanError, error_for
@@ -42,6 +43,7 @@ from ._polling import PollSchedule
 from ._slots import Slots
 from ._store import JobStore, default_home
 from ._uploads import Uploads
+from ._thumbs import FinishedThumbnails
 
 log = logging.getLogger("youchuan_nb")
 
@@ -62,7 +64,7 @@ def mask_app_id(app_id: str) -> str:
     return f"{app_id[:3]}***{app_id[-2:]}"
 
 
-class Client(JobLookup, GenerationMethods, AccountMethods):
+class Client(JobLookup, GenerationMethods, AccountMethods, ArchiveMethods):
     """The Youchuan API.
 
     With no credentials (no arguments and no ``YOUCHUAN_APP_ID``/``YOUCHUAN_SECRET``), the client
@@ -149,6 +151,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         self._jobs: dict[str, Job] = {}
         self._jobs_lock = threading.Lock()
         self.uploads = Uploads.for_client(self, image_host, home)  # where local pictures go
+        self.thumbnails = FinishedThumbnails(self)  # outputs and thumbnails saved on finishing
         self._settle_interrupted()
 
     def __repr__(self) -> str:  # safe on a half-made client too (shown in tracebacks)
@@ -399,6 +402,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             except Exception as exc:  # the store must never break polling
                 log.warning("youchuan_nb: could not update the job store: %s", exc)
         self._slots.changed(job)
+        self.thumbnails.job_changed(job)
 
     @property
     def max_concurrent(self) -> int:
