@@ -16,14 +16,9 @@ from urllib.parse import quote
 
 from ..contract import (
     ENDPOINTS,
-    PROMPT_FIELDS,
-    check_prompt,
-    coerce_numbers,
-    enum_value,
     is_loopback_url,
     refusals,
     refuses,
-    validate,
     warn_once,
 )
 from ..contract.answers import UnreadableAnswer, error_in, read_job
@@ -40,21 +35,17 @@ from ._media import MediaCache
 from ._offline import offline_service
 from ._options import check_credentials, check_options, check_request_args, with_defaults
 from ._polling import PollSchedule
+from ._prepare import prepare_body
 from ._slots import Slots
 from ._store import JobStore, default_home
-from ._uploads import Uploads
 from ._thumbs import FinishedThumbnails
+from ._uploads import Uploads
 
 log = logging.getLogger("youchuan_nb")
 
 DEFAULT_BASE_URL = "https://ali.youchuan.cn"
 DEFAULT_MAX_CONCURRENT = 3
 _UNSET: Any = object()
-
-
-def _py_name(ep_name: str, name: str) -> str:
-    f = ENDPOINTS[ep_name].field(name)
-    return f.py if f is not None else name
 
 
 def mask_app_id(app_id: str) -> str:
@@ -270,30 +261,9 @@ class Client(JobLookup, GenerationMethods, AccountMethods, ArchiveMethods):
         return self._prepare(ep_name, named, parent)
 
     def _prepare(self, ep_name: str, fields: dict[str, Any], parent: Job | None) -> dict:
-        """Build and check the body: drop absent fields, map enum names, validate, check prompts."""
-        ep = ENDPOINTS[ep_name]
-        body = {}
-        for f in ep.body:
-            value = fields.get(f.name)
-            if value is None or (f.name == "callback" and value == ""):
-                continue
-            body[f.name] = enum_value(ep_name, f.name, value)
-        validate(ep_name, body, rules=self.rules)
-        body = coerce_numbers(ep_name, body)  # "1" -> 1: send the API's integers
-        if self.check_prompts:
-            kind = "video" if ep.kind == "video" else "image"
-            for name in PROMPT_FIELDS:
-                if name in body:
-                    # a remix prompt edits the parent's image, so it inherits the parent's model
-                    inherit = parent is not None and name == "remixPrompt"
-                    check_prompt(
-                        body[name],
-                        kind=kind,
-                        field_name=_py_name(ep_name, name),
-                        default_model=parent.model if parent is not None and inherit else None,
-                        rules=self.rules,
-                    )
-        return body
+        return prepare_body(
+            ep_name, fields, parent, rules=self.rules, check_prompts=self.check_prompts
+        )
 
     def _known(self, job_id: Any) -> Job | None:
         if not job_id or not isinstance(job_id, str):
