@@ -112,6 +112,7 @@ _OPTIONS = {
     "poll_interval": 1.0,
     "max_poll_interval": 10.0,
     "check_prompts": True,
+    "image_host": None,  # where local pictures go (client/_image_hosts.py)
     "rules": "documented",
 }
 
