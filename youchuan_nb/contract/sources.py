@@ -260,3 +260,21 @@ assert len(RULES) == len(_TABLE), "a rule id is given twice"
 
 def rule(rule_id: str) -> Rule:
     return RULES[rule_id]
+
+
+_KIND_WORDS = {
+    "doc": "doc: refuses",
+    "secondary": "secondary: warns once (strict: refuses)",
+    "assumption": "assumption: not checked",
+}
+
+
+def markdown_table() -> str:
+    """Every rule as a Markdown table (docs/sources.md holds it; a test keeps the two in step)."""
+    lines = ["| rule | source | citation |", "|---|---|---|"]
+    for r in _TABLE:
+        kind = _KIND_WORDS[r.kind] + (" (the simulator refuses too)" if r.sim_refuses else "")
+        cite = r.cite + (f': "{r.quote}"' if r.quote else "")
+        lines.append(f"| `{r.id}` | {kind} | {cite.replace('|', '/')} |")
+    return "\n".join(lines)
+
