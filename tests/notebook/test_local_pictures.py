@@ -141,3 +141,17 @@ def _data(src: str) -> bytes:
     import base64
 
     return base64.b64decode(src.split(",", 1)[1])
+
+
+def test_config_chooses_the_image_host(ip, here):
+    from youchuan_nb.notebook._session import get_session
+
+    client = get_session().client
+    ip.run_line_magic("config", "ImagineMagics.image_host = 'none'")
+    try:
+        with pytest.raises(UsageError) as err:
+            ip.run_cell_magic("imagine", "", "style.jpg a new picture of it")
+        assert "no image host is configured" in str(err.value)
+    finally:
+        ip.run_line_magic("config", "ImagineMagics.image_host = 'simulator'")
+    assert client.upload(here / "style.jpg").startswith(client.base_url + "/_sim/uploads/")
