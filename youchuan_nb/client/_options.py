@@ -8,7 +8,7 @@ import math
 import os
 from typing import Any
 
-from ..contract import InvalidRequest, is_http_url
+from ..contract import MODES, InvalidRequest, is_http_url
 from ._errors import YouchuanError
 from ._http import Credentials
 from ._store import JobStore
@@ -69,6 +69,7 @@ def check_options(
     poll_interval: Any,
     max_poll_interval: Any,
     check_prompts: Any,
+    rules: Any = "documented",
 ) -> tuple[float, float, float]:
     """Raise ``InvalidRequest`` (a ValueError) for the first bad option; returns (timeout,
     poll_interval, max_poll_interval) as floats."""
@@ -87,6 +88,8 @@ def check_options(
         )
     if not isinstance(check_prompts, bool):
         raise InvalidRequest("check_prompts", check_prompts, "True or False", endpoint="Client")
+    if rules not in MODES:
+        raise InvalidRequest("rules", rules, "'documented' or 'strict'", endpoint="Client")
     if not (store is None or isinstance(store, (bool, str, os.PathLike, JobStore))):
         raise InvalidRequest(
             "store", store, "True, False, a path, or a JobStore", endpoint="Client"
@@ -110,6 +113,7 @@ _OPTIONS = {
     "max_poll_interval": 10.0,
     "check_prompts": True,
     "image_host": None,  # where local pictures go (client/_image_hosts.py)
+    "rules": "documented",
 }
 
 
