@@ -122,8 +122,8 @@ def test_bad_pictures_are_one_line_and_nothing_is_sent(ip, here):
         ip.run_cell_magic("imagine", "", "notes.txt a cat")
     msg = str(err.value)
     assert msg.startswith("%%imagine: notes.txt is not a picture") and "\n" not in msg
-    with pytest.raises(UsageError, match="--oref takes exactly one image URL"):
-        ip.run_cell_magic("imagine", "", "a cat --v 7 --oref photo.png style.jpg")
+    with pytest.raises(UsageError, match="--chaos 500 is out of range"):  # checked after upload
+        ip.run_cell_magic("imagine", "", "photo.png a cat --chaos 500")
     assert len(sim.created) == before
 
 
