@@ -122,8 +122,8 @@ def test_bad_pictures_are_one_line_and_nothing_is_sent(ip, here):
         ip.run_cell_magic("imagine", "", "notes.txt a cat")
     msg = str(err.value)
     assert msg.startswith("%%imagine: notes.txt is not a picture") and "\n" not in msg
-    with pytest.raises(UsageError, match="--chaos 500 is out of range"):  # checked after upload
-        ip.run_cell_magic("imagine", "", "photo.png a cat --chaos 500")
+    with pytest.raises(UsageError, match="a text of 1-8192 characters"):  # checked after upload
+        ip.run_cell_magic("imagine", "", "photo.png a cat " + "very " * 2000)
     assert len(sim.created) == before
 
 
