@@ -73,6 +73,13 @@ EN: dict[str, str] = {
     ),
     "uploads.in_prompt": "{prog}: {problem}",
     "uploads.input_title": "input picture: {name}",
+    "uploads.studio.image": "Image prompt",
+    "uploads.studio.image.tooltip": "A picture of yours at the start of the prompt",
+    "uploads.studio.sref": "Style (--sref)",
+    "uploads.studio.sref.tooltip": "A picture of yours as the style reference",
+    "uploads.studio.oref": "Object (--oref)",
+    "uploads.studio.oref.tooltip": "A picture of yours as the object reference (models 7, 8.1)",
+    "uploads.studio.clear": "Clear pictures",
 }
 
 ZH: dict[str, str] = {
@@ -135,4 +142,11 @@ ZH: dict[str, str] = {
     ),
     "uploads.in_prompt": "{prog}：{problem}",
     "uploads.input_title": "输入图片：{name}",
+    "uploads.studio.image": "图片提示",
+    "uploads.studio.image.tooltip": "把你的图片放在提示词开头",
+    "uploads.studio.sref": "风格参考（--sref）",
+    "uploads.studio.sref.tooltip": "用你的图片作为风格参考",
+    "uploads.studio.oref": "对象参考（--oref）",
+    "uploads.studio.oref.tooltip": "用你的图片作为对象参考（模型 7、8.1）",
+    "uploads.studio.clear": "清除图片",
 }

@@ -27,6 +27,7 @@ _WORD = re.compile(r"\S+")
 _REF_FLAGS = {"--sref": None, "--oref": 1}  # flag -> how many words it takes (None: several)
 _lock = threading.Lock()
 _written: dict[str, str] = {}  # uploaded URL -> the word the user wrote for it
+_named: dict[str, str] = {}  # a picture's word (a Studio pick's name) -> its thumbnail
 _thumbs: OrderedDict[tuple[str, int, int], str] = OrderedDict()
 _THUMBS_KEPT = 256
 
@@ -51,13 +52,14 @@ def _is_file(word: str) -> bool:
         return False
 
 
-def picture_words(prompt: str) -> Iterator[re.Match]:
-    """The words of ``prompt`` in image-URL positions that name existing files."""
+def picture_words(prompt: str, counts: Callable[[str], bool] = _is_file) -> Iterator[re.Match]:
+    """The words of ``prompt`` in image-URL positions that name existing files (or for which
+    ``counts`` says so)."""
     words = list(_WORD.finditer(prompt))
     i = 0
     while i < len(words) and not words[i].group().startswith("--"):
         word = words[i].group()
-        if _is_file(word):
+        if counts(word):
             yield words[i]
         elif not _is_url(word):
             break  # the text begins
@@ -70,7 +72,7 @@ def picture_words(prompt: str) -> Iterator[re.Match]:
         for taken, later in enumerate(words[n + 1 :]):
             if later.group().startswith("--") or (limit is not None and taken >= limit):
                 break
-            if _is_file(later.group()):
+            if counts(later.group()):
                 yield later
 
 
@@ -97,6 +99,14 @@ def swap(client: Callable[[], Any], prompts: list[str], prog: str) -> list[str]:
     return sent
 
 
+def remember(url: str, word: str, thumbnail: str) -> str:
+    """Show ``url`` as ``word`` (a picture picked in the Studio, with its thumbnail); the word."""
+    word = "_".join(word.split()) or "picture"
+    with _lock:
+        _written[url], _named[word] = word, thumbnail
+    return word
+
+
 def shown_prompt(text: str) -> str:
     """``text`` with the URLs uploaded in this kernel shown as the words they came from."""
     if not _written or "://" not in text:
@@ -112,12 +122,12 @@ def input_pictures(written: str) -> list[InputPicture]:
         return []
     found: list[InputPicture] = []
     seen: set[str] = set()
-    for m in picture_words(written):
+    for m in picture_words(written, lambda word: word in _named or _is_file(word)):
         word = m.group()
         if word in seen:
             continue
         seen.add(word)
-        src = _thumbnail(os.path.expanduser(word))
+        src = _named.get(word) or _thumbnail(os.path.expanduser(word))
         if src:
             found.append({"name": word, "src": src})
     return found
