@@ -50,6 +50,7 @@ _EXPORTS = {
     **dict.fromkeys(
         ("PictureError", "UploadError", "ImageHost", "S3Host", "CallableHost"), "client"
     ),
+    "sample_picture": "data",
     # the simulator
     "Simulator": "sim",
     "Faults": "sim",

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 
+from . import _local_pictures as pictures
 from . import _magic_args as args
 from . import _permute as permute
 from . import _rerun
@@ -240,7 +241,8 @@ class ImagineMagics(Magics, Settings):
             return None
         combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%imagine")))
         prompts = [self.with_defaults(text) for text, _ in combos]
-        parsed = parse_prompt(prompts[0])
+        sent = pictures.swap(self.client, prompts, "%%imagine")  # local pictures -> their URLs
+        parsed = parse_prompt(sent[0])
         if len(prompts) == 1 and not parsed.text and not parsed.images:
             raise UsageError(
                 "%%imagine: the cell body is the prompt, e.g.\n%%imagine\na red fox "
@@ -251,15 +253,16 @@ class ImagineMagics(Magics, Settings):
             check_prompt(prompt)
             self.client().check_request("diffusion", {"text": prompt})
 
-        permute.check_all("%%imagine", prompts, check)
+        permute.check_all("%%imagine", sent, check)
         if len(prompts) > 1:
             permute.announce(self, "%%imagine", [values for _, values in combos], opts.yes)
         client = self.client()
         timeout = self.timeout if opts.timeout is None else opts.timeout
         if opts.plain:
-            return self._plain(prompts, opts.new, timeout)
-        requests = [
-            permute.Request({"text": p}, functools.partial(client.diffusion, p), p) for p in prompts
+            return self._plain(sent, opts.new, timeout)
+        requests = [  # the card shows the prompt as written (paths, not presigned URLs)
+            permute.Request({"text": s}, functools.partial(client.diffusion, s), p)
+            for s, p in zip(sent, prompts, strict=True)
         ]
         permute.submit_all(
             self,
@@ -327,6 +330,7 @@ class ImagineMagics(Magics, Settings):
         combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%animate")))
         motion = f" --motion {opts.motion}" if opts.motion else ""
         prompts = [f"{text}{motion}".strip() for text, _ in combos]
+        sent = pictures.swap(self.client, prompts, "%%animate")  # local pictures -> their URLs
         source: dict[str, Any] = {}
         if opts.source:
             ref, index = opts.source
@@ -342,23 +346,23 @@ class ImagineMagics(Magics, Settings):
                 check_prompt(prompt, kind="video", field_name="prompt")
             self.client().check_request("video_diffusion", fields(prompt))
 
-        permute.check_all("%%animate", prompts, check)
+        permute.check_all("%%animate", sent, check)
         if len(prompts) > 1:
             permute.announce(self, "%%animate", [values for _, values in combos], opts.yes)
         client = self.client()
         requests = [
             permute.Request(
-                fields(p),
+                fields(s),
                 functools.partial(
                     client.video_diffusion,
-                    prompt=p or None,
+                    prompt=s or None,
                     job_id=source.get("jobId"),
                     image_no=source.get("imageNo"),
                     video_type=opts.resolution,
                 ),
                 p,
             )
-            for p in prompts
+            for s, p in zip(sent, prompts, strict=True)
         ]
         permute.submit_all(
             self,
