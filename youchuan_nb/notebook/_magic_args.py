@@ -276,8 +276,10 @@ def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.Argumen
 
     p = cmd("job", "show a job and its follow-ups")
     p.add_argument("job", metavar="ID")
-    p = cmd("jobs", "a gallery of recent jobs")
+    p = cmd("jobs", "the archive, newest N jobs first")
     p.add_argument("limit", metavar="N", type=int, nargs="?", default=24)
+    p = cmd("archive", "search and browse every job of the job store")
+    p.add_argument("words", metavar="WORDS", nargs="*", help="prompt words to search for")
     p = cmd("upscale", "upscale image N")
     _job_n(p)
     kinds = enum_names("upscale", "type")

@@ -70,10 +70,19 @@ def cmd_job(m: ImagineMagics, a: argparse.Namespace) -> None:
 def cmd_jobs(m: ImagineMagics, a: argparse.Namespace) -> None:
     from IPython.display import display
 
-    from ._gallery import Gallery
+    from ._archive import Archive
 
     m.client()
-    display(Gallery(m.session, limit=a.limit))
+    display(Archive(session=m.session, limit=max(1, min(a.limit, 1000))))
+
+
+def cmd_archive(m: ImagineMagics, a: argparse.Namespace) -> None:
+    from IPython.display import display
+
+    from ._archive import Archive
+
+    m.client()
+    display(Archive(" ".join(a.words), session=m.session))
 
 
 def cmd_upscale(m: ImagineMagics, a: argparse.Namespace) -> None:
