@@ -162,3 +162,14 @@ def test_the_load_message_and_a_subcommands_output_follow_the_language(ip, monke
     assert _printed(lambda: ip.run_line_magic("youchuan", "use sim")).strip() == (
         "using the built-in simulator"
     )
+
+
+def test_a_service_refusal_inside_a_usage_error_reads_as_chinese(ip, monkeypatch):
+    monkeypatch.setenv("YOUCHUAN_NB_LANG", "zh")
+    text = _mistake(ip, "youchuan job zzz-no-such-job", None)
+    # ours around it, the service's own words kept in parentheses after our meaning
+    assert text.startswith("找不到任务 'zzz-no-such-job'：") and "未找到（" in text, text
+    assert "请检查 ID。" in text, text
+    monkeypatch.setenv("YOUCHUAN_NB_LANG", "en")
+    text = _mistake(ip, "youchuan job zzz-no-such-job", None)
+    assert text.startswith("no job 'zzz-no-such-job'") and "Check the id." in text, text

@@ -40,16 +40,18 @@ note as it is). What a program should test is language-neutral: ``status``, ``re
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..contract.errors import REASONS, describe_comment
-from ..i18n import has, t
+from ..i18n import get_language, has, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._job import Job
 
 
 MAX_MESSAGE = 2000
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -88,6 +90,9 @@ class APIError(YouchuanError):
         known = reason in REASONS and has(f"client.advice.{reason}")
         self.advice = t(f"client.advice.{reason}") if known else _generic_advice(status)
         shown = message or (t(f"client.meaning.{reason}") if known else "")
+        if known and message and get_language() == "zh" and not _CJK.search(message):
+            # the service's English words after ours, so a Chinese message reads as Chinese
+            shown = t("client.err.shown", meaning=t(f"client.meaning.{reason}"), message=message)
         if local:
             # nothing was sent: say so, and skip advice that refers to a server's message
             op = path.rsplit("/", 1)[-1] if path else t("client.err.this_operation")
@@ -224,6 +229,14 @@ def error_for(
     return cls(status, code, reason, message, method=method, path=path, body=body, local=local)
 
 
+# the reader's reasons (contract/answers.py) -> their words in the catalogue
+_WHY = {
+    "not a JSON object": "client.why.not_object",
+    "no job id": "client.why.no_id",
+    "no status the reader knows": "client.why.no_status",
+}
+
+
 class UnreadableAnswerError(YouchuanError):
     """The service answered, but in a shape youchuan_nb cannot read. ``raw`` is the answer and
     ``capture`` the file it was saved to (no credentials in it), for a bug report."""
@@ -233,6 +246,16 @@ class UnreadableAnswerError(YouchuanError):
         message = shorten(message)
         where = t("client.err.capture", capture=capture) if capture else ""
         super().__init__(message + where)
+
+    @classmethod
+    def of_reader(cls, why: str, raw: Any, *, capture: str | None) -> UnreadableAnswerError:
+        """The error for what the reader could not read (``why``: its reason, in English),
+        said in the catalogue's language."""
+        key = _WHY.get(why)
+        text = repr(raw)
+        answer = text if len(text) <= 300 else text[:300] + "..."
+        message = t("client.err.unreadable", why=t(key) if key else why, answer=answer)
+        return cls(message, raw=raw, capture=capture)
 
 
 class APIConnectionError(YouchuanError):

@@ -65,6 +65,19 @@ EN: dict[str, str] = {
         "Check YOUCHUAN_BASE_URL (or base_url=): it should be the service's own URL."
     ),
     # -- the errors' messages -----------------------------------------------------------------
+    "client.err.missing_credentials": (
+        "missing credentials: set {missing} (or pass app_id= and secret= to Client, or run "
+        "%youchuan login in a notebook)"
+    ),
+    "client.err.and": " and ",
+    "client.err.no_simulator": "no built-in simulator is available in this process",
+    "client.err.unreadable": (
+        "the service answered in a shape youchuan_nb cannot read ({why}): {answer}"
+    ),
+    "client.why.not_object": "not a JSON object",
+    "client.why.no_id": "no job id",
+    "client.why.no_status": "no status the reader knows",
+    "client.err.shown": "{meaning} ({message})",
     "client.err.local": (
         "{op}: {shown} (checked locally, nothing was sent; the service would answer {status} "
         "{reason})"
@@ -184,6 +197,17 @@ ZH: dict[str, str] = {
     "client.advice.server": "服务出了问题；请稍后再试。",
     "client.advice.check": "请检查请求。",
     "client.advice.redirect": "请检查 YOUCHUAN_BASE_URL（或 base_url=）：它应是服务自己的地址。",
+    "client.err.missing_credentials": (
+        "缺少凭据：请设置 {missing}（或向 Client 传入 app_id= 和 secret=，"
+        "或在笔记本中运行 %youchuan login）"
+    ),
+    "client.err.and": " 和 ",
+    "client.err.no_simulator": "此进程中没有可用的内置模拟器",
+    "client.err.unreadable": "服务的应答格式 youchuan_nb 无法读取（{why}）：{answer}",
+    "client.why.not_object": "不是 JSON 对象",
+    "client.why.no_id": "没有任务 ID",
+    "client.why.no_status": "没有可识别的状态",
+    "client.err.shown": "{meaning}（{message}）",
     "client.err.local": (
         "{op}：{shown}（已在本地检查，没有发送任何内容；服务会应答 {status} {reason}）"
     ),

@@ -99,7 +99,7 @@ def number(text: str) -> float:
         raise argparse.ArgumentTypeError(t("magics.not_a_number", text=repr(text))) from None
 
 
-def _index_range(endpoint: str, field: str) -> tuple[int, int]:
+def index_range(endpoint: str, field: str) -> tuple[int, int]:
     from ..contract import ENDPOINTS
 
     f = ENDPOINTS[endpoint].field(field)
@@ -108,7 +108,7 @@ def _index_range(endpoint: str, field: str) -> tuple[int, int]:
 
 
 def _output_number(text: str, endpoint: str, field: str) -> int:
-    low, high = _index_range(endpoint, field)
+    low, high = index_range(endpoint, field)
     if not re.fullmatch(r"[0-9]+", text) or not low <= int(text) <= high:
         raise argparse.ArgumentTypeError(
             t("magics.bad_image_number", text=repr(text), low=low, high=high)
@@ -373,35 +373,3 @@ def subcommand_usages() -> list[str]:
         usage = p.format_usage().replace(t("argparse.usage"), "").replace(" [-h]", "")
         lines.append(re.sub(r"\s+", " ", usage).strip())
     return lines
-
-
-_SETTINGS = (
-    "poll_interval, max_poll_interval, default_flags, thumbnail_size, cache_dir, wait, "
-    "timeout, max_concurrent, confirm_above, language"
-)
-
-
-def help_text() -> str:
-    from ..contract import enum_names
-    from ..contract.prompt import MOTIONS
-
-    res = "|".join(enum_names("video_diffusion", "videoType"))
-    low, high = _index_range("upscale", "imageNo")
-    lines = [
-        t("magics.help.title"),
-        "  %%imagine [--wait] [--name VAR] [--timeout S] [--plain] [--new] [--yes] [MJ flags]",
-        f"      <prompt>                 {t('magics.help.prompt')}",
-        f"      a {{red, blue}} car        {t('magics.help.permutation')}",
-        f"  %imagine [--wait] ... <prompt>   {t('magics.help.one_line')}",
-        f"  %%animate / %animate [--from JOB[:N]] [--resolution {res}] "
-        f"[--motion {'|'.join(MOTIONS)}] [--wait] [--name VAR] [--new] [--yes]",
-        f"      [prompt]                 {t('magics.help.animate', low=low, high=high)}",
-        f"  {t('magics.help.subcommands')}",
-        *("      " + u for u in subcommand_usages()),
-        "  " + t("magics.help.job_ref", low=low, high=high),
-        "  " + t("magics.help.rerun"),
-        "  " + t("magics.help.tab"),
-        "  " + t("magics.help.settings", names=_SETTINGS),
-        "  " + t("magics.help.language"),
-    ]
-    return "\n".join(lines)

@@ -363,11 +363,12 @@ class ImagineMagics(Magics, Settings):
     def youchuan(self, line: str) -> Any:
         """%youchuan SUBCOMMAND ... (see %youchuan help); ``{name}`` is a variable's value."""
         from ..client import YouchuanError
+        from ._magic_help import help_text
         from ._youchuan_cmds import run
 
         words = args.split_words(self.interpolate(line), "%youchuan")
         if not words or words[0] in ("help", "-h", "--help"):
-            print(args.help_text())
+            print(help_text())
             return None
         try:
             opts, extra = args.youchuan_parser().parse_known_args(words)

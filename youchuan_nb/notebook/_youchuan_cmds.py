@@ -300,7 +300,9 @@ def cmd_use(m: ImagineMagics, a: argparse.Namespace) -> None:
 
 
 def cmd_help(m: ImagineMagics, a: argparse.Namespace) -> None:
-    print(margs.help_text())
+    from ._magic_help import help_text
+
+    print(help_text())
 
 
 COMMANDS: dict[str, Callable[[ImagineMagics, argparse.Namespace], Any]] = {
