@@ -20,6 +20,7 @@ _CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET")
 def load(ipython: Any) -> None:
     from ._complete import register as register_completion
     from ._magics import ImagineMagics
+    from ._revive import register as register_revive
     from ._session import check_store, use_settings
 
     # one magics object per shell: it holds the settings (%config ImagineMagics), which then
@@ -31,6 +32,7 @@ def load(ipython: Any) -> None:
     ipython.magics_manager.register_alias("yc", "youchuan", "line")
     register_display(ipython)
     register_completion(ipython)  # Tab completes flags in %%imagine / %%animate cells
+    register_revive(ipython)  # saved cards of this notebook come back to life (_revive.py)
     use_settings(magics)
     print(service_note())
     try:
@@ -80,9 +82,11 @@ def register_display(ipython: Any) -> None:
 
 def unload(ipython: Any) -> None:
     from ._complete import unregister
+    from ._revive import unregister as unregister_revive
     from ._session import current_session
 
     unregister(ipython)
+    unregister_revive(ipython)
     session = current_session()
     if session is not None:
         session.tracker.stop()
