@@ -310,7 +310,7 @@ def grid_images(prompt: str, seed: int, width: int, height: int) -> list[bytes]:
     return [to_png(stamp(synth_image(prompt, seed, i, width, height))) for i in range(GRID_COUNT)]
 
 
-def fit(src: bytes, width: int, height: int) -> bytes:
+def fit_png(src: bytes, width: int, height: int) -> bytes:
     """``src`` cropped to the aspect of width x height and scaled to it (an image prompt)."""
     return to_png(ImageOps.fit(open_png(src), (width, height), Image.Resampling.BICUBIC))
 
