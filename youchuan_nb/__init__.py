@@ -46,6 +46,11 @@ _EXPORTS = {
     "ReUpscaleNotSupportedError": "client",
     "SensitivePromptError": "client",
     "ServerBusyError": "client",
+    # the user's own pictures (client.upload)
+    **dict.fromkeys(
+        ("PictureError", "UploadError", "ImageHost", "S3Host", "CallableHost"), "client"
+    ),
+    "sample_picture": "data",
     # the simulator
     "Simulator": "sim",
     "Faults": "sim",
