@@ -81,6 +81,9 @@ class ArchiveView(anywidget.AnyWidget):
         """Run the search again and publish the page (and the filters' values)."""
         client = self._session.client
         with self._lock:
+            if client.store is None:  # store=False: nothing is recorded, nothing to show
+                self.status = t("archive.no_store")
+                return
             try:
                 query = self.archive_query()
                 page = client.search_jobs(**_fields(query))
