@@ -111,3 +111,18 @@ def test_searching_and_opening_a_job(page):
     expect(card.first).to_be_visible(timeout=30_000)
     expect(card.first).to_contain_text("a grey heron at dawn")
     assert not page.errors
+
+
+def test_a_job_made_while_the_archive_is_open_appears_and_finishes_live(page):
+    search = page.locator(".yc-ar-search")
+    search.fill("kingfisher")
+    rows = page.locator(".yc-ar-row")
+    expect(page.locator(".yc-ar-empty")).to_have_text("No job matches.", timeout=30_000)
+    # run code in the kernel without a cell, as another cell of the notebook would
+    page.evaluate("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel
+      .requestExecute({ code: 'late = client.diffusion("a late kingfisher --ar 1:1")' })""")
+    expect(rows).to_have_count(1, timeout=30_000)
+    expect(rows.first.locator(".yc-ar-prompt")).to_have_text("a late kingfisher")
+    expect(rows.first.locator(".yc-ar-state")).to_have_text("Finished", timeout=60_000)
+    expect(rows.first.locator(".yc-ar-tile img")).to_have_count(4, timeout=60_000)
+    assert not page.errors
