@@ -94,7 +94,7 @@ def test_ten_thousand_jobs_cost_one_page_and_no_thumbnail(world):
     assert archive.total == N and len(archive.items) == 60
     assert archive.items[0]["job_id"] == f"g{N - 1:05d}"  # newest first
     assert view.thumbs_sent == 0  # none until the front end asks for the rows it can see
-    assert dict(map(tuple, view.facets["kinds"])) == {"grid": N}
+    assert view.facets["kinds"] == [["grid", N, "Grid"]]  # value, count, label
     html = archive._html()
     assert html.count("<tr>") == 24 and len(html) < 20_000
     archive.close()
@@ -136,7 +136,7 @@ def test_likes_hidden_and_folders_from_the_front_end(world):
     assert sorted(it["job_id"] for it in view.page) == sorted(ids[1:])
     view.query = {"liked": True, "show_hidden": True}
     assert sorted(it["job_id"] for it in view.page) == sorted(ids)
-    assert ["picks 精选", 2] in view.facets["folders"]
+    assert ["picks 精选", 2, "picks 精选"] in view.facets["folders"]
     from_front_end(view, {"type": "tag", "ids": [], "liked": True})
     assert view.status == "Select jobs first (click their boxes)."
     session.client.tag_jobs(ids, liked=False, hidden=False, remove_from="picks 精选")

@@ -21,7 +21,7 @@ import traitlets
 
 from ..client import ArchiveQuery, YouchuanError
 from ..contract import InvalidRequest
-from ..i18n import strings, t
+from ..i18n import has, strings, t
 from ._archive_state import item_state
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -97,7 +97,7 @@ class ArchiveView(anywidget.AnyWidget):
                 self.total = page.total
                 self.took_ms = round(page.seconds * 1000, 1)
                 if values is not None:
-                    self.facets = {k: [list(v) for v in vs] for k, vs in values.items()}
+                    self.facets = _labelled(values)
                 self.strings = strings("archive.js.")  # the language may have changed
 
     def _watch(self) -> None:
@@ -247,6 +247,16 @@ class ArchiveView(anywidget.AnyWidget):
             job_id = rec.parent_id
             seen.add(job_id)
         return job_id
+
+
+def _labelled(values: dict[str, list[tuple[str, int]]]) -> dict[str, list[list]]:
+    """The filters' values for the front end: ``[value, count, label]``, kinds and states in
+    words of the language of the day."""
+    out: dict[str, list[list]] = {}
+    for name, pairs in values.items():
+        area = {"kinds": "archive.kind.", "states": "archive.state."}.get(name)
+        out[name] = [[v, n, t(area + v) if area and has(area + v) else v] for v, n in pairs]
+    return out
 
 
 def _fields(query: ArchiveQuery) -> dict[str, Any]:

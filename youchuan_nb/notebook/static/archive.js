@@ -79,6 +79,7 @@ class ArchiveView {
     this.requested = 0;  // thumbnails asked for (rows that came on screen)
     this.answered = 0;  // answers, loaded or not (all answered: the view has settled)
     this.textTimer = 0;
+    this.optionsSig = "";
     el.classList.add("yc-archive");
     this.build();
     this.seen = new IntersectionObserver((entries) => this.onSeen(entries), {
@@ -238,21 +239,29 @@ class ArchiveView {
     this.search.placeholder = this.s("search");
     const anyText = { model: "any_model", aspect: "any_aspect", kind: "any_kind",
       state: "any_state", folder: "any_folder" };
+    // live updates re-render every second or so: an open dropdown or a date being typed must
+    // not be rebuilt under the user's hand, so options change only when the values do
+    const optionsSig = JSON.stringify([facets, this.model.get("strings")]);
+    const rebuild = optionsSig !== this.optionsSig;
+    this.optionsSig = optionsSig;
     for (const [name, sel] of Object.entries(this.selects)) {
-      const values = /** @type {[string, number, string?][]} */ (facets[`${name}s`] || []);
-      sel.replaceChildren();
-      const first = h("option", "", this.s(anyText[/** @type {keyof anyText} */ (name)]));
-      first.setAttribute("value", "");
-      sel.append(first);
-      for (const [value, n, label] of values) {
-        const opt = h("option", "", `${label || value} (${n})`);
-        opt.setAttribute("value", value);
-        sel.append(opt);
+      if (rebuild) {
+        const values = /** @type {[string, number, string?][]} */ (facets[`${name}s`] || []);
+        sel.replaceChildren();
+        const first = h("option", "", this.s(anyText[/** @type {keyof anyText} */ (name)]));
+        first.setAttribute("value", "");
+        sel.append(first);
+        for (const [value, n, label] of values) {
+          const opt = h("option", "", `${label || value} (${n})`);
+          opt.setAttribute("value", value);
+          sel.append(opt);
+        }
       }
-      sel.value = q[name] || "";
+      if (rebuild || document.activeElement !== sel) sel.value = q[name] || "";
     }
     for (const [name, input] of Object.entries(this.dates)) {
       const v = q[name];
+      if (document.activeElement === input) continue;
       input.value = typeof v === "number" ? isoDay(name === "until" ? v - 1 : v) : v || "";
       /** @type {HTMLElement} */ (input.previousSibling).textContent = this.s(name);
     }
