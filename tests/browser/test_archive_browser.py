@@ -126,3 +126,17 @@ def test_a_job_made_while_the_archive_is_open_appears_and_finishes_live(page):
     expect(rows.first.locator(".yc-ar-state")).to_have_text("Finished", timeout=60_000)
     expect(rows.first.locator(".yc-ar-tile img")).to_have_count(4, timeout=60_000)
     assert not page.errors
+
+
+def test_the_archive_speaks_chinese(page, shots):
+    page.evaluate("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel
+      .requestExecute({ code: '%config ImagineMagics.language = "zh"\\narchive.refresh()' })""")
+    expect(page.locator(".yc-ar-search")).to_have_attribute("placeholder", "搜索提示词…")
+    row = page.locator(".yc-ar-row").first
+    expect(row.locator(".yc-ar-op")).to_have_text("生成")
+    expect(row.locator(".yc-ar-state")).to_have_text("已完成")
+    expect(page.locator(".yc-ar-open").first).to_have_text("打开卡片")
+    page.locator(".yc-archive").screenshot(path=str(shots / "archive-zh.png"))
+    page.evaluate("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel
+      .requestExecute({ code: '%config ImagineMagics.language = ""' })""")
+    assert not page.errors
