@@ -50,12 +50,14 @@ _EXPORTS = {
     **dict.fromkeys(
         ("PictureError", "UploadError", "ImageHost", "S3Host", "CallableHost"), "client"
     ),
+    "sample_picture": "data",
     # the simulator
     "Simulator": "sim",
     "Faults": "sim",
     # the notebook layer
     "JobCard": "notebook",
     "Studio": "notebook",
+    "Archive": "notebook",
     "Gallery": "notebook",
     "show_job": "notebook",
 }

@@ -156,7 +156,10 @@ def test_moodboards_take_local_pictures(client, tmp_path):
 
 def test_a_word_that_is_neither_url_nor_file_is_refused_before_sending(client, sim):
     before = len(sim.created)
-    with pytest.raises(ValueError, match=r"img_url='cat\.jpg' is neither an http\(s\) URL"):
+    with pytest.raises(
+        ValueError,
+        match=r"img_url='cat\.jpg' is not allowed: an http\(s\) URL, or the path of an existing",
+    ):
         client.retexture("cat.jpg", "x")
     assert len(sim.created) == before
 

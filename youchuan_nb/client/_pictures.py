@@ -70,6 +70,8 @@ class Picture:
 
 def describe(image: Any) -> str:
     """How to name ``image`` in a message."""
+    if isinstance(image, Picture):
+        return image.name
     if isinstance(image, (str, os.PathLike)):
         return str(image)
     if isinstance(image, (bytes, bytearray, memoryview)):

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from ..contract import is_http_url
+from ..contract import InvalidRequest, is_http_url
 from ..i18n import t
 from ._image_hosts import ImageHost, SimulatorHost, choose_host
 from ._pictures import (
@@ -137,8 +137,8 @@ class Uploads:
         if isinstance(value, str):
             if is_http_url(value):
                 return value
-            if local_path(value) is None:
-                raise PictureError(t("uploads.not_url_or_file", field=field, value=value[:120]))
+            if local_path(value) is None:  # the contract's error type: a bad field value
+                raise InvalidRequest(field, value, t("uploads.url_or_file"))
             return self.upload(value)
         if is_picture_like(value):
             return self.upload(value)
@@ -147,7 +147,7 @@ class Uploads:
     def urls_for(self, values: Any, field: str) -> Any:
         if not isinstance(values, (list, tuple)):
             return values
-        return [self.url_for(v, field) for v in values]
+        return [self.url_for(v, f"{field}[{i}]") for i, v in enumerate(values)]
 
 
 def _env_int(name: str, default: int) -> int:

@@ -277,4 +277,3 @@ def markdown_table() -> str:
         cite = r.cite + (f': "{r.quote}"' if r.quote else "")
         lines.append(f"| `{r.id}` | {kind} | {cite.replace('|', '/')} |")
     return "\n".join(lines)
-

@@ -30,9 +30,9 @@ EN: dict[str, str] = {
         "{name} is still {size} MB after resizing to {side} px, over the {limit} MB limit: "
         "resize or compress it (or raise YOUCHUAN_UPLOAD_MAX_BYTES)"
     ),
-    "uploads.not_url_or_file": (
-        "{field}={value!r} is neither an http(s) URL nor an existing file: give a URL, or the "
-        "path of a picture on this machine"
+    "uploads.url_or_file": (
+        "an http(s) URL, or the path of an existing picture file on this machine (a picture "
+        "as bytes, a PIL image or an array works too: it is uploaded, see client.upload)"
     ),
     "uploads.no_host": (
         "{name} is a local picture, but no image host is configured, so nothing was sent: set "
@@ -73,6 +73,13 @@ EN: dict[str, str] = {
     ),
     "uploads.in_prompt": "{prog}: {problem}",
     "uploads.input_title": "input picture: {name}",
+    "uploads.studio.image": "Image prompt",
+    "uploads.studio.image.tooltip": "A picture of yours at the start of the prompt",
+    "uploads.studio.sref": "Style (--sref)",
+    "uploads.studio.sref.tooltip": "A picture of yours as the style reference",
+    "uploads.studio.oref": "Object (--oref)",
+    "uploads.studio.oref.tooltip": "A picture of yours as the object reference (models 7, 8.1)",
+    "uploads.studio.clear": "Clear pictures",
 }
 
 ZH: dict[str, str] = {
@@ -96,8 +103,9 @@ ZH: dict[str, str] = {
         "{name} 缩小到 {side} 像素后仍有 {size} MB，超过 {limit} MB 的上限：请缩小或压缩"
         "（或调高 YOUCHUAN_UPLOAD_MAX_BYTES）"
     ),
-    "uploads.not_url_or_file": (
-        "{field}={value!r} 既不是 http(s) 网址，也不是已有的文件：请给网址，或本机图片的路径"
+    "uploads.url_or_file": (
+        "http(s) 网址，或本机已有图片文件的路径（字节、PIL 图片或数组也可以："
+        "会先上传，见 client.upload）"
     ),
     "uploads.no_host": (
         "{name} 是本地图片，但没有配置图片托管，因此什么也没有发送：请设置 YOUCHUAN_IMAGE_HOST=s3 "
@@ -134,4 +142,11 @@ ZH: dict[str, str] = {
     ),
     "uploads.in_prompt": "{prog}：{problem}",
     "uploads.input_title": "输入图片：{name}",
+    "uploads.studio.image": "图片提示",
+    "uploads.studio.image.tooltip": "把你的图片放在提示词开头",
+    "uploads.studio.sref": "风格参考（--sref）",
+    "uploads.studio.sref.tooltip": "用你的图片作为风格参考",
+    "uploads.studio.oref": "对象参考（--oref）",
+    "uploads.studio.oref.tooltip": "用你的图片作为对象参考（模型 7、8.1）",
+    "uploads.studio.clear": "清除图片",
 }

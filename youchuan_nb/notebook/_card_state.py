@@ -26,6 +26,7 @@ from ..contract import (
 from ..i18n import has, t
 from ._card_actions import action_states
 from ._card_words import failure, job_label
+from ._local_pictures import InputPicture, input_pictures, shown_prompt
 
 #: A node's status: a submission on its way (submitting, waiting for a slot), the job's own
 #: state (queued … failed), or the card's own ends: refused (the service said no before a job
@@ -92,6 +93,7 @@ class CardState(TypedDict):
     used: list[UsedAction]  # follow-ups already made from it (their buttons ask before paying)
     extensions: int  # video lineage: extend steps so far
     max_extensions: int
+    inputs: list[InputPicture]  # the local pictures the prompt names (thumbnails; top nodes)
 
 
 class Node:
@@ -247,7 +249,8 @@ def card_state(
         actions, grid_actions = action_states(job, kind == "video")
     if retry and status == "failed":
         grid_actions["retry"] = ""
-    prompt = parse_prompt(node.prompt or "")
+    written = shown_prompt(node.prompt or "")  # local paths as written, not their URLs
+    prompt = parse_prompt(written)
     width, height = prompt.aspect
     ended = status in ENDED_STATUSES
     message, detail = message_of(node, status)
@@ -275,4 +278,5 @@ def card_state(
         "used": list(used or []),
         "extensions": job.facts().extensions if job is not None else 0,
         "max_extensions": MAX_VIDEO_EXTENSIONS,
+        "inputs": input_pictures(written) if node.parent_key is None else [],
     }

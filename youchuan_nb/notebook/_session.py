@@ -65,6 +65,12 @@ class Settings(Configurable):
         help="documented: only the official document's rules refuse a request locally (others "
         "warn once and the service decides); strict: secondary sources' rules refuse too.",
     ).tag(config=True)
+    image_host = Enum(
+        ("", "simulator", "s3", "none"),
+        "",
+        help="Where local pictures go (client.upload): simulator, s3 (YOUCHUAN_S3_*) or none; "
+        "empty: YOUCHUAN_IMAGE_HOST, else the simulator when it is in use.",
+    ).tag(config=True)
     language = Enum(
         ("", "zh", "en"),
         "",
@@ -80,7 +86,7 @@ class Settings(Configurable):
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-_LIVE = ["poll_interval", "cache_dir", "rules"]  # the settings a made client follows
+_LIVE = ["poll_interval", "cache_dir", "rules", "image_host"]  # settings a made client follows
 
 
 def saved_output(data: dict[str, Any]) -> dict[str, Any]:
@@ -266,6 +272,8 @@ class Session:
         # and the magics each time, or (max_poll_interval, max_concurrent) when a client is made
         client.poll_interval = self.settings.poll_interval
         client.rules = self.settings.rules
+        if self.settings.image_host:  # %config after the client exists
+            client.uploads.host = self.settings.image_host
         if self.settings.cache_dir:
             from ..client import MediaCache
 
@@ -312,6 +320,8 @@ def make_client(
     }
     if s.cache_dir:
         kwargs["cache_dir"] = s.cache_dir
+    if s.image_host:
+        kwargs["image_host"] = s.image_host
     try:
         if mode == "sim":
             return Client.offline(**kwargs)

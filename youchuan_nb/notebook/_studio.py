@@ -9,6 +9,7 @@ from ..contract.flags import flag_help
 from ..i18n import t
 from ._card import JobCard
 from ._session import Session, get_session, saved_output
+from ._studio_pictures import StudioPictures
 
 MODELS = ["7", "6.1", "8.1", "niji 7", "niji 6"]
 RATIOS = ["1:1", "4:3", "3:2", "16:9", "21:9", "3:4", "2:3", "9:16"]
@@ -67,6 +68,8 @@ class Studio(w.VBox):
             icon="magic",
         )
         self.error = w.Label()
+        # your own pictures as image prompt, --sref or --oref (uploaded at Imagine)
+        self.pictures = StudioPictures(lambda problem: setattr(self.error, "value", problem))
         self.feed = w.VBox()
         self.button.on_click(lambda _b: self.imagine())
         for control in (self.prompt, *flags):
@@ -86,7 +89,14 @@ class Studio(w.VBox):
             else []
         )
         super().__init__(
-            [*badge, self.prompt, controls, w.HBox([self.button, self.error]), self.feed]
+            [
+                *badge,
+                self.prompt,
+                controls,
+                self.pictures,
+                w.HBox([self.button, self.error]),
+                self.feed,
+            ]
         )
         self.add_class("yc-studio")
 
@@ -145,6 +155,11 @@ class Studio(w.VBox):
             check_prompt(prompt)
         except InvalidRequest as exc:
             self.error.value = t("studio.refused", problem=exc)
+            return None
+        try:  # the picked pictures are uploaded now, before the job is submitted
+            prompt = self.pictures.into(prompt, self._session.client.upload)
+        except ValueError as exc:
+            self.error.value = str(exc)
             return None
         self.error.value = ""
         card = JobCard.imagine(prompt, self._session)
