@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 
 from . import _magic_args as margs
+from ._local_pictures import swap
 from ._session import make_client, set_client
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -185,6 +186,7 @@ def cmd_inpaint(m: ImagineMagics, a: argparse.Namespace) -> None:
 
 def cmd_retexture(m: ImagineMagics, a: argparse.Namespace) -> None:
     client, url, prompt = m.client(), a.url, _prompt(a, a.prompt)
+    url = swap(m.client, [url], "%youchuan retexture")[0]  # a local picture: its URL
     m.make_job(
         "retexture",
         {"imgUrl": url, "remixPrompt": prompt},
@@ -197,6 +199,7 @@ def cmd_retexture(m: ImagineMagics, a: argparse.Namespace) -> None:
 
 def cmd_remove_bg(m: ImagineMagics, a: argparse.Namespace) -> None:
     client, url = m.client(), a.url
+    url = swap(m.client, [url], "%youchuan remove-bg")[0]  # a local picture: its URL
     m.make_job(
         "remove_background",
         {"imgUrl": url},
