@@ -57,6 +57,7 @@ _EXPORTS = {
     # the notebook layer
     "JobCard": "notebook",
     "Studio": "notebook",
+    "Archive": "notebook",
     "Gallery": "notebook",
     "show_job": "notebook",
 }

@@ -33,7 +33,7 @@ SHOTS = ROOT / ".ci-out" / "screenshots"
 
 # The simulator process: prints one JSON line {url, app_id, secret}, then answers commands, one
 # JSON line each: "created" (every job created so far), "fail COMMENT" (every new job fails with
-# COMMENT), "ok" (faults off).
+# COMMENT), "ok" (faults off), "seconds S" (jobs created from now on take S seconds).
 SIM_SCRIPT = r"""
 import json, sys
 from youchuan_nb.sim import Simulator, Faults
@@ -49,6 +49,9 @@ for line in sys.stdin:
         out = True
     elif cmd == "ok":
         sim.faults = None
+        out = True
+    elif cmd == "seconds":
+        sim.job_seconds = float(arg)  # for jobs created from now on
         out = True
     else:
         out = {"error": "unknown command " + cmd}
@@ -104,6 +107,9 @@ class SimProcess:
 
     def faults_off(self) -> None:
         self._ask("ok")
+
+    def job_seconds(self, seconds: float) -> None:
+        self._ask(f"seconds {seconds}")
 
     def stop(self) -> None:
         try:

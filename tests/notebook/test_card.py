@@ -351,7 +351,9 @@ def test_use_button_answers_with_a_cell_to_copy(session, sim):
     ack = next(c for c, _ in card.sent if c.get("rid") == "u")
     assert ack["ok"] is True
     url = session.client.job(card.cards[0]["job_id"]).urls[2]
-    assert ack["copy"] == f"%%imagine\n{url} a red fox in snow --ar 3:2 --v 7"  # with its flags
+    # with its flags; the simulator's loopback link is no image prompt a later cell can use
+    assert ack["copy"] == "%%imagine\na red fox in snow --ar 3:2 --v 7"
+    assert url not in ack["copy"]
     assert len(sim.created) == before  # nothing submitted
 
 

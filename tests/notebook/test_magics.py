@@ -239,7 +239,9 @@ def test_choices_come_from_the_contract():
     assert margs.image_number(str(field.high + 1)) == field.high
     with pytest.raises(Exception, match="use 1-4"):
         margs.image_number(str(field.high + 2))
-    text = margs.help_text()
+    from youchuan_nb.notebook._magic_help import help_text
+
+    text = help_text()
     assert "|".join(enum_names("video_diffusion", "videoType")) in text
     assert "{" + ",".join(enum_names("pan", "direction")) + "}" in text
 

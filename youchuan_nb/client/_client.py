@@ -22,6 +22,7 @@ from ..contract import (
     warn_once,
 )
 from ..contract.answers import UnreadableAnswer, error_in, read_job
+from ..i18n import t
 from ._account import AccountMethods
 from ._archive import ArchiveMethods
 from ._batch import Batch, run_batch
@@ -122,9 +123,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods, ArchiveMethods):
         #: interval between polls of one job).
         self.poll_schedule = PollSchedule(poll, poll_max)
         self.check_prompts = options["check_prompts"]
-        #: "documented": only the official document's rules refuse locally (others warn once
-        #: and the service decides); "strict": secondary sources' rules refuse too
-        self.rules: str = options["rules"]
+        self.rules: str = options["rules"]  # "documented" or "strict": contract.modes
         home = default_home()
         store = options["store"]
         if isinstance(store, JobStore):
@@ -167,7 +166,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods, ArchiveMethods):
         """A client of the built-in simulator, whatever credentials are set."""
         offline = offline_service()
         if offline is None:
-            raise YouchuanError("no built-in simulator is available in this process")
+            raise YouchuanError(t("client.err.no_simulator"))
         auth = offline_credentials(offline)
         client = cls.__new__(cls)
         client._setup(auth, offline.url, **with_defaults(kwargs))
@@ -243,7 +242,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods, ArchiveMethods):
     def _unreadable(self, ep_name: str, exc: UnreadableAnswer) -> UnreadableAnswerError:
         """The error for an answer the reader cannot read, with the answer saved to a file."""
         capture = save_capture(self.captures_dir, ep_name, exc.raw)
-        return UnreadableAnswerError(str(exc), raw=exc.raw, capture=capture)
+        return UnreadableAnswerError.of_reader(exc.why, exc.raw, capture=capture)
 
     def check_request(
         self, ep_name: str, fields: dict[str, Any], parent: Job | None = None

@@ -9,6 +9,7 @@ import os
 from typing import Any
 
 from ..contract import MODES, InvalidRequest, is_http_url
+from ..i18n import t
 from ._errors import YouchuanError
 from ._http import Credentials
 from ._store import JobStore
@@ -40,15 +41,12 @@ def _count(name: str, value: Any, *, low: int, high: int) -> int:
 def check_credentials(auth: Credentials, base_url: Any) -> None:
     """Raise for missing or malformed credentials (never showing the secret) or base URL."""
     if not auth.app_id or not auth.has_secret:
-        missing = " and ".join(
+        missing = t("client.err.and").join(
             n
             for n, v in (("YOUCHUAN_APP_ID", auth.app_id), ("YOUCHUAN_SECRET", auth.has_secret))
             if not v
         )
-        raise YouchuanError(
-            f"missing credentials: set {missing} (or pass app_id= and "
-            "secret= to Client, or run %youchuan login in a notebook)"
-        )
+        raise YouchuanError(t("client.err.missing_credentials", missing=missing))
     if not isinstance(auth.app_id, str):
         raise InvalidRequest("app_id", auth.app_id, "a string", endpoint="Client")
     if not auth.usable:  # the secret's type only, never its value

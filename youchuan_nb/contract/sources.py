@@ -60,6 +60,12 @@ _TABLE = [
         f"{_R} §1 and §7.3: C5 'only fields in the proto schema are "
         "accepted'; whether unknown fields are refused: LOW",
     ),
+    _doc(
+        "text.encoding",
+        "every sample sends Content-Type: application/json, and JSON text is UTF-8 (RFC 8259 "
+        "§8.1), which cannot carry an unpaired surrogate",
+        "Content-Type: application/json",
+    ),
     _doc("text.length", "文生图 and every prompt field: 长度[1-8192]", "长度[1-8192]"),
     _doc("job_id.form", "二次编辑 endpoints: jobId: 任务ID(必填)", "jobId: 任务ID(必填)"),
     _doc("image_no.range", "二次编辑 endpoints: imageNo 0/1/2/3", "图片编号(0/1/2/3)"),
@@ -228,8 +234,8 @@ _TABLE = [
     # -- assumptions: listed, not checked ---------------------------------------------------
     _assumed(
         "text.chars",
-        "control characters and unpaired surrogates in text: not in the "
-        "document nor in public clients",
+        "control characters (NUL, ESC...) and non-characters in text: not in the document "
+        "nor in public clients",
     ),
     _assumed("id.max_length", "at most 256 characters for job and moodboard ids and names"),
     _assumed("mask.limits", "at most 64 mask areas; 16384 pixels for areas, canvas and imgPos"),
@@ -254,3 +260,20 @@ assert len(RULES) == len(_TABLE), "a rule id is given twice"
 
 def rule(rule_id: str) -> Rule:
     return RULES[rule_id]
+
+
+_KIND_WORDS = {
+    "doc": "doc: refuses",
+    "secondary": "secondary: warns once (strict: refuses)",
+    "assumption": "assumption: not checked",
+}
+
+
+def markdown_table() -> str:
+    """Every rule as a Markdown table (docs/sources.md holds it; a test keeps the two in step)."""
+    lines = ["| rule | source | citation |", "|---|---|---|"]
+    for r in _TABLE:
+        kind = _KIND_WORDS[r.kind] + (" (the simulator refuses too)" if r.sim_refuses else "")
+        cite = r.cite + (f': "{r.quote}"' if r.quote else "")
+        lines.append(f"| `{r.id}` | {kind} | {cite.replace('|', '/')} |")
+    return "\n".join(lines)

@@ -27,6 +27,9 @@ from .endpoints import (
 from .modes import breach
 from .prompt import parse_prompt
 
+# A JSON body is UTF-8 text (RFC 8259 §8.1), which cannot carry an unpaired surrogate: such a
+# string cannot be sent at all. (Control characters can be sent: the service decides.)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
@@ -68,6 +71,22 @@ class _Check:
         kw.setdefault("field", param)  # and the template is always formatted ({{ -> {)
         exc = InvalidRequest(param, value, t(key, **kw), endpoint=self.ep.name, rule=rule)
         breach(exc, self.rules, service=self.service)
+
+    def chars(self, param: str, value: Any) -> None:
+        """Refuse a string (or the strings inside a dict or list) that cannot be UTF-8."""
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                bad = _SURROGATE.search(item)
+                if bad:
+                    code, at = f"U+{ord(bad.group()):04X}", bad.start()
+                    return self.fail("text.encoding", param, item, "rules.chars", code=code, at=at)
+            elif isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, (list, tuple)):
+                stack.extend(item)
 
     def http_url(
         self, param: str, value: Any, limit: int | None, *, callback: bool = False
@@ -131,6 +150,7 @@ class _Check:
 
     def field(self, f: Field, value: Any) -> None:
         k, ep = f.kind, self.ep.name
+        self.chars(f.py, value)
         if k == "text":
             if not isinstance(value, str) or not (1 <= len(value) <= TEXT_MAX):
                 got = len(value) if isinstance(value, str) else type(value).__name__
@@ -235,6 +255,8 @@ def validate(
             or value.strip() in (".", "..")  # a URL would drop or climb the segment
         ):
             check.fail("path.id", snake_case(key), value, "rules.path_id")
+        else:
+            check.chars(snake_case(key), value)
     _cross_checks(check, body or {})
 
 

@@ -14,6 +14,10 @@ EN: dict[str, str] = {
     "rules.json_object": "a JSON object",
     "rules.required": "required: give a value",
     "rules.unknown_field": "not a field of {method} {path}: remove it (its fields: {fields})",
+    "rules.chars": (
+        "text without unpaired surrogates (found {code} at position {at}): such text cannot "
+        "be sent as UTF-8; remove it"
+    ),
     "rules.text": "a text of 1-{n} characters (got {got})",
     "rules.job_id": "a job id string as returned by the service (job.id)",
     "rules.int": "a whole number",
@@ -150,6 +154,9 @@ ZH: dict[str, str] = {
     "rules.json_object": "一个 JSON 对象",
     "rules.required": "必填:请给出一个值",
     "rules.unknown_field": "不是 {method} {path} 的字段:请删除它(它的字段:{fields})",
+    "rules.chars": (
+        "不含未配对代理字符的文本(在位置 {at} 发现 {code}):这样的文本无法以 UTF-8 发送;请删除它"
+    ),
     "rules.text": "1-{n} 个字符的文本(现为 {got})",
     "rules.job_id": "服务返回的任务 ID 字符串(job.id)",
     "rules.int": "一个整数",

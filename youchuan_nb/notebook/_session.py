@@ -59,6 +59,12 @@ class Settings(Configurable):
     max_concurrent = Int(
         0, help="Jobs in flight at once; 0 asks the service (read when the client is made)."
     ).tag(config=True)
+    rules = Enum(
+        ("documented", "strict"),
+        "documented",
+        help="documented: only the official document's rules refuse a request locally (others "
+        "warn once and the service decides); strict: secondary sources' rules refuse too.",
+    ).tag(config=True)
     image_host = Enum(
         ("", "simulator", "s3", "none"),
         "",
@@ -80,7 +86,7 @@ class Settings(Configurable):
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-_WATCHED = ["poll_interval", "cache_dir", "image_host"]  # settings a made client takes
+_LIVE = ["poll_interval", "cache_dir", "rules", "image_host"]  # settings a made client follows
 
 
 def saved_output(data: dict[str, Any]) -> dict[str, Any]:
@@ -217,7 +223,7 @@ class Session:
         self._client = client
         self._client_lock = threading.Lock()
         self.settings = settings if settings is not None else Settings()
-        self.settings.observe(self._settings_changed, names=_WATCHED)
+        self.settings.observe(self._settings_changed, names=_LIVE)
         self.tracker = tracker if tracker is not None else Tracker()
         self.submit_pool = ThreadPoolExecutor(16, thread_name_prefix="youchuan-submit")
         # downloads and thumbnails must not queue behind submits waiting for a free slot
@@ -251,9 +257,9 @@ class Session:
         """Read ``settings`` from now on (the magics object, which ``%config`` writes)."""
         if settings is self.settings:
             return
-        self.settings.unobserve(self._settings_changed, names=_WATCHED)
+        self.settings.unobserve(self._settings_changed, names=_LIVE)
         self.settings = settings
-        settings.observe(self._settings_changed, names=_WATCHED)
+        settings.observe(self._settings_changed, names=_LIVE)
         if self._client is not None:
             self._apply(self._client)
 
@@ -262,9 +268,10 @@ class Session:
             self._apply(self._client)
 
     def _apply(self, client: Client) -> None:
-        # the two settings a client can take after it is made; the others are read by the card
+        # the settings a client can take after it is made; the others are read by the card
         # and the magics each time, or (max_poll_interval, max_concurrent) when a client is made
         client.poll_interval = self.settings.poll_interval
+        client.rules = self.settings.rules
         if self.settings.image_host:  # %config after the client exists
             client.uploads.host = self.settings.image_host
         if self.settings.cache_dir:
@@ -309,6 +316,7 @@ def make_client(
         "poll_interval": s.poll_interval,
         "max_poll_interval": s.max_poll_interval,
         "max_concurrent": s.max_concurrent or None,
+        "rules": s.rules,
     }
     if s.cache_dir:
         kwargs["cache_dir"] = s.cache_dir

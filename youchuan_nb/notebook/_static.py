@@ -29,12 +29,20 @@ def _thumb(data: bytes) -> str:
 
 
 def html(
-    cards: Sequence[CardState], thumbs: Mapping[str, bytes], *, simulator: bool = False
+    cards: Sequence[CardState],
+    thumbs: Mapping[str, bytes],
+    *,
+    simulator: bool = False,
+    roots: Sequence[str] = (),
 ) -> str:
+    """The copy; ``roots``: the card's top-level job ids (``data-yc-jobs``, space-separated:
+    what a new kernel revives the card from)."""
     depth: dict[str, int] = {}
     lang = escape(t("card.js.lang"))
+    jobs = escape(" ".join(roots))
     parts = [
-        f'<div class="yc-static" lang="{lang}" style="font-family:sans-serif;font-size:13px">',
+        f'<div class="yc-static" lang="{lang}" data-yc-jobs="{jobs}" '
+        'style="font-family:sans-serif;font-size:13px">',
         # what every viewer of this copy (a reopened notebook, nbconvert, GitHub) should know
         '<div class="yc-offline-note" style="margin:0 0 6px;padding:6px 10px;'
         "border-radius:6px;font-size:12px;background:#fff8c5;color:#24292f;"

@@ -167,7 +167,7 @@ def _diffusion(r: Render) -> list[bytes]:
     first = r.job.prompt.images[0] if r.job.prompt is not None and r.job.prompt.images else None
     source = r.painter.fetched(first) if first else None
     if source is not None:  # an image prompt it can see: the grid varies that picture
-        return list(r.edits.variation(r.images.fit(source, w, h), "strong", r.job.seed))
+        return list(r.edits.variation(r.images.fit_png(source, w, h), "strong", r.job.seed))
     return list(r.images.grid_images(r.job.render_text, r.job.seed, w, h))
 
 

@@ -1052,10 +1052,13 @@ class CardView {
         // e.g. "Use": a widget cannot add a notebook cell, so the new cell's text is copied
         copyText(String(msg.copy), element).then((copied) => {
           if (copied && index !== null && index !== undefined) {
-            // "Copied" next to what was clicked, for a moment
+            // "Copied" next to what was clicked (on its tile), for a moment; shown now
             this.copied = { id: `${key}/${index}`, until: Date.now() + 1800 };
+            this.render();
             setTimeout(() => { this.copied = null; this.render(); }, 1900);
+            return;
           }
+          // no tile to show it on, or no clipboard: the cell's text under the card, to copy by hand
           this.addError(key, this.tr(copied ? "copied_cell" : "copy_cell", { text: String(msg.copy) }), "note");
         });
       }
