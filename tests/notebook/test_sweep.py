@@ -124,7 +124,7 @@ def test_clicking_a_cell_opens_its_card_and_again_closes_it(ip, sheets):
 
 def test_two_groups_are_a_table_with_row_and_column_labels(ip):
     html = sheet_html(run(ip, "a {red, blue} boat --ar {1:1, 2:1} --seed 5"))
-    assert headers(html) == ["", "1:1", "2:1", "red", "blue"]
+    assert headers(html) == ["--ar →", "1:1", "2:1", "red", "blue"]
     assert "(--ar)" in html
     assert len(re.findall(r"<img ", html)) == 4
 

@@ -64,6 +64,12 @@ def layout(prompts: Sequence[str], values: Sequence[tuple[str, ...]]) -> dict[st
     }
 
 
+def corner(axes: list[str]) -> str:
+    """The table's corner: which flag the rows (down) and the columns (across) vary."""
+    parts = [f"{axes[0]} ↓" if axes[0] else "", f"{axes[1]} →" if axes[1] else ""]
+    return "  ".join(p for p in parts if p)
+
+
 def _thumb(data: bytes) -> str:
     return "data:image/jpeg;base64," + base64.b64encode(data).decode("ascii")
 
@@ -105,10 +111,10 @@ def html(
     ]
     has_row_labels = sheet["kind"] != "row"
     if sheet["kind"] != "list":
-        axis = sheet["axes"][0] if sheet["kind"] == "table" else ""
-        corner = f'<th style="{_HEAD}">{escape(axis)}</th>'
+        axis = corner(sheet["axes"]) if sheet["kind"] == "table" else ""
+        corner_th = f'<th style="{_HEAD}">{escape(axis)}</th>'
         heads = "".join(f'<th style="{_HEAD}">{escape(c)}</th>' for c in sheet["cols"])
-        parts.append(f"<tr>{corner if has_row_labels else ''}{heads}</tr>")
+        parts.append(f"<tr>{corner_th if has_row_labels else ''}{heads}</tr>")
     for label, row in zip(sheet["rows"], sheet["grid"], strict=True):
         tds = [f'<th style="{_HEAD}">{escape(label)}</th>'] if has_row_labels else []
         for index in row:

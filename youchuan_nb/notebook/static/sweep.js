@@ -21,6 +21,11 @@ function el(tag, cls, text) {
   return node;
 }
 
+/** The table's corner: which flag the rows (down) and the columns (across) vary, if known. */
+function corner(axes) {
+  return [axes[0] ? `${axes[0]} ↓` : "", axes[1] ? `${axes[1]} →` : ""].filter((a) => a).join("  ");
+}
+
 class SweepView {
   constructor(model, root) {
     this.model = model;
@@ -80,7 +85,11 @@ class SweepView {
     }
     button.addEventListener("click", () => this.model.send({ type: "open", index }));
     td.appendChild(button);
-    if (info.job_id) td.appendChild(el("div", "yc-sweep-id", info.job_id));
+    if (info.job_id) {
+      const id = el("div", "yc-sweep-id", String(info.job_id).slice(0, 8)); // as the card shows it
+      id.title = info.job_id;
+      td.appendChild(id);
+    }
     return td;
   }
 
@@ -89,7 +98,8 @@ class SweepView {
     const rows = Array.isArray(sheet.rows) ? sheet.rows : [];
     const cols = Array.isArray(sheet.cols) ? sheet.cols : [];
     const grid = Array.isArray(sheet.grid) ? sheet.grid : [];
-    const axes = (Array.isArray(sheet.axes) ? sheet.axes : []).filter((a) => a);
+    const named = Array.isArray(sheet.axes) ? sheet.axes.map((a) => String(a || "")) : [];
+    const axes = named.filter((a) => a);
     const wrap = el("div", "yc-sweep");
     const title = this.str("sweep.js.title", "Sweep") + (axes.length ? ` (${axes.join(" × ")})` : "");
     wrap.appendChild(el("div", "yc-sweep-title", title));
@@ -97,7 +107,7 @@ class SweepView {
     const rowLabels = sheet.kind !== "row";
     if (sheet.kind !== "list") {
       const tr = el("tr");
-      if (rowLabels) tr.appendChild(el("th", "yc-sweep-corner", sheet.kind === "table" ? axes[0] || "" : ""));
+      if (rowLabels) tr.appendChild(el("th", "yc-sweep-corner", sheet.kind === "table" ? corner(named) : ""));
       for (const c of cols) tr.appendChild(el("th", "yc-sweep-col", String(c)));
       table.appendChild(tr);
     }
