@@ -186,7 +186,7 @@ def message_of(node: Node, status: Status) -> tuple[str, str]:
     if not job.done:
         if not job.poll_error:
             return "", ""  # e.g. the slot it waited for: old news once the job exists
-        error = job.poll_error.rstrip(".")
+        error = job.poll_error.rstrip(".。")  # the template ends the sentence
         if job.poll_gave_up:
             return t("card.msg.poll_gave_up", error=error, id=job.id), ""
         return t("card.msg.poll_retrying", error=error), ""

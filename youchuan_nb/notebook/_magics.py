@@ -36,6 +36,14 @@ class ImagineMagics(Magics, Settings):
     """Youchuan image and video magics. Configure with ``%config ImagineMagics.<name> = value``
     (the settings are declared once, on :class:`Settings`; this object is the kernel's)."""
 
+    @classmethod
+    def class_get_trait_help(cls, trait: Any, inst: Any = None, helptext: str | None = None) -> str:
+        """``%config ImagineMagics``: each setting's line in the catalogue's language."""
+        key = f"settings.{trait.name}"
+        if helptext is None and has(key):
+            helptext = t(key)
+        return str(super().class_get_trait_help(trait, inst, helptext))
+
     # -- what the subcommands use ------------------------------------------------------------
     @property
     def session(self) -> Session:
