@@ -172,3 +172,37 @@ def test_run_again_makes_one_new_grid_below(sim, tmp_path):
     again = revive_mod.revive([grid.id, node.job.id], new_session(sim, tmp_path))
     assert [c["parent_key"] is None for c in again.cards] == [True, False, True]
     assert len(sim.created) == made + 1
+
+
+def test_a_card_that_settles_while_it_is_shown_still_refreshes_its_copy(sim, tmp_path, monkeypatch):
+    """The cause of the flaky save-widget-state browser test: a re-run shows a stored tree
+    whose thumbnails (from the local cache) finish loading while the card is being displayed;
+    that last refresh found no display handle yet and was lost, so the saved copy kept fewer
+    images. Now the refresh waits for the display and then updates it."""
+    import threading
+
+    card = JobCard(new_session(sim, tmp_path))
+    card.add_unknown("diffusion", {"text": "x"}, lambda: ("gone", ""), since=time.time())
+    assert card.settled
+    published: list[str] = []
+
+    class Handle:
+        def update(self, obj):
+            published.append("update")
+
+    def settle():  # what the media thread does once the last thumbnail is in
+        card._sync(final=True)
+
+    worker = threading.Thread(target=settle)
+
+    def display(obj, display_id=None):
+        obj._repr_mimebundle_()
+        published.append("display")
+        worker.start()  # the job settles while the bundle is on its way
+        worker.join(0.5)
+        return Handle()
+
+    monkeypatch.setattr("IPython.display.display", display)
+    card.show()
+    worker.join(10)
+    assert published == ["display", "update"]
