@@ -30,6 +30,7 @@ from ._lab import CHROMIUM, CHROMIUM_ARGS, lab_env, start_lab, stop_lab, write_l
 NAME = "saved_notebook"
 LIMIT_S = 2.0
 RUNS = 3
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # Records, in the page's own clock (ms since navigation), when the notebook's first cell appeared
 # and when ``want`` thumbnails were loaded; also whether a widget error was ever on the page.
@@ -94,6 +95,7 @@ def _execute(path: Path, home: Path) -> list[str]:
     )
     with open(path.with_suffix(".kernel.log"), "wb") as log:
         client.execute(env=env, cwd=str(path.parent), stderr=log)
+    _as_saved_by_jupyterlab(nb)
     nbformat.write(nb, path)
     return [
         f"{o.get('ename')}: {o.get('evalue')}"
@@ -101,6 +103,21 @@ def _execute(path: Path, home: Path) -> list[str]:
         for o in c.get("outputs", [])
         if o.get("output_type") == "error"
     ]
+
+
+def _as_saved_by_jupyterlab(nb) -> None:
+    """A headless run saves a card's copy only (no one can click it there); a notebook saved
+    from JupyterLab also holds the widget view, whose model is gone once reopened: add it."""
+    import uuid
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "youchuan_nb" in out.get("metadata", {}) and "text/html" in out.get("data", {}):
+                out["data"][WIDGET_VIEW] = {
+                    "version_major": 2,
+                    "version_minor": 1,
+                    "model_id": uuid.uuid4().hex,
+                }
 
 
 def _lab_env(base: Path) -> dict[str, str]:
