@@ -194,6 +194,10 @@ KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.
 
 
 def open_notebook(page, url: str) -> None:
+    if "/lab/" in url and "?" not in url:
+        # a fresh workspace: the session's JupyterLab would restore the notebook another test
+        # module had open as the current one (the server keeps the layout between modules)
+        url += "?reset"
     page.goto(url)
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)
 

@@ -71,9 +71,7 @@ def _card(page, i):
 
 
 def _open(page, url, helpers):
-    if "/lab/" in url:
-        url += "?reset"  # a fresh workspace (see test_saved_cards._reopen)
-    helpers.open_notebook(page, url)
+    helpers.open_notebook(page, url)  # a fresh workspace in JupyterLab (?reset)
 
 
 def _shutdown(page):
