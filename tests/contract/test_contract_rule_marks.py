@@ -179,7 +179,7 @@ def test_messages_follow_the_language_and_the_attributes_do_not(monkeypatch):
     assert "works only with" in str(en) and "只适用于" in str(zh)
     with pytest.raises(InvalidRequest) as info:
         validate("pan", {"jobId": "j", "imageNo": 0, "direction": 0, "scale": 5})
-    assert "不可用" in str(info.value) and info.value.param == "scale"
+    assert "不符合要求" in str(info.value) and info.value.param == "scale"
 
 
 def test_docs_sources_holds_the_table():

@@ -28,6 +28,8 @@ class InvalidRequest(ValueError):
     language; the message is in the current one.
     """
 
+    rule: str = ""  # (a subclass that fills in its own message may leave it so)
+
     def __init__(
         self, param: str, value: Any, allowed: str, *, endpoint: str = "", rule: str = ""
     ) -> None:

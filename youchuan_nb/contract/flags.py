@@ -4,7 +4,8 @@
 one-line description and example values, each value with a few words of its own, in the current
 language (the words are in the message catalogue; :data:`OFFERS` holds the values). Ranges, model
 lists and video flags come from :mod:`.prompt`, so the offers cannot drift from the checks.
-Flags the API refuses (``--repeat``, ``--public``, ``--stealth``) are not offered.
+Flags the service's help pages say the API does not support (``--repeat``, ``--public``,
+``--stealth``: rule ``prompt.unsupported``, a secondary source) are not offered.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ __all__ = [
 
 Values = tuple[tuple[str, str], ...]  # (value, a few words about it)
 
-REFUSED_FLAGS = frozenset({"repeat", "public", "stealth"})  # check_prompt refuses these
+# check_prompt warns about these (strict: refuses): not offered
+REFUSED_FLAGS = frozenset({"repeat", "public", "stealth"})
 ON_OFF_FLAGS = frozenset({"tile", "raw", "hd", "draft", "fast", "turbo", "relax", "video", "loop"})
 
 
