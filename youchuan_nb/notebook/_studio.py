@@ -152,7 +152,7 @@ class Studio(w.VBox):
     def imagine(self) -> JobCard | None:
         prompt = self.full_prompt()
         try:
-            check_prompt(prompt)
+            check_prompt(prompt, rules=self._session.client.rules)
         except InvalidRequest as exc:
             self.error.value = t("studio.refused", problem=exc)
             return None
