@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from youchuan_nb.notebook._session import Session
+from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.notebook._studio import Studio
 
 
@@ -66,7 +66,8 @@ def test_every_studio_text_is_in_the_chosen_language(monkeypatch, lang):
 
 def test_a_refused_prompt_is_said_in_the_chosen_language(monkeypatch):
     monkeypatch.setenv("YOUCHUAN_NB_LANG", "zh")
-    studio = Studio(NoService())
+    # --stylize 0-1000 comes from the help pages (a secondary source): strict refuses it
+    studio = Studio(NoService(settings=Settings(rules="strict")))
     studio.prompt.value = "a fox --stylize 5000"
     assert studio.imagine() is None
     assert studio.error.value.startswith("未发送：") and "stylize" in studio.error.value
