@@ -22,7 +22,11 @@
  *    at run time, no import), so the manager still finds it when it hands its manager to the
  *    renderers created before it was ready; the wrapper passes the manager on.
  *
- * 2. When a notebook is saved, the widget state of youchuan_nb cards is left out of the file's
+ * 2. Saved cards come back to life (revive.js): a card shown from its copy asks the notebook's
+ *    kernel, once it has run `%load_ext youchuan_nb`, for a live card of the same jobs, and the
+ *    kernel's answer replaces the saved output, so the live widget renders in its place.
+ *
+ * 3. When a notebook is saved, the widget state of youchuan_nb cards is left out of the file's
  *    metadata.widgets (if "save widget state" is on): the cards do not need it (their text/html
  *    copy is what shows when the model is gone), it roughly doubles the file's size, and with it
  *    nbconvert's HTML shows the widget view, which needs scripts from a CDN, instead of the copy.

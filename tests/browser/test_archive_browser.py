@@ -13,12 +13,14 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 FAKE = 2000  # finished records whose outputs lead nowhere (a refused port on loopback)
+HOSTILE = '<img src=x onerror="window.__pwned=1"> hostile'
 SETUP = f"""
 from pathlib import Path
 from youchuan_nb import Archive, Client
 from youchuan_nb.notebook import Session
 here = Path.cwd()
 client = Client(store=here / "archive-store.sqlite3", cache_dir=here / "archive-media")
+session = Session(client=client)  # its client saves thumbnails as jobs finish
 store = client.store
 for i in range({FAKE}):
     text = f"old lantern {{i}} --ar 3:2"
@@ -26,11 +28,11 @@ for i in range({FAKE}):
     store.record_accepted(lid, {{"id": f"old{{i:05d}}", "status": 0}})
     urls = [f"http://127.0.0.1:9/{{i}}/{{k}}.png" for k in range(4)]
     store.record_job({{"id": f"old{{i:05d}}", "status": 2, "urls": urls}})
+lid = store.record_submit(base_url="x", endpoint="diffusion", params={{"text": {HOSTILE!r}}})
 prompts = ("a grey heron at dawn", "a red fox in snow", "a moth on a lamp")
 jobs = [client.diffusion(p).wait(60) for p in prompts]
 for j in jobs:
-    client.thumbnails.wait(j.id, 60)
-session = Session(client=client)
+    assert client.thumbnails.wait(j.id, 60)
 print("READY", store.count())
 """
 CELLS = ["%load_ext youchuan_nb", SETUP, "archive = Archive(session=session)\narchive"]
@@ -56,7 +58,7 @@ def page(lab, browser, browser_context_args, helpers):
 def test_the_archive_shows_the_newest_jobs_with_their_thumbnails(page, shots):
     archive = page.locator(".yc-archive")
     expect(archive).to_be_visible(timeout=180_000)
-    expect(page.locator(".yc-ar-count")).to_contain_text(f"60 / {FAKE + 3}", timeout=30_000)
+    expect(page.locator(".yc-ar-count")).to_contain_text(f"60 / {FAKE + 4}", timeout=30_000)
     rows = page.locator(".yc-ar-row")
     expect(rows).to_have_count(60)  # one page in the DOM, not thousands
     expect(rows.first.locator(".yc-ar-prompt")).to_have_text("a moth on a lamp")
@@ -98,8 +100,29 @@ def test_searching_and_opening_a_job(page):
     expect(rows.first.locator(".yc-ar-chip")).to_have_text("--ar 3:2")
     search.fill("heron")
     expect(rows.first.locator(".yc-ar-prompt")).to_have_text("a grey heron at dawn", timeout=30_000)
+    search.fill("hostile")  # text from a user reaches the page as text, never as HTML
+    expect(rows.first.locator(".yc-ar-prompt")).to_have_text(HOSTILE, timeout=30_000)
+    assert page.evaluate("() => window.__pwned") is None
+    assert page.locator(".yc-archive img[src='x']").count() == 0
+    search.fill("heron")
+    expect(rows).to_have_count(1, timeout=30_000)
     rows.first.locator(".yc-ar-open").click()
     card = page.locator(".yc-archive-box .yc-card")
     expect(card.first).to_be_visible(timeout=30_000)
     expect(card.first).to_contain_text("a grey heron at dawn")
+    assert not page.errors
+
+
+def test_a_job_made_while_the_archive_is_open_appears_and_finishes_live(page):
+    search = page.locator(".yc-ar-search")
+    search.fill("kingfisher")
+    rows = page.locator(".yc-ar-row")
+    expect(page.locator(".yc-ar-empty")).to_have_text("No job matches.", timeout=30_000)
+    # run code in the kernel without a cell, as another cell of the notebook would
+    page.evaluate("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel
+      .requestExecute({ code: 'late = client.diffusion("a late kingfisher --ar 1:1")' })""")
+    expect(rows).to_have_count(1, timeout=30_000)
+    expect(rows.first.locator(".yc-ar-prompt")).to_have_text("a late kingfisher")
+    expect(rows.first.locator(".yc-ar-state")).to_have_text("Finished", timeout=60_000)
+    expect(rows.first.locator(".yc-ar-tile img")).to_have_count(4, timeout=60_000)
     assert not page.errors

@@ -46,18 +46,16 @@ COPY_IMAGES = """(i) => { const outs = window.jupyterapp.shell.currentWidget.con
   return (h.match(/<img /g) || []).length; }
   return -1; }"""
 
-# every code cell ran since ``before`` (its highest execution count) and the kernel is idle
-RAN_ALL = """(before) => { const w = window.jupyterapp.shell.currentWidget;
+# every code cell has run (their counts were cleared first) and the kernel is idle
+RAN_ALL = """() => { const w = window.jupyterapp.shell.currentWidget;
   const k = w.sessionContext.session && w.sessionContext.session.kernel;
   const cells = w.content.model.cells; for (let i = 0; i < cells.length; i++) {
-    const c = cells.get(i); if (c.type !== 'code') continue;
-    if (!(c.executionCount > before)) return false; }
+    const c = cells.get(i); if (c.type === 'code' && !c.executionCount) return false; }
   return !!k && k.status === 'idle'; }"""
 
-MAX_COUNT = """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
-  let n = 0;
-  for (let i = 0; i < cells.length; i++) n = Math.max(n, cells.get(i).executionCount || 0);
-  return n; }"""
+CLEAR_COUNTS = """() => { const cells = window.jupyterapp.shell.currentWidget.content.model.cells;
+  for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code')
+    cells.get(i).executionCount = null; }"""
 
 SAVED = """() => { const w = window.jupyterapp.shell.currentWidget;
   return !!w && !!w.context && !w.context.model.dirty; }"""
@@ -73,9 +71,7 @@ def _card(page, i):
 
 
 def _open(page, url, helpers):
-    if "/lab/" in url:
-        url += "?reset"  # a fresh workspace (see test_saved_cards._reopen)
-    helpers.open_notebook(page, url)
+    helpers.open_notebook(page, url)  # a fresh workspace in JupyterLab (?reset)
 
 
 def _shutdown(page):
@@ -210,9 +206,9 @@ def test_run_all_on_the_finished_notebook_makes_no_job(page, lab, sim, helpers, 
     _open(page, f"{lab.url}/lab/tree/{NB}", helpers)
     expect(page.locator(COPY)).to_have_count(2, timeout=JOB_TIMEOUT)
     before = len(sim.created())
-    count = page.evaluate(MAX_COUNT)
+    page.evaluate(CLEAR_COUNTS)
     helpers.run_all(page)
-    page.wait_for_function(RAN_ALL, arg=count, timeout=JOB_TIMEOUT)
+    page.wait_for_function(RAN_ALL, timeout=JOB_TIMEOUT)
     cards = page.locator(f"{LIVE} .yc-list > .yc-card")
     expect(cards).to_have_count(2, timeout=JOB_TIMEOUT)
     for i in (GRID, SLOW):
@@ -221,6 +217,23 @@ def test_run_all_on_the_finished_notebook_makes_no_job(page, lab, sim, helpers, 
     expect(page.locator(f'.yc-card[data-key="{key}"] > .yc-children > .yc-card')).to_have_count(2)
     _shot(page, shots, "revive-run-all")
     assert len(sim.created()) == before, sim.created()[before:]
+
+
+def test_run_again_makes_one_new_job_below(page, lab, sim, shots):
+    """ "Run again" on a grid: exactly one new job of its prompt, a new grid below it."""
+    before = len(sim.created())
+    grid = _card(page, GRID)
+    key = grid.get_attribute("data-key")
+    button = page.locator(f'.yc-card[data-key="{key}"] > .yc-head .yc-rerun')
+    expect(button).to_be_enabled()
+    button.click()
+    tops = _cell(page, GRID).locator(".yc-list > .yc-card")
+    expect(tops).to_have_count(2, timeout=JOB_TIMEOUT)
+    expect(tops.nth(1)).to_have_attribute("data-status", "finished", timeout=JOB_TIMEOUT)
+    made = sim.created()[before:]
+    assert [m["endpoint"] for m in made] == ["diffusion"], made
+    assert made[0]["body"]["text"].startswith("a paper boat on a rain puddle"), made
+    _shot(page, shots, "revive-run-again")
     _shutdown(page)
 
 

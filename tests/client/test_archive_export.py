@@ -21,6 +21,8 @@ def made(tmp_path):
         client = Client.for_service(
             sim, poll_interval=0.05, store=tmp_path / "jobs.sqlite3", cache_dir=tmp_path / "media"
         )
+        assert not client.thumbnails.enabled  # a bare client downloads nothing unasked
+        client.thumbnails.enabled = True  # as a notebook session's client does
         grid = client.diffusion("A red fox, in the snow! --ar 16:9 --v 7").wait(30)
         up = grid.upscale(2).wait(30)
         zh = client.diffusion("城市夜景 霓虹灯 --niji 6").wait(30)
@@ -106,3 +108,25 @@ def test_the_client_searches_and_tags_its_store(made):
     facets = client.archive_facets()
     assert dict(facets["kinds"]) == {"grid": 3, "upscale": 1}
     assert re.fullmatch(r"[0-9a-f-]+|\w+", grid.id)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        ("A red fox, in the snow! --ar 16:9", "a-red-fox-in-the-snow_j1_2.png"),
+        ("https://x.test/a.png a cat --v 7", "a-cat_j1_2.png"),  # image prompts are not words
+        ("--ar 1:1", "job_j1_2.png"),  # no words at all
+        ("城市夜景，霓虹灯 / rain", "城市夜景-霓虹灯-rain_j1_2.png"),
+        (
+            "one two three four five six seven eight nine ten eleven",
+            "one-two-three-four-five-six-seven-eight_j1_2.png",
+        ),
+        ("a" * 60, "a" * 40 + "_j1_2.png"),  # one long word is cut, not dropped
+        ("../../etc/passwd", "etc-passwd_j1_2.png"),  # nothing of a path survives
+    ],
+)
+def test_file_names_are_a_prompt_slug_the_job_id_and_the_image_number(prompt, name):
+    from youchuan_nb.client._export import file_name
+
+    assert file_name(prompt, "j1", 2, ".png") == name
+    assert file_name(prompt, "x/../y", 1, ".png").count("/") == 0  # a hostile id is made safe

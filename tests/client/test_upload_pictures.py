@@ -158,7 +158,7 @@ def test_a_word_that_is_neither_url_nor_file_is_refused_before_sending(client, s
     before = len(sim.created)
     with pytest.raises(
         ValueError,
-        match=r"img_url='cat\.jpg' is not allowed: an http\(s\) URL, or the path of an existing",
+        match=r"img_url='cat\.jpg' is not allowed: an http:// or https:// URL, or the path of an",
     ):
         client.retexture("cat.jpg", "x")
     assert len(sim.created) == before
@@ -208,3 +208,25 @@ def _png() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (12, 12), (9, 9, 9)).save(out, "PNG")
     return out.getvalue()
+
+
+def test_an_upload_the_simulator_pruned_is_uploaded_again(tmp_path):
+    from youchuan_nb.sim import Simulator
+
+    noisy = [Image.effect_noise((120, 120), 90 + i).convert("RGB") for i in range(2)]
+    sizes = [len(normalise(img).data) for img in noisy]
+    bound = sizes[0] + sizes[1] // 2  # room for one of them, not both
+    with Simulator(state_dir=tmp_path / "s", job_seconds=0.2, max_media_bytes=bound) as sim:
+        c = Client.for_service(sim, store=False)
+        first = c.upload(noisy[0])
+        c.upload(noisy[1])  # prunes the first from the simulator's disk
+        assert requests.get(first, timeout=10).status_code == 404
+        assert c.upload(noisy[0]) == first  # noticed (HEAD) and put back
+        assert requests.get(first, timeout=10).status_code == 200
+
+
+def test_the_sample_picture_ships_with_the_package():
+    import youchuan_nb
+
+    pic = normalise(youchuan_nb.sample_picture())
+    assert (pic.ext, pic.width, pic.height) == ("jpg", 640, 480)

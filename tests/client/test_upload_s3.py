@@ -181,3 +181,25 @@ def test_missing_bucket_configuration(monkeypatch):
     monkeypatch.delenv("YOUCHUAN_S3_BUCKET", raising=False)
     with pytest.raises(PictureError, match="set YOUCHUAN_S3_BUCKET"):
         S3Host.from_env()
+
+
+def test_an_unreachable_endpoint_is_one_line_and_no_job(s3, sim):
+    host = S3Host("pics", endpoint_url=f"http://127.0.0.1:{_free_port()}")  # nothing listens
+    before = len(sim.created)
+    with pytest.raises(UploadError) as err:
+        Client.for_service(sim, store=False, image_host=host).retexture(
+            Image.new("RGB", (9, 9)), "x"
+        )
+    msg = str(err.value)
+    assert "could not be uploaded to bucket pics" in msg and "YOUCHUAN_S3_ENDPOINT" in msg
+    assert "\n" not in msg and "test-secret-key" not in msg
+    assert len(sim.created) == before
+
+
+def test_without_boto3_the_s3_host_says_how_to_install_it(sim, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "boto3", None)  # import boto3 -> ImportError
+    host = S3Host("pics", endpoint_url="http://127.0.0.1:9")
+    with pytest.raises(PictureError, match=r"pip install 'youchuan_nb\[s3\]'"):
+        Client.for_service(sim, store=False, image_host=host).upload(Image.new("RGB", (9, 9)))

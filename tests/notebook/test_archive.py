@@ -240,3 +240,12 @@ def test_the_magics_open_the_archive(capsys, monkeypatch):
     assert "kingfisher" in capsys.readouterr().out
     with pytest.raises(UsageError):
         ip.run_line_magic("youchuan", "archive --colour red")
+
+
+def test_a_session_without_a_job_store_says_so(tmp_path):
+    with Simulator(job_seconds=0.2, processes=False) as sim:
+        client = Client.for_service(sim, store=False, cache_dir=tmp_path / "m")
+        archive = Archive(session=Session(client=client))
+        assert archive.total == 0 and archive.items == []
+        assert archive.view.status == "This session keeps no job store, so there is no archive."
+        archive.close()

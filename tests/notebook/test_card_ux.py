@@ -221,7 +221,7 @@ def test_card_js_names_only_catalogue_texts_and_the_catalogue_has_no_dead_ones()
         asked |= {a, b}
     buttons = set(re.findall(r"^  \"?([\w.]+)\"?: \{ key:", source, re.M))
     groups = set(re.findall(r"\[\"(\w+)\", \[\"", source))
-    assert len(buttons) == 21 and groups == {"upscale", "vary", "edit", "panzoom", "animate", "use"}
+    assert len(buttons) == 22 and groups == {"upscale", "vary", "edit", "panzoom", "animate", "use"}
     asked |= {f"btn.{b}" for b in buttons} | {f"tip.{b}" for b in buttons}
     asked |= {f"group.{g}" for g in groups}
     missing = asked - names

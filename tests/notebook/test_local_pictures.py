@@ -155,3 +155,16 @@ def test_config_chooses_the_image_host(ip, here):
     finally:
         ip.run_line_magic("config", "ImagineMagics.image_host = 'simulator'")
     assert client.upload(here / "style.jpg").startswith(client.base_url + "/_sim/uploads/")
+
+
+def test_youchuan_retexture_and_remove_bg_take_a_local_picture(ip, here):
+    from youchuan_nb.notebook._session import get_session
+
+    sim = get_session().client.simulator
+    ip.run_line_magic("youchuan", "retexture photo.png glass and gold")
+    job = get_session().cards[-1].root.job
+    assert job.params["imgUrl"].startswith(sim.url + "/_sim/uploads/")
+    ip.run_line_magic("youchuan", "remove-bg ./photo.png")
+    assert get_session().cards[-1].root.job.params["imgUrl"] == job.params["imgUrl"]
+    with pytest.raises(UsageError, match=r"notes\.txt is not a picture"):
+        ip.run_line_magic("youchuan", "remove-bg notes.txt")

@@ -64,6 +64,7 @@ def test_default_flags_respect_the_prompt(ip):
         ("imagine --timeout abc", "a cat", "expected a number"),
         ("imagine --bogus", "a cat", "unknown option --bogus"),
         ("imagine", "   ", "the cell body is the prompt"),
+        ("imagine", "x" * 9000, "the service accepts at most 8192"),  # a documented rule
     ],
 )
 def test_mistakes_are_one_line_usage_errors(ip, line, cell, needle):

@@ -173,3 +173,19 @@ def test_a_service_refusal_inside_a_usage_error_reads_as_chinese(ip, monkeypatch
     monkeypatch.setenv("YOUCHUAN_NB_LANG", "en")
     text = _mistake(ip, "youchuan job zzz-no-such-job", None)
     assert text.startswith("no job 'zzz-no-such-job'") and "Check the id." in text, text
+
+
+def test_config_lists_the_settings_in_the_chosen_language(ip, monkeypatch):
+    from youchuan_nb.i18n import CATALOGUES
+    from youchuan_nb.notebook._session import Settings
+
+    names = Settings.class_trait_names(config=True)
+    for name in names:  # the English line is the trait's own help: the two cannot drift apart
+        assert CATALOGUES["en"][f"settings.{name}"] == Settings.class_traits()[name].help, name
+    monkeypatch.setenv("YOUCHUAN_NB_LANG", "zh")
+    text = _printed(lambda: ip.run_line_magic("config", "ImagineMagics"))
+    for name in names:
+        assert CATALOGUES["zh"][f"settings.{name}"].split("（")[0][:8] in text, name
+    monkeypatch.setenv("YOUCHUAN_NB_LANG", "en")
+    text = _printed(lambda: ip.run_line_magic("config", "ImagineMagics"))
+    assert "Seconds a blocking cell waits for its jobs." in text

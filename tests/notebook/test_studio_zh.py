@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from youchuan_nb.notebook._session import Session, Settings
+from youchuan_nb.notebook._session import Session
 from youchuan_nb.notebook._studio import Studio
 
 
@@ -66,11 +66,10 @@ def test_every_studio_text_is_in_the_chosen_language(monkeypatch, lang):
 
 def test_a_refused_prompt_is_said_in_the_chosen_language(monkeypatch):
     monkeypatch.setenv("YOUCHUAN_NB_LANG", "zh")
-    # --stylize 0-1000 comes from the help pages (a secondary source): strict refuses it
-    studio = Studio(NoService(settings=Settings(rules="strict")))
-    studio.prompt.value = "a fox --stylize 5000"
+    studio = Studio(NoService())
+    studio.prompt.value = "x" * 9000  # over the documented length: refused before sending
     assert studio.imagine() is None
-    assert studio.error.value.startswith("未发送：") and "stylize" in studio.error.value
+    assert studio.error.value.startswith("未发送：") and "8192" in studio.error.value
     monkeypatch.setenv("YOUCHUAN_NB_LANG", "en")
     studio.imagine()  # no restart: the next message follows the switch
     assert studio.error.value.startswith("Not sent: ")

@@ -141,7 +141,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods, ArchiveMethods):
         self._jobs: dict[str, Job] = {}
         self._jobs_lock = threading.Lock()
         self.uploads = Uploads.for_client(self, image_host, home)  # where local pictures go
-        self.thumbnails = FinishedThumbnails(self)  # outputs and thumbnails saved on finishing
+        self.thumbnails = FinishedThumbnails(self)  # a notebook session turns it on
         self._settle_interrupted()
 
     def __repr__(self) -> str:  # safe on a half-made client too (shown in tracebacks)

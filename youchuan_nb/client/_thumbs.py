@@ -1,7 +1,8 @@
 """Thumbnails made as jobs finish, so an archive shows every job's outputs, batch jobs and jobs
 nobody opened included, without downloading anything when it is browsed.
 
-When a job of this client finishes, its outputs are downloaded into the media cache (the
+When a job of this client finishes (and ``client.thumbnails.enabled``: a notebook session's
+client), its outputs are downloaded into the media cache (the
 service's URLs expire) and a small JPEG thumbnail of each is saved beside them, in the
 background: polling never waits for it. The card's own downloads share the same files (the
 cache downloads each output once).
@@ -27,9 +28,11 @@ THUMB_SIZE = 256
 class FinishedThumbnails:
     """Saves the outputs and thumbnails of each job of a client once it has finished."""
 
-    def __init__(self, client: Client, *, enabled: bool = True) -> None:
+    def __init__(self, client: Client, *, enabled: bool = False) -> None:
         self._client = client
-        #: Set False to save nothing when jobs finish (downloads then wait for a card or a call).
+        #: Save outputs and thumbnails as jobs finish. Off for a bare ``Client`` (it downloads
+        #: nothing it was not asked for); a notebook session turns it on for its client, so its
+        #: archive has every job's thumbnails, batch jobs included.
         self.enabled = enabled
         self._seen: set[str] = set()
         self._lock = threading.Lock()
@@ -44,7 +47,7 @@ class FinishedThumbnails:
                 return
             self._seen.add(job.id)
             if self._pool is None:
-                self._pool = ThreadPoolExecutor(2, thread_name_prefix="youchuan-thumbs")
+                self._pool = ThreadPoolExecutor(1, thread_name_prefix="youchuan-thumbs")
             self.pending[job.id] = self._pool.submit(self._save, job)
 
     def wait(self, job_id: str, timeout: float = 60.0) -> bool:

@@ -64,6 +64,7 @@ EN: dict[str, str] = {
     "archive.js.searched": "{ms} ms",
     "archive.js.outputs": "{n} outputs",
     "archive.js.no_preview": "no preview",
+    "archive.js.children_of": "Follow-ups of {id} ✕",
 }
 
 ZH: dict[str, str] = {
@@ -130,4 +131,5 @@ ZH: dict[str, str] = {
     "archive.js.searched": "{ms} 毫秒",
     "archive.js.outputs": "{n} 个结果",
     "archive.js.no_preview": "无预览",
+    "archive.js.children_of": "{id} 的后续任务 ✕",
 }

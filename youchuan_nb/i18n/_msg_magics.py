@@ -157,6 +157,39 @@ EN: dict[str, str] = {
     "magics.use.no_credentials": (
         "no credentials: set YOUCHUAN_APP_ID and YOUCHUAN_SECRET or run %youchuan login"
     ),
+    # -- %config ImagineMagics: each setting's line (the English is the trait's own help) --------
+    "settings.cache_dir": "Folder for downloaded results (default: the user data folder).",
+    "settings.confirm_above": (
+        "A permutation cell (a {red, blue} car) making more jobs than this sends nothing until "
+        "re-run with --yes."
+    ),
+    "settings.default_flags": (
+        "Flags added to a prompt that does not set them (the service's own default model is 6.1)."
+    ),
+    "settings.image_host": (
+        "Where local pictures go (client.upload): simulator, s3 (YOUCHUAN_S3_*) or none; empty: "
+        "YOUCHUAN_IMAGE_HOST, else the simulator when it is in use."
+    ),
+    "settings.language": (
+        "Language of cards and messages: zh (简体中文) or en; empty: YOUCHUAN_NB_LANG, else the "
+        "locale. New output switches at once."
+    ),
+    "settings.max_concurrent": (
+        "Jobs in flight at once; 0 asks the service (read when the client is made)."
+    ),
+    "settings.max_poll_interval": (
+        "Longest pause between polls of a job, seconds (read when the client is made)."
+    ),
+    "settings.poll_interval": "Shortest pause between polls of a job, seconds.",
+    "settings.rules": (
+        "documented: only the official document's rules refuse a request locally (others warn "
+        "once and the service decides); strict: secondary sources' rules refuse too."
+    ),
+    "settings.thumbnail_size": "Long side of card thumbnails, pixels.",
+    "settings.timeout": "Seconds a blocking cell waits for its jobs.",
+    "settings.wait": (
+        "auto: cells return at once in a live notebook and block when run headless; always; never."
+    ),
     # -- %load_ext ---------------------------------------------------------------------------------
     "magics.load.simulator": (
         "youchuan_nb: no credentials found, using the built-in SIMULATOR (set YOUCHUAN_APP_ID "
@@ -310,6 +343,33 @@ ZH: dict[str, str] = {
     "magics.use.real": "正在以 {app} 使用悠船服务",
     "magics.use.no_credentials": (
         "没有凭据：请设置 YOUCHUAN_APP_ID 和 YOUCHUAN_SECRET，或运行 %youchuan login"
+    ),
+    "settings.cache_dir": "下载结果的文件夹（默认：用户数据文件夹）。",
+    "settings.confirm_above": (
+        "排列组合单元格（如 a {red, blue} car）生成的任务数超过此值时，不发送任何任务，"
+        "直到加 --yes 重新运行。"
+    ),
+    "settings.default_flags": "提示词中未设置时自动添加的参数（服务自身的默认模型是 6.1）。",
+    "settings.image_host": (
+        "本地图片上传到哪里（client.upload）：simulator、s3（YOUCHUAN_S3_*）或 none；"
+        "留空：取 YOUCHUAN_IMAGE_HOST，否则在使用模拟器时用模拟器。"
+    ),
+    "settings.language": (
+        "卡片和消息的语言：zh（简体中文）或 en；留空：取 YOUCHUAN_NB_LANG，否则取系统区域设置。"
+        "新的输出立即切换。"
+    ),
+    "settings.max_concurrent": "同时进行的任务数；0 表示询问服务（在创建客户端时读取）。",
+    "settings.max_poll_interval": "两次查询任务之间的最长间隔，秒（在创建客户端时读取）。",
+    "settings.poll_interval": "两次查询任务之间的最短间隔，秒。",
+    "settings.rules": (
+        "documented：只有官方文档中的规则会在本地拒绝请求（其他规则只提醒一次，由服务决定）；"
+        "strict：次要来源的规则也会拒绝。"
+    ),
+    "settings.thumbnail_size": "卡片缩略图的长边，像素。",
+    "settings.timeout": "阻塞的单元格等待其任务的秒数。",
+    "settings.wait": (
+        "auto：在交互式笔记本中单元格立即返回，无界面运行时阻塞；always：总是阻塞；never：从"
+        "不阻塞。"
     ),
     "magics.load.simulator": (
         "youchuan_nb：未找到凭据，正在使用内置模拟器（要使用真实服务，请设置 YOUCHUAN_APP_ID "

@@ -31,8 +31,9 @@ EN: dict[str, str] = {
         "resize or compress it (or raise YOUCHUAN_UPLOAD_MAX_BYTES)"
     ),
     "uploads.url_or_file": (
-        "an http(s) URL, or the path of an existing picture file on this machine (a picture "
-        "as bytes, a PIL image or an array works too: it is uploaded, see client.upload)"
+        "an http:// or https:// URL, or the path of an existing picture file on this machine "
+        "(a picture as bytes, a PIL image or an array works too: it is uploaded, see "
+        "client.upload)"
     ),
     "uploads.no_host": (
         "{name} is a local picture, but no image host is configured, so nothing was sent: set "
@@ -104,7 +105,7 @@ ZH: dict[str, str] = {
         "（或调高 YOUCHUAN_UPLOAD_MAX_BYTES）"
     ),
     "uploads.url_or_file": (
-        "http(s) 网址，或本机已有图片文件的路径（字节、PIL 图片或数组也可以："
+        "http:// 或 https:// 网址，或本机已有图片文件的路径（字节、PIL 图片或数组也可以："
         "会先上传，见 client.upload）"
     ),
     "uploads.no_host": (

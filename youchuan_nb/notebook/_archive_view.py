@@ -81,6 +81,9 @@ class ArchiveView(anywidget.AnyWidget):
         """Run the search again and publish the page (and the filters' values)."""
         client = self._session.client
         with self._lock:
+            if client.store is None:  # store=False: nothing is recorded, nothing to show
+                self.status = t("archive.no_store")
+                return
             try:
                 query = self.archive_query()
                 page = client.search_jobs(**_fields(query))
@@ -100,6 +103,8 @@ class ArchiveView(anywidget.AnyWidget):
     def _watch(self) -> None:
         store = self._session.client.store
         while store is not None and not self._stop.wait(1.0):
+            if self.comm is None:  # the widget was closed: nobody is looking any more
+                return
             try:
                 # this session's jobs in flight are polled (a job made in plain Python too),
                 # so their rows move on; the store then changes and the page follows

@@ -191,6 +191,10 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
             expected=self._session.client.expected_seconds(node.action),
             used=used,
             retry=node.retried is None and self._retry_call(node) is not None,
+            rerun=node.parent_key is None
+            and node.job is not None
+            and node.job.action == "diffusion"
+            and bool(node.job.text),
         )
 
     def _sync(self, final: bool = False) -> None:
@@ -264,8 +268,9 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
                     raise ValueError(t("card.err.not_finished"))
                 self._ack(rid, True, copy=use_cell(node.job, int(msg.get("index") or 0)))
                 return
-            if msg.get("action") == "retry":
-                self.retry(str(msg.get("key")))
+            if msg.get("action") in ("retry", "rerun"):
+                key = str(msg.get("key"))
+                self.retry(key) if msg.get("action") == "retry" else self.run_again(key)
                 self._ack(rid, True)
                 return
             self.perform(
@@ -346,7 +351,31 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
         self._sync()
         return new
 
+    def run_again(self, key: str) -> Node:
+        """ "Run again": one new job for the prompt and flags of the top-level grid ``key`` (as
+        its cell with ``--new``), shown below the card's jobs; a second click while it is on its
+        way submits nothing more."""
+        node = self._nodes.get(key)
+        if node is None or node.job is None or node.parent_key is not None:
+            raise KeyError(t("card.err.no_job"))
+        request = (key, "rerun", None, "")
+        with self._lock:
+            for other in self._nodes.values():
+                on_its_way = other.job is None or not other.job.done
+                ended = other.state in ("refused", "unknown")
+                if other.request == request and on_its_way and not ended:
+                    return other
+        call, _ = build_call(node.job, "rerun", None, {}, self)
+        text = node.job.text
+        new = self.submit(
+            "diffusion", call, params={"text": text}, prompt=text, request=request, label="Imagine"
+        )
+        return new
+
     # CallContext (what _card_actions may ask of the card)
+    def new_grid(self, prompt: str) -> Job:
+        return self._session.client.diffusion(prompt)
+
     def check_request(self, ep_name: str, fields: dict[str, Any], parent: Job) -> Any:
         return self._session.client.check_request(ep_name, fields, parent)
 

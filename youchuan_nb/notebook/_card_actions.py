@@ -55,6 +55,8 @@ class CallContext(Protocol):
 
     def output_size(self, job: Job, index: int) -> tuple[int, int]: ...
 
+    def new_grid(self, prompt: str) -> Job: ...
+
 
 Build = Callable[[Job, int, Mapping[str, Any], CallContext], Call]
 
@@ -70,6 +72,7 @@ class CardAction:
     build: Build | None = None
     sent: bool = True  # the front end sends it to the kernel (False: front end only)
     failed_only: bool = False  # shown on failed jobs (card_state decides), not finished ones
+    root_only: bool = False  # shown on a card's top-level grids only (card_state decides)
 
     def reason(self, job: Job, facts: JobFacts) -> str:
         """Why the button is disabled for ``job`` ("" when it is enabled), in words."""
@@ -158,6 +161,14 @@ def _reroll(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Ca
     return lambda: job.reroll()
 
 
+def _run_again(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    # a new job for the same prompt and flags, as the cell would make with --new
+    text = job.text
+    if job.action != "diffusion" or not text:
+        raise ValueError(t("revive.err.no_rerun"))
+    return lambda: ctx.new_grid(text)
+
+
 def _extend(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
     prompt = _text(params)
     if not prompt:
@@ -180,6 +191,8 @@ _ALL = [
     CardAction("enhance", "enhance", "image", ("enhance",), _enhance),
     CardAction("use", None, "image", ("use",)),
     CardAction("reroll", "reroll", "grid", ("reroll",), _reroll),
+    # "Run again": a new top-level job of the cell's prompt (JobCard.run_again), not a follow-up
+    CardAction("rerun", "diffusion", "grid", ("rerun",), _run_again, root_only=True),
     CardAction("extend", "extend_video", "video", ("extend",), _extend),
     CardAction("upscale_video", "video_upscale", "video", ("upscale_video",), _upscale_video),
     CardAction("download", None, "video", ("download",), sent=False),
@@ -198,7 +211,7 @@ def action_states(job: Job, video: bool) -> tuple[dict[str, str], dict[str, str]
     actions: dict[str, str] = {}
     grid: dict[str, str] = {}
     for action in _ALL:
-        if (action.place == "video") != video or action.failed_only:
+        if (action.place == "video") != video or action.failed_only or action.root_only:
             continue
         reason = action.reason(job, facts)
         target = grid if action.place == "grid" else actions
@@ -253,7 +266,7 @@ def build_call(
 
 
 #: endpoint -> the card action that calls it
-_BY_ENDPOINT = {a.endpoint: a for a in _ALL if a.endpoint}
+_BY_ENDPOINT = {a.endpoint: a for a in _ALL if a.endpoint and not a.root_only}
 
 
 def click_of(job: Job) -> tuple[str, int | None, dict[str, Any]] | None:

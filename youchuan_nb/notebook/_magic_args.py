@@ -16,6 +16,7 @@ import argparse
 import functools
 import re
 import shlex
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from IPython.core.error import UsageError
@@ -162,7 +163,7 @@ def prompt_from(extra: list[str], cell: str | None, prog: str) -> str:
 # -- the parsers ----------------------------------------------------------------------------
 # Every parser is made from small builders of one shape, ``(parser) -> None``, so a subcommand
 # is a row of them. Parsers are made once per language (their help is in it).
-Builder = Any  # Callable[[argparse.ArgumentParser], None] (kept loose: argparse's own types)
+Builder = Callable[[argparse.ArgumentParser], None]
 
 
 def _flag(*names: str, help_key: str, **kwargs: Any) -> Builder:

@@ -6,16 +6,13 @@ from __future__ import annotations
 from ..i18n import t
 from ._magic_args import index_range, subcommand_usages
 
-_SETTINGS = (
-    "poll_interval, max_poll_interval, default_flags, thumbnail_size, cache_dir, wait, "
-    "timeout, max_concurrent, confirm_above, language"
-)
-
 
 def help_text() -> str:
     from ..contract import enum_names
     from ..contract.prompt import MOTIONS
+    from ._session import Settings
 
+    settings = ", ".join(Settings.class_trait_names(config=True))  # every one, as declared
     res = "|".join(enum_names("video_diffusion", "videoType"))
     low, high = index_range("upscale", "imageNo")
     lines = [
@@ -32,7 +29,7 @@ def help_text() -> str:
         "  " + t("magics.help.job_ref", low=low, high=high),
         "  " + t("magics.help.rerun"),
         "  " + t("magics.help.tab"),
-        "  " + t("magics.help.settings", names=_SETTINGS),
+        "  " + t("magics.help.settings", names=settings),
         "  " + t("magics.help.language"),
     ]
     return "\n".join(lines)

@@ -36,6 +36,14 @@ class ImagineMagics(Magics, Settings):
     """Youchuan image and video magics. Configure with ``%config ImagineMagics.<name> = value``
     (the settings are declared once, on :class:`Settings`; this object is the kernel's)."""
 
+    @classmethod
+    def class_get_trait_help(cls, trait: Any, inst: Any = None, helptext: str | None = None) -> str:
+        """``%config ImagineMagics``: each setting's line in the catalogue's language."""
+        key = f"settings.{trait.name}"
+        if helptext is None and has(key):
+            helptext = t(key)
+        return str(super().class_get_trait_help(trait, inst, helptext))
+
     # -- what the subcommands use ------------------------------------------------------------
     @property
     def session(self) -> Session:
@@ -148,6 +156,7 @@ class ImagineMagics(Magics, Settings):
         label: str,
         new: bool = False,
         quiet: bool = False,
+        display: bool = True,
     ) -> tuple[JobCard, Any, float | None]:
         """Show the card of ``request.call()``, submitted now, unless the same request made a
         job before (then show that job and its follow-ups with a one-line note, unless
@@ -169,7 +178,8 @@ class ImagineMagics(Magics, Settings):
         if found is not None:
             if not quiet:
                 print(_rerun.note(found.since))
-            found.card.show()
+            if display:  # else a sweep's sheet shows it
+                found.card.show()
             return found.card, found.node, found.since
         lost = _rerun.maybe_created(client, endpoint, body)
         card = JobCard(self.session)
@@ -185,13 +195,14 @@ class ImagineMagics(Magics, Settings):
                 label=label,
                 prompt=prompt,
             )
-            return card.show(), node, None
+            return (card.show() if display else card), node, None
         _rerun.dismiss(client, lost)  # --new: the user chose to pay again
         node = card.submit(
             endpoint, request.call, params=body, parent_key=parent_key, label=label, prompt=prompt
         )
         _rerun.remember(self.session, endpoint, body, card, node)
-        card.show()
+        if display:
+            card.show()
         return card, node, None
 
     def make_job(
@@ -254,6 +265,7 @@ class ImagineMagics(Magics, Settings):
             "diffusion",
             requests,
             label="Imagine",
+            values=[values for _, values in combos],
             new=opts.new,
             wait=opts.wait,
             name=opts.name,
@@ -354,6 +366,7 @@ class ImagineMagics(Magics, Settings):
             "video_diffusion",
             requests,
             label="Animate",
+            values=[values for _, values in combos],
             new=opts.new,
             wait=opts.wait,
             name=opts.name,

@@ -12,8 +12,9 @@ The order of operations in an ``%%imagine`` or ``%%animate`` cell:
 4. :func:`announce` prints how many jobs the cell makes; above ``confirm_above`` it sends
    nothing until the cell is re-run with ``--yes``.
 5. :func:`submit_all` submits each combination through ``ImagineMagics.start_job`` (so an
-   unchanged re-run shows the jobs it made), each on its own card, all of them before the cell
-   blocks: the client queues those beyond the plan's concurrency.
+   unchanged re-run shows the jobs it made), each with its own card, all of them before the cell
+   blocks: the client queues those beyond the plan's concurrency. The cards show together on
+   one comparison sheet (``_sweep``): a cell per job labelled with its options.
 """
 
 from __future__ import annotations
@@ -116,20 +117,37 @@ def submit_all(
     wait: bool,
     name: str | None,
     timeout: float | None,
+    values: list[tuple[str, ...]] | None = None,
 ) -> None:
     """Show a card per request (submitted now, or the job an identical request made before),
-    then bind ``name`` (a job, or a list for several) and block if the cell should."""
+    then bind ``name`` (a job, or a list for several) and block if the cell should.
+
+    Several requests with their ``values`` show one comparison sheet (``_sweep``) instead of
+    a card each: a cell per job, labelled with its options, opening its card on a click."""
+    sheet = bool(values) and len(requests) > 1 and values is not None
     several = len(requests) > 1
     shown, reused = [], []
     for r in requests:
-        card, node, since = m.start_job(endpoint, r, label=label, new=new, quiet=several)
+        card, node, since = m.start_job(
+            endpoint, r, label=label, new=new, quiet=several, display=not sheet
+        )
         shown.append((card, node))
         if since is not None:
             reused.append(since)
     if reused and several:
         print(_rerun.note(min(reused), count=len(reused)))
+    view = None
+    if sheet and values is not None:
+        from ._sweep import SweepSheet
+
+        view = SweepSheet([card for card, _ in shown], [r.prompt for r in requests], values)
+        view.show()
     timeout = m.timeout if timeout is None else timeout
-    m.settle(shown, block=m.blocking(wait), name=name, timeout=timeout)
+    block = m.blocking(wait)
+    m.settle(shown, block=block, name=name, timeout=timeout)
+    if view is not None and block:
+        view.update()
+        view.refresh_output()  # the finished sheet is what a headless run saves
 
 
 def _short(prompt: str, size: int = 60) -> str:

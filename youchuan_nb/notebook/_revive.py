@@ -75,7 +75,13 @@ class CommMirror:
         self.comm = comm
 
     def update(self, card: Any) -> None:
+        from ._session import WIDGET_VIEW
+
         data, metadata = card._repr_mimebundle_()
+        # a front end that asked is live, whatever the kernel guesses (YOUCHUAN_NB_WAIT)
+        data.setdefault(
+            WIDGET_VIEW, {"version_major": 2, "version_minor": 1, "model_id": card.model_id}
+        )
         self.comm.send({"type": "output", "data": data, "metadata": metadata})
 
 

@@ -220,7 +220,7 @@ class Session:
         settings: Settings | None = None,
         tracker: Tracker | None = None,
     ) -> None:
-        self._client = client
+        self._client = _keep_thumbnails(client)
         self._client_lock = threading.Lock()
         self.settings = settings if settings is not None else Settings()
         self.settings.observe(self._settings_changed, names=_LIVE)
@@ -237,12 +237,13 @@ class Session:
         with self._client_lock:
             if self._client is None:
                 self._client = make_client(settings=self.settings)
+                _keep_thumbnails(self._client)
             return self._client
 
     @client.setter
     def client(self, client: Client) -> None:
         with self._client_lock:
-            self._client = client
+            self._client = _keep_thumbnails(client)
 
     @property
     def started(self) -> bool:
@@ -287,6 +288,14 @@ class Session:
     def close(self) -> None:
         """Stop polling (the pools finish what they hold)."""
         self.tracker.stop()
+
+
+def _keep_thumbnails(client: Any) -> Any:
+    """A notebook's client saves each job's thumbnails as it finishes (for the archive)."""
+    thumbnails = getattr(client, "thumbnails", None)
+    if thumbnails is not None:
+        thumbnails.enabled = True
+    return client
 
 
 def _log_failure(future) -> None:

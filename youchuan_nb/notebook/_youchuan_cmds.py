@@ -16,6 +16,7 @@ from IPython.core.error import UsageError
 
 from ..i18n import t
 from . import _magic_args as margs
+from ._local_pictures import swap
 from ._permute import Request
 from ._session import make_client, set_client
 
@@ -189,6 +190,7 @@ def cmd_inpaint(m: ImagineMagics, a: argparse.Namespace) -> None:
 
 def cmd_retexture(m: ImagineMagics, a: argparse.Namespace) -> None:
     client, url, prompt = m.client(), a.url, _prompt(a, a.prompt)
+    url = swap(m.client, [url], "%youchuan retexture")[0]  # a local picture: its URL
     fields = {"imgUrl": url, "remixPrompt": prompt}
     request = Request(fields, lambda: client.retexture(url, prompt), prompt)
     m.make_job("retexture", request, label="Retexture", new=a.new)
@@ -196,6 +198,7 @@ def cmd_retexture(m: ImagineMagics, a: argparse.Namespace) -> None:
 
 def cmd_remove_bg(m: ImagineMagics, a: argparse.Namespace) -> None:
     client, url = m.client(), a.url
+    url = swap(m.client, [url], "%youchuan remove-bg")[0]  # a local picture: its URL
     request = Request({"imgUrl": url}, lambda: client.remove_background(url))
     m.make_job("remove_background", request, label="Remove background", new=a.new)
 

@@ -154,8 +154,10 @@ class ArchiveView {
       this.model.set("limit", PAGE);
       this.model.save_changes();
     });
+    this.parentChip = h("a", "yc-ar-parentchip");  // on while the follow-ups of a job show
+    this.parentChip.addEventListener("click", () => this.setQuery({ parent: "" }));
     this.count = h("span", "yc-ar-count");
-    bar.append(this.clear, this.count);
+    bar.append(this.clear, this.parentChip, this.count);
 
     const sel = h("div", "yc-ar-selbar");
     this.nSelected = h("span", "yc-ar-nsel");
@@ -261,6 +263,8 @@ class ArchiveView {
         this.s(toggleText[/** @type {keyof toggleText} */ (name)]);
     }
     this.clear.textContent = this.s("clear");
+    this.parentChip.textContent = q.parent ? this.s("children_of", { id: q.parent }) : "";
+    this.parentChip.hidden = !q.parent;
     for (const [key, b] of Object.entries(this.buttons)) b.textContent = this.s(key);
     this.folderName.placeholder = this.s("folder_name");
     this.downloadTo.title = this.s("download_to");
@@ -384,7 +388,7 @@ class ArchiveView {
       () => this.model.send({ type: "open", job_id: item.job_id }));
     act("yc-ar-tree", this.s("open_tree"), this.s("open_tree"),
       () => this.model.send({ type: "tree", job_id: item.job_id }));
-    act("yc-ar-copy", "⧉", this.s("copy_id"), () => {
+    act("yc-ar-copy", "ID", this.s("copy_id"), () => {
       navigator.clipboard?.writeText(item.job_id).catch(() => {});
     });
     row.append(box, tiles, info, acts);

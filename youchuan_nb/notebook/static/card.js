@@ -67,7 +67,7 @@
  * @property {number} aspect  width / height of placeholders
  * @property {OutputState[]} outputs  empty until the results are loaded
  * @property {Record<string, string>} actions  button key -> why disabled ("" enabled); absent: no button
- * @property {Record<string, string>} grid_actions  header buttons (reroll, retry), likewise
+ * @property {Record<string, string>} grid_actions  header buttons (reroll, retry, rerun), likewise
  * @property {UsedAction[]} used  follow-ups already made from it (their buttons ask first)
  * @property {number} extensions  video lineage: extend steps so far
  * @property {number} max_extensions
@@ -162,6 +162,7 @@ export const BUTTONS = {
   use: { key: "use", action: "use", params: {} },
   reroll: { key: "reroll", action: "reroll", params: {} },
   retry: { key: "retry", action: "retry", params: {} },
+  rerun: { key: "rerun", action: "rerun", params: {} },
   extend: { key: "extend", action: "extend", open: true },
   upscale_video: { key: "upscale_video", action: "upscale_video", params: {} },
   download: { key: "download", action: null },
@@ -537,7 +538,7 @@ class CardView {
     const headSig = JSON.stringify([card.label, card.prompt, card.chips, card.model, card.status,
       card.status_text, card.message, card.detail, card.job_id, card.started, card.ended, card.ended_at,
       card.expected, card.grid_actions, !!this.model.get("simulator"), this.isBusy(card.key, "reroll", null),
-      this.isBusy(card.key, "retry", null), this.model.get("strings")]);
+      this.isBusy(card.key, "retry", null), this.isBusy(card.key, "rerun", null), this.model.get("strings")]);
     if (headSig !== node.headSig) {
       const head = this.renderHead(card);
       node.head.replaceWith(head);
@@ -600,6 +601,7 @@ class CardView {
       }),
       this.renderHeadButton(card, "retry", "yc-retry"),
       this.renderHeadButton(card, "reroll", "yc-reroll"),
+      this.renderHeadButton(card, "rerun", "yc-rerun"),
     );
     const progress = h("div", {
       class: "yc-progress" + (measured ? "" : " yc-indeterminate"),
@@ -632,7 +634,7 @@ class CardView {
     return h("span", { class: "yc-jobid-wrap" }, id, button, note);
   }
 
-  /** A header button (reroll, retry): shown when `grid_actions` lists it.
+  /** A header button (reroll, retry, rerun): shown when `grid_actions` lists it.
    * @param {CardState} card @param {string} name @param {string} cls */
   renderHeadButton(card, name, cls) {
     const spec = BUTTONS[name];
