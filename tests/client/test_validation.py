@@ -89,7 +89,7 @@ BAD = [
         "1025 chars",
         "at most 1024",
     ),
-    ("imgUrl-empty", lambda c: c.remove_background(""), "img_url", "''", "http(s) URL"),
+    ("imgUrl-empty", lambda c: c.remove_background(""), "img_url", "''", "URL"),
     (
         "imgUrl-data",
         lambda c: c.remove_background("data:image/png;base64,AAAA"),

@@ -246,7 +246,7 @@ class ImagineMagics(Magics, Settings):
             raise UsageError(t("magics.imagine_needs_prompt"))
 
         def check(prompt: str) -> None:
-            check_prompt(prompt)
+            check_prompt(prompt, rules=self.client().rules)  # the client's mode (contract.modes)
             self.client().check_request("diffusion", {"text": prompt})
 
         permute.check_all("%%imagine", sent, check)
@@ -340,7 +340,7 @@ class ImagineMagics(Magics, Settings):
 
         def check(prompt: str) -> None:
             if prompt:
-                check_prompt(prompt, kind="video", field_name="prompt")
+                check_prompt(prompt, kind="video", field_name="prompt", rules=self.client().rules)
             self.client().check_request("video_diffusion", fields(prompt))
 
         permute.check_all("%%animate", sent, check)

@@ -149,10 +149,15 @@ class Studio(w.VBox):
             parts.append("--tile")
         return " ".join(p for p in parts if p)
 
+    def _rules(self) -> str:
+        """The mode prompts are checked in: the client's, else the one it will be made with."""
+        session = self._session
+        return session.client.rules if session.started else session.settings.rules
+
     def imagine(self) -> JobCard | None:
         prompt = self.full_prompt()
         try:
-            check_prompt(prompt)
+            check_prompt(prompt, rules=self._rules())
         except InvalidRequest as exc:
             self.error.value = t("studio.refused", problem=exc)
             return None
