@@ -151,6 +151,7 @@ def test_the_chinese_card_has_no_english_left(page, made):
     prompts = [c["prompt"] for c in (grid, m["failed"], m["refused"])]  # the user's own text
     for allowed in [*ids, *[i[:8] for i in ids], *prompts, *grid["chips"], *m["failed"]["chips"]]:
         text = text.replace(allowed, " ")
+    text = re.sub(r"--[a-z]+", " ", text)  # a flag such as --new is code, not English
     words = set(re.findall(r"[A-Za-z][A-Za-z_]+", text))
     models = {w for w in words if re.fullmatch(r"v\d+", w)}
     hex_ids = {w for w in words if re.fullmatch(r"[0-9a-f]{6,}", w)}
