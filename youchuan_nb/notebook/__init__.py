@@ -14,6 +14,7 @@ _EXPORTS = {
     "show_job": "._card",
     "Gallery": "._gallery",
     "Studio": "._studio",
+    "SweepSheet": "._sweep",
     "Session": "._session",
     "Settings": "._session",
     "get_session": "._session",

@@ -130,5 +130,6 @@ def html(
 def text(sheet: Mapping[str, Any], cells: Sequence[Mapping[str, Any]]) -> str:
     lines = [t("sweep.title", n=len(cells))]
     for cell in cells:
-        lines.append(f"  {cell['label']}: {cell['status_text']} {cell['job_id']}".rstrip())
+        # as a card's text/plain: "<label> <job id>: <status>"
+        lines.append(f"  {cell['label']} {cell['job_id'] or '-'}: {cell['status_text']}")
     return "\n".join(lines)
