@@ -18,32 +18,19 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 from ._common import PYTHON, Result, clean_env
+from ._lab import CHROMIUM, CHROMIUM_ARGS, lab_env, start_lab, stop_lab, write_lab_settings
 
 NAME = "saved_notebook"
 LIMIT_S = 2.0
 RUNS = 3
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 # Records, in the page's own clock (ms since navigation), when the notebook's first cell appeared
 # and when ``want`` thumbnails were loaded; also whether a widget error was ever on the page.
@@ -108,6 +95,7 @@ def _execute(path: Path, home: Path) -> list[str]:
     )
     with open(path.with_suffix(".kernel.log"), "wb") as log:
         client.execute(env=env, cwd=str(path.parent), stderr=log)
+    _as_saved_by_jupyterlab(nb)
     nbformat.write(nb, path)
     return [
         f"{o.get('ename')}: {o.get('evalue')}"
@@ -117,31 +105,23 @@ def _execute(path: Path, home: Path) -> list[str]:
     ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _as_saved_by_jupyterlab(nb) -> None:
+    """A headless run saves a card's copy only (no one can click it there); a notebook saved
+    from JupyterLab also holds the widget view, whose model is gone once reopened: add it."""
+    import uuid
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "youchuan_nb" in out.get("metadata", {}) and "text/html" in out.get("data", {}):
+                out["data"][WIDGET_VIEW] = {
+                    "version_major": 2,
+                    "version_minor": 1,
+                    "model_id": uuid.uuid4().hex,
+                }
 
 
 def _lab_env(base: Path) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in clean_env().items()
-        if not k.startswith(("JUPYTER", "JPY_", "YOUCHUAN", "IPYTHON"))
-    }
-    env.update(
-        {
-            "JUPYTER_PLATFORM_DIRS": "1",
-            "JUPYTER_CONFIG_DIR": str(base / "config"),
-            "JUPYTER_DATA_DIR": str(base / "data"),
-            "JUPYTER_RUNTIME_DIR": str(base / "rt"),
-            "IPYTHONDIR": str(base / "ipython"),
-            "YOUCHUAN_NB_HOME": str(base / "home"),
-            "JUPYTERLAB_SETTINGS_DIR": str(base / "settings"),
-            "JUPYTERLAB_WORKSPACES_DIR": str(base / "workspaces"),
-        }
-    )
-    return env
+    return lab_env(base, clean_env())
 
 
 def _trust(path: Path, base: Path) -> None:
@@ -157,54 +137,10 @@ def _trust(path: Path, base: Path) -> None:
     )
 
 
-def _start_lab(root: Path, base: Path) -> tuple[subprocess.Popen, str]:
+def _start_lab(root: Path, base: Path):
     env = _lab_env(base)
-    news = base / "settings/@jupyterlab/apputils-extension/notification.jupyterlab-settings"
-    news.parent.mkdir(parents=True, exist_ok=True)
-    news.write_text(json.dumps({"fetchNews": "false", "checkForUpdates": False}))
-    port = _free_port()
-    cmd = [
-        PYTHON,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        "--LabApp.extension_manager=readonly",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
-    log = open(base / "jupyter.log", "wb")  # noqa: SIM115 (closed with the process)
-    proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited ({proc.returncode})")
-        try:
-            with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
-                if r.status == 200:
-                    return proc, url
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError("jupyter lab did not answer")
-        time.sleep(0.2)
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+    write_lab_settings(Path(env["JUPYTERLAB_SETTINGS_DIR"]))  # defaults, no news prompt
+    return start_lab(root, env, base / "jupyter.log", python=PYTHON)
 
 
 def _measure(url: str, name: str, want: int) -> list[dict]:
@@ -277,7 +213,7 @@ def run(quick: bool = False) -> list[Result]:
             runs = _measure(url, "grids.ipynb", want)
             plain = _measure(url, "untrusted.ipynb", want)
         finally:
-            _stop(proc)
+            stop_lab(proc)
 
     def since_cells(rs: list[dict], key: str) -> list[float]:
         return [(r[key] - r["cells"]) / 1000 for r in rs if r[key] and r["cells"]]

@@ -22,13 +22,18 @@
  *    at run time, no import), so the manager still finds it when it hands its manager to the
  *    renderers created before it was ready; the wrapper passes the manager on.
  *
- * 2. When a notebook is saved, the widget state of youchuan_nb cards is left out of the file's
+ * 2. Saved cards come back to life (revive.js): a card shown from its copy asks the notebook's
+ *    kernel, once it has run `%load_ext youchuan_nb`, for a live card of the same jobs, and the
+ *    kernel's answer replaces the saved output, so the live widget renders in its place.
+ *
+ * 3. When a notebook is saved, the widget state of youchuan_nb cards is left out of the file's
  *    metadata.widgets (if "save widget state" is on): the cards do not need it (their text/html
  *    copy is what shows when the model is gone), it roughly doubles the file's size, and with it
  *    nbconvert's HTML shows the widget view, which needs scripts from a CDN, instead of the copy.
  */
 import { MimeModel, RenderedHTML, IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { INotebookTracker } from '@jupyterlab/notebook';
+import { jobIdsOf, reviverOf, wantLife } from './revive';
 
 const WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
 const WIDGET_STATE = 'application/vnd.jupyter.widget-state+json';
@@ -46,6 +51,7 @@ function htmlOf(model) {
 }
 
 const classes = new Map();
+let notebooks = null; // the notebook tracker (saved cards come back to life: revive.js)
 
 /** The wrapper class for renderers of class ``Base`` (the widget manager's WidgetRenderer). */
 function wrapperClass(Base) {
@@ -81,6 +87,21 @@ function wrapperClass(Base) {
         return done;
       };
       this.addWidget(inner);
+    }
+
+    /** The output model shown (revive.js finds it in its notebook by this). */
+    get ycModel() {
+      return this._yc ? this._yc.model : null;
+    }
+
+    ycHtml() {
+      return htmlOf(this._yc.model);
+    }
+
+    /** Showing the saved copy of a card that names its jobs: a kernel may bring it back. */
+    ycWantsLife() {
+      const s = this._yc;
+      return s.mode === 'copy' && jobIdsOf(s.model, htmlOf(s.model)).length > 0;
     }
 
     /** The widget manager hands itself to renderers made before it was ready: pass it on. */
@@ -132,12 +153,14 @@ function wrapperClass(Base) {
             if (!this.isDisposed && s.mode === 'live') {
               s.modelId = null;
               this._ycShow('copy');
+              wantLife(notebooks, this);
             }
           });
         }
         this._ycShow('live');
       } else {
         this._ycShow('copy');
+        wantLife(notebooks, this);
       }
     }
 
@@ -303,9 +326,15 @@ const plugin = {
   optional: [INotebookTracker],
   activate: (app, rendermime, tracker) => {
     wrapRegistries(rendermime);
+    notebooks = tracker || null;
     if (tracker) {
-      tracker.forEach(watchSaves);
-      tracker.widgetAdded.connect((_, panel) => watchSaves(panel));
+      // each notebook listens for its kernel's "ready to revive" from the start (revive.js)
+      const follow = panel => {
+        watchSaves(panel);
+        reviverOf(tracker, panel);
+      };
+      tracker.forEach(follow);
+      tracker.widgetAdded.connect((_, panel) => follow(panel));
     }
   }
 };

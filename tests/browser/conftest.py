@@ -3,7 +3,8 @@
 * ``sim``: the simulator in its own process (``SIM_SCRIPT`` below: the same ``Simulator`` that
   ``python -m youchuan_nb.sim`` runs, plus a line protocol on stdin/stdout so the tests can read
   its record of created jobs and turn on a fault; the CLI has neither).
-* ``lab``: ``jupyter lab`` on a free port with every Jupyter/IPython/youchuan_nb folder under a
+* ``lab``: ``jupyter lab`` (started by ``bench/_lab.py``, shared with the benchmarks) on a free
+  port with every Jupyter/IPython/youchuan_nb folder under a
   tmp dir and the kernel pointed at ``sim`` (YOUCHUAN_BASE_URL / _APP_ID / _SECRET).
 * ``shots``: the run's screenshot folder, ``<repo>/.ci-out/screenshots/``.
 * helpers: ``write_notebook``, ``open_notebook`` (waits for an idle kernel), ``run_all``.
@@ -16,24 +17,24 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if str(ROOT) not in sys.path:  # bench/ (the shared JupyterLab start-up) from the checkout
+    sys.path.insert(0, str(ROOT))
+
+from bench._lab import lab_env, start_lab, stop_lab, write_lab_settings  # noqa: E402
+
 SHOTS = ROOT / ".ci-out" / "screenshots"
 
 # The simulator process: prints one JSON line {url, app_id, secret}, then answers commands, one
 # JSON line each: "created" (every job created so far), "fail COMMENT" (every new job fails with
-# COMMENT), "ok" (faults off).
+# COMMENT), "ok" (faults off), "seconds S" (jobs created from now on take S seconds).
 SIM_SCRIPT = r"""
 import json, sys
 from youchuan_nb.sim import Simulator, Faults
@@ -50,17 +51,14 @@ for line in sys.stdin:
     elif cmd == "ok":
         sim.faults = None
         out = True
+    elif cmd == "seconds":
+        sim.job_seconds = float(arg)  # for jobs created from now on
+        out = True
     else:
         out = {"error": "unknown command " + cmd}
     print(json.dumps(out, default=str), flush=True)
 sim.stop()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class SimProcess:
@@ -105,6 +103,9 @@ class SimProcess:
     def faults_off(self) -> None:
         self._ask("ok")
 
+    def job_seconds(self, seconds: float) -> None:
+        self._ask(f"seconds {seconds}")
+
     def stop(self) -> None:
         try:
             self.proc.stdin.close()
@@ -140,107 +141,34 @@ def shots() -> Path:
     return SHOTS
 
 
-def write_lab_settings(folder: Path, save_widget_state: bool) -> None:
-    """JupyterLab user settings: no news prompt; otherwise JupyterLab's defaults.
-
-    ``saveState`` (save widget state in the notebook) is off by default, and the tests keep it
-    so: saved cards show through the package's lab extension (youchuan-nb), which renders a
-    card's text/html copy when its widget model is gone. YC_LAB_SAVE_WIDGET_STATE=1 runs the
-    tests with widget state saved instead.
-    """
-    files = {
-        "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-            "fetchNews": "false",
-            "checkForUpdates": False,
-        }
-    }
-    if save_widget_state:
-        files["@jupyter-widgets/jupyterlab-manager/plugin.jupyterlab-settings"] = {
-            "saveState": True
-        }
-    for name, value in files.items():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(json.dumps(value))
-
-
 @pytest.fixture(scope="session")
 def lab(sim, tmp_path_factory):
+    """``jupyter lab`` (bench/_lab.py) with the kernel pointed at ``sim``.
+
+    "Save widget state" (``saveState``) is off by default, and the tests keep it so: saved
+    cards show through the package's lab extension (youchuan-nb), which renders a card's
+    text/html copy when its widget model is gone. YC_LAB_SAVE_WIDGET_STATE=1 runs the tests with
+    widget state saved instead.
+    """
     base = tmp_path_factory.mktemp("lab")
     root = base / "notebooks"
     root.mkdir()
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("JUPYTER", "JPY_", "YOUCHUAN", "IPYTHON"))
-    }
-    env.update(sim.env)
-    env.update(
-        {
-            "JUPYTER_PLATFORM_DIRS": "1",
-            "JUPYTER_CONFIG_DIR": str(base / "config"),
-            "JUPYTER_DATA_DIR": str(base / "data"),
-            "JUPYTER_RUNTIME_DIR": str(base / "runtime"),
-            "IPYTHONDIR": str(base / "ipython"),
-            "YOUCHUAN_NB_HOME": str(base / "youchuan_nb_home"),
-            # The repo first on the path: the kernel imports this checkout's youchuan_nb whatever
-            # the state of the venv's editable install.
-            "PYTHONPATH": os.pathsep.join(
-                [str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]
-            ),
-        }
+    env = lab_env(
+        base,
+        os.environ,
+        **sim.env,
+        # The repo first on the path: the kernel imports this checkout's youchuan_nb whatever
+        # the state of the venv's editable install.
+        PYTHONPATH=os.pathsep.join([str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])]),
     )
-    settings = base / "lab-user-settings"
-    env["JUPYTERLAB_SETTINGS_DIR"] = str(settings)
-    env["JUPYTERLAB_WORKSPACES_DIR"] = str(base / "lab-workspaces")
     write_lab_settings(
-        settings, save_widget_state=os.environ.get("YC_LAB_SAVE_WIDGET_STATE", "0") == "1"
+        Path(env["JUPYTERLAB_SETTINGS_DIR"]),
+        save_widget_state=os.environ.get("YC_LAB_SAVE_WIDGET_STATE", "0") == "1",
     )
-    port = free_port()
-    cmd = [
-        sys.executable,
-        "-m",
-        "jupyterlab",
-        "--no-browser",
-        "--allow-root",
-        "--ServerApp.ip=127.0.0.1",
-        f"--ServerApp.port={port}",
-        "--ServerApp.port_retries=0",
-        "--IdentityProvider.token=",
-        f"--ServerApp.root_dir={root}",
-        "--LabApp.expose_app_in_browser=True",
-        "--JupyterNotebookApp.expose_app_in_browser=True",
-        "--LabApp.extension_manager=readonly",
-        "--LabApp.news_url=None",
-        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-    ]
     log = base / "jupyter.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, env=env, cwd=root, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"jupyter lab exited ({proc.returncode}):\n{log.read_text()[-3000:]}"
-            )
-        try:
-            with urllib.request.urlopen(f"{url}/api/status", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"jupyter lab did not answer:\n{log.read_text()[-3000:]}")
-        time.sleep(0.2)
+    proc, url = start_lab(root, env, log)
     yield Lab(url, root, proc, log)
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(5)
+    stop_lab(proc)
 
 
 # -- helpers ------------------------------------------------------------------------------------
@@ -266,6 +194,10 @@ KERNEL_IDLE = """() => { const w = window.jupyterapp && window.jupyterapp.shell.
 
 
 def open_notebook(page, url: str) -> None:
+    if "/lab/" in url and "?" not in url:
+        # a fresh workspace: the session's JupyterLab would restore the notebook another test
+        # module had open as the current one (the server keeps the layout between modules)
+        url += "?reset"
     page.goto(url)
     page.wait_for_function(KERNEL_IDLE, timeout=90_000)
 

@@ -316,11 +316,6 @@ def test_nbconvert_html_shows_every_card_offline(lab, browser, browser_context_a
     assert n == sum(EXPECTED.values())
 
 
-@pytest.mark.skip(
-    reason="flaky in a full run: after the re-run shows the stored job tree, the saved copies' "
-    "image count sometimes never reaches EXPECTED (seen once in CI at 03:38, passes alone); "
-    "follow-up in issue 10"
-)
 def test_with_save_widget_state_on(page, lab, helpers, browser, browser_context_args, shots):
     """ "Save widget state" on: the cards' state stays out of the file; reopen and export work."""
     toggle = "@jupyter-widgets/jupyterlab-manager:saveWidgetState"

@@ -13,19 +13,19 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import anywidget
 import traitlets
 
 from ..client import Job, YouchuanError
 from ..i18n import strings, t
-from . import _static
 from ._card_actions import build_call, image_size, retry_call, use_cell, used_of
+from ._card_display import CardDisplay
 from ._card_media import CardMedia
 from ._card_state import ENDED_STATUSES, CardState, Node, Status, card_state
 from ._card_words import error_words
-from ._session import Session, get_session, interactive_frontend, saved_output
+from ._session import Session, get_session, interactive_frontend
 
 STATIC = Path(__file__).parent / "static"
 
@@ -37,7 +37,7 @@ def new_key() -> str:
 log = logging.getLogger("youchuan_nb")
 
 
-class JobCard(anywidget.AnyWidget, CardMedia):
+class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
     """A live card for a job and its follow-ups."""
 
     _esm = STATIC / "card.js"
@@ -59,6 +59,7 @@ class JobCard(anywidget.AnyWidget, CardMedia):
         self._lock = threading.RLock()
         self._handle = None
         self._display_dirty = False
+        self._mirrors = []  # revived outputs of this card (_card_display.py)
         self._finished = threading.Condition(self._lock)
         self.on_msg(self._on_msg)
         self._session.cards.append(self)
@@ -152,6 +153,7 @@ class JobCard(anywidget.AnyWidget, CardMedia):
             self._never_made(node, "unknown", exc)
         else:
             self._attach(node, job)
+            self._refresh_display(new_job=True)
 
     def _never_made(self, node: Node, state: Status, exc: Exception) -> None:
         node.state, node.message, node.ended = state, str(exc), time.time()
@@ -189,6 +191,10 @@ class JobCard(anywidget.AnyWidget, CardMedia):
             expected=self._session.client.expected_seconds(node.action),
             used=used,
             retry=node.retried is None and self._retry_call(node) is not None,
+            rerun=node.parent_key is None
+            and node.job is not None
+            and node.job.action == "diffusion"
+            and bool(node.job.text),
         )
 
     def _sync(self, final: bool = False) -> None:
@@ -236,45 +242,6 @@ class JobCard(anywidget.AnyWidget, CardMedia):
                 self._finished.wait(remaining)  # every _sync() notifies
         return self.root.job if self.root is not None else None
 
-    # -- display -----------------------------------------------------------------------------
-    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict, dict]:
-        bundle: Any = super()._repr_mimebundle_(**kwargs)
-        metadata: dict = {}
-        if isinstance(bundle, tuple):
-            bundle, metadata = bundle
-        data = dict(bundle or {})
-        with self._lock:
-            cards, thumbs = cast(list[CardState], list(self.cards)), dict(self.thumbs)
-        data["text/html"] = _static.html(cards, thumbs, simulator=self.simulator)
-        data["text/plain"] = _static.text(cards)
-        root = {name: cards[0][name] if cards else "" for name in ("job_id", "label")}
-        metadata = {**metadata, "youchuan_nb": root}
-        return saved_output(data), metadata
-
-    def show(self) -> JobCard:
-        """Display the card so it can be refreshed in place (static fallbacks included)."""
-        from IPython.display import display
-
-        self._handle = display(self, display_id=True)
-        return self
-
-    def refresh_output(self) -> None:
-        """Re-publish the output now (from the cell's own thread), static fallbacks included."""
-        if self._handle is not None:
-            self._display_dirty = False
-            self._handle.update(self)
-
-    def _refresh_display(self) -> None:
-        # Refresh the saved output (text/html fallback) once things settle, so a saved notebook
-        # shows results; in headless runs the cell blocks and displays the final state instead.
-        if self._handle is None or not self._display_dirty or not self.settled:
-            return
-        self._display_dirty = False
-        try:
-            self._handle.update(self)
-        except Exception:
-            pass
-
     # -- messages from the front end -------------------------------------------------------
     def _on_msg(self, _widget: Any, content: dict, buffers: list) -> None:
         if not isinstance(content, dict):
@@ -301,8 +268,9 @@ class JobCard(anywidget.AnyWidget, CardMedia):
                     raise ValueError(t("card.err.not_finished"))
                 self._ack(rid, True, copy=use_cell(node.job, int(msg.get("index") or 0)))
                 return
-            if msg.get("action") == "retry":
-                self.retry(str(msg.get("key")))
+            if msg.get("action") in ("retry", "rerun"):
+                key = str(msg.get("key"))
+                self.retry(key) if msg.get("action") == "retry" else self.run_again(key)
                 self._ack(rid, True)
                 return
             self.perform(
@@ -383,7 +351,31 @@ class JobCard(anywidget.AnyWidget, CardMedia):
         self._sync()
         return new
 
+    def run_again(self, key: str) -> Node:
+        """ "Run again": one new job for the prompt and flags of the top-level grid ``key`` (as
+        its cell with ``--new``), shown below the card's jobs; a second click while it is on its
+        way submits nothing more."""
+        node = self._nodes.get(key)
+        if node is None or node.job is None or node.parent_key is not None:
+            raise KeyError(t("card.err.no_job"))
+        request = (key, "rerun", None, "")
+        with self._lock:
+            for other in self._nodes.values():
+                on_its_way = other.job is None or not other.job.done
+                ended = other.state in ("refused", "unknown")
+                if other.request == request and on_its_way and not ended:
+                    return other
+        call, _ = build_call(node.job, "rerun", None, {}, self)
+        text = node.job.text
+        new = self.submit(
+            "diffusion", call, params={"text": text}, prompt=text, request=request, label="Imagine"
+        )
+        return new
+
     # CallContext (what _card_actions may ask of the card)
+    def new_grid(self, prompt: str) -> Job:
+        return self._session.client.diffusion(prompt)
+
     def check_request(self, ep_name: str, fields: dict[str, Any], parent: Job) -> Any:
         return self._session.client.check_request(ep_name, fields, parent)
 

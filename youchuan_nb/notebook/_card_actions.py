@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from ..client import Job, mask_from_shapes
 from ..contract import (
@@ -30,6 +31,7 @@ from ..contract import (
     parse_prompt,
     refusal,
 )
+from ..contract.urls import is_loopback_url
 from ..i18n import t
 from ._card_words import click_detail, lineage, op_name, why
 
@@ -53,6 +55,8 @@ class CallContext(Protocol):
 
     def output_size(self, job: Job, index: int) -> tuple[int, int]: ...
 
+    def new_grid(self, prompt: str) -> Job: ...
+
 
 Build = Callable[[Job, int, Mapping[str, Any], CallContext], Call]
 
@@ -68,6 +72,7 @@ class CardAction:
     build: Build | None = None
     sent: bool = True  # the front end sends it to the kernel (False: front end only)
     failed_only: bool = False  # shown on failed jobs (card_state decides), not finished ones
+    root_only: bool = False  # shown on a card's top-level grids only (card_state decides)
 
     def reason(self, job: Job, facts: JobFacts) -> str:
         """Why the button is disabled for ``job`` ("" when it is enabled), in words."""
@@ -156,6 +161,14 @@ def _reroll(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Ca
     return lambda: job.reroll()
 
 
+def _run_again(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
+    # a new job for the same prompt and flags, as the cell would make with --new
+    text = job.text
+    if job.action != "diffusion" or not text:
+        raise ValueError(t("revive.err.no_rerun"))
+    return lambda: ctx.new_grid(text)
+
+
 def _extend(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
     prompt = _text(params)
     if not prompt:
@@ -178,6 +191,8 @@ _ALL = [
     CardAction("enhance", "enhance", "image", ("enhance",), _enhance),
     CardAction("use", None, "image", ("use",)),
     CardAction("reroll", "reroll", "grid", ("reroll",), _reroll),
+    # "Run again": a new top-level job of the cell's prompt (JobCard.run_again), not a follow-up
+    CardAction("rerun", "diffusion", "grid", ("rerun",), _run_again, root_only=True),
     CardAction("extend", "extend_video", "video", ("extend",), _extend),
     CardAction("upscale_video", "video_upscale", "video", ("upscale_video",), _upscale_video),
     CardAction("download", None, "video", ("download",), sent=False),
@@ -196,7 +211,7 @@ def action_states(job: Job, video: bool) -> tuple[dict[str, str], dict[str, str]
     actions: dict[str, str] = {}
     grid: dict[str, str] = {}
     for action in _ALL:
-        if (action.place == "video") != video or action.failed_only:
+        if (action.place == "video") != video or action.failed_only or action.root_only:
             continue
         reason = action.reason(job, facts)
         target = grid if action.place == "grid" else actions
@@ -220,16 +235,24 @@ def image_size(job: Job, index: int, outputs: Sequence[OutputState]) -> tuple[in
         return im.size
 
 
+def _shareable(url: str) -> bool:
+    """A link a cell run later (or the service) can fetch: http(s), not this machine's simulator
+    (a loopback address changes with every start and means nothing to the service), and no
+    ``user:password@`` in it."""
+    return is_http_url(url) and not is_loopback_url(url) and "@" not in urlsplit(url).netloc
+
+
 def use_cell(job: Job, index: int) -> str:
-    """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt, with
-    the job's own prompt and flags."""
+    """The "use" button: a runnable ``%%imagine`` cell with the job's own prompt and flags, and
+    output ``index`` as its image prompt when that is a link the service can fetch (never a
+    simulator's loopback address: then the cell has the prompt and flags alone)."""
     if not 0 <= index < len(job.urls):
         raise ValueError(t("card.err.no_output", n=index + 1))
-    url = job.urls[index]
-    if not is_http_url(url):
-        raise ValueError(t("why.no_url"))
     prompt = parse_prompt(job.text)  # the job's words and its flags, as the user wrote them
-    return "%%imagine\n" + " ".join(p for p in [url, prompt.text, *prompt.chips] if p)
+    images = [u for u in dict.fromkeys([job.urls[index], *prompt.images]) if _shareable(u)]
+    if not images and not prompt.text:
+        raise ValueError(t("why.no_url"))  # nothing a new cell could start from
+    return "%%imagine\n" + " ".join(p for p in [*images, prompt.text, *prompt.chips] if p)
 
 
 def build_call(
@@ -243,7 +266,7 @@ def build_call(
 
 
 #: endpoint -> the card action that calls it
-_BY_ENDPOINT = {a.endpoint: a for a in _ALL if a.endpoint}
+_BY_ENDPOINT = {a.endpoint: a for a in _ALL if a.endpoint and not a.root_only}
 
 
 def click_of(job: Job) -> tuple[str, int | None, dict[str, Any]] | None:

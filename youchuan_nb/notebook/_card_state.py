@@ -26,6 +26,7 @@ from ..contract import (
 from ..i18n import has, t
 from ._card_actions import action_states
 from ._card_words import failure, job_label
+from ._local_pictures import InputPicture, input_pictures, shown_prompt
 
 #: A node's status: a submission on its way (submitting, waiting for a slot), the job's own
 #: state (queued … failed), or the card's own ends: refused (the service said no before a job
@@ -88,10 +89,11 @@ class CardState(TypedDict):
     aspect: float  # width / height of the placeholders (from the prompt's --ar)
     outputs: list[OutputState]  # empty until the results are loaded
     actions: dict[str, str]  # per-output button key -> why disabled ("" enabled); absent: none
-    grid_actions: dict[str, str]  # header buttons (reroll, retry), likewise
+    grid_actions: dict[str, str]  # header buttons (reroll, retry, rerun), likewise
     used: list[UsedAction]  # follow-ups already made from it (their buttons ask before paying)
     extensions: int  # video lineage: extend steps so far
     max_extensions: int
+    inputs: list[InputPicture]  # the local pictures the prompt names (thumbnails; top nodes)
 
 
 class Node:
@@ -184,7 +186,7 @@ def message_of(node: Node, status: Status) -> tuple[str, str]:
     if not job.done:
         if not job.poll_error:
             return "", ""  # e.g. the slot it waited for: old news once the job exists
-        error = job.poll_error.rstrip(".")
+        error = job.poll_error.rstrip(".。")  # the template ends the sentence
         if job.poll_gave_up:
             return t("card.msg.poll_gave_up", error=error, id=job.id), ""
         return t("card.msg.poll_retrying", error=error), ""
@@ -235,9 +237,11 @@ def card_state(
     expected: float | None,
     used: list[UsedAction] | None = None,
     retry: bool = False,
+    rerun: bool = False,
 ) -> CardState:
     """What the card shows for ``node`` (``expected``: the usual duration of its action;
-    ``used``: the follow-ups made from it; ``retry``: a failed job that can be made again)."""
+    ``used``: the follow-ups made from it; ``retry``: a failed job that can be made again;
+    ``rerun``: a top-level grid whose prompt can make a new job, "Run again")."""
     status = status_of(node)
     kind = kind_of(node)
     job = node.job
@@ -247,7 +251,10 @@ def card_state(
         actions, grid_actions = action_states(job, kind == "video")
     if retry and status == "failed":
         grid_actions["retry"] = ""
-    prompt = parse_prompt(node.prompt or "")
+    if rerun and status == "finished":
+        grid_actions["rerun"] = ""
+    written = shown_prompt(node.prompt or "")  # local paths as written, not their URLs
+    prompt = parse_prompt(written)
     width, height = prompt.aspect
     ended = status in ENDED_STATUSES
     message, detail = message_of(node, status)
@@ -275,4 +282,5 @@ def card_state(
         "used": list(used or []),
         "extensions": job.facts().extensions if job is not None else 0,
         "max_extensions": MAX_VIDEO_EXTENSIONS,
+        "inputs": input_pictures(written) if node.parent_key is None else [],
     }

@@ -12,12 +12,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..i18n import t
+
 _CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET")
 
 
 def load(ipython: Any) -> None:
     from ._complete import register as register_completion
     from ._magics import ImagineMagics
+    from ._revive import register as register_revive
     from ._session import check_store, use_settings
 
     # one magics object per shell: it holds the settings (%config ImagineMagics), which then
@@ -29,12 +32,13 @@ def load(ipython: Any) -> None:
     ipython.magics_manager.register_alias("yc", "youchuan", "line")
     register_display(ipython)
     register_completion(ipython)  # Tab completes flags in %%imagine / %%animate cells
+    register_revive(ipython)  # saved cards of this notebook come back to life (_revive.py)
     use_settings(magics)
     print(service_note())
     try:
         problem = check_store()
     except Exception as exc:  # never keep the magics from loading
-        problem = f"youchuan_nb: the job store cannot be checked: {type(exc).__name__}: {exc}"
+        problem = t("magics.load.store_unchecked", error=f"{type(exc).__name__}: {exc}")
     if problem:
         print(problem)  # the first job then works on without a store, and says so
 
@@ -46,24 +50,14 @@ def service_note(environ: Any = None) -> str:
     app_id, secret = (env.get(name) or "" for name in _CREDENTIALS)
     base_url = env.get("YOUCHUAN_BASE_URL") or ""
     if not app_id and not secret and not base_url:
-        return (
-            "youchuan_nb: no credentials found, using the built-in SIMULATOR (set "
-            "YOUCHUAN_APP_ID and YOUCHUAN_SECRET, or run %youchuan login, for the real "
-            "service). It starts at the first job. %youchuan help lists the commands."
-        )
+        return t("magics.load.simulator")
     if not app_id or not secret:
-        missing = " and ".join(
+        missing = t("magics.load.and").join(
             n for n, v in zip(_CREDENTIALS, (app_id, secret), strict=True) if not v
         )
-        return (
-            f"youchuan_nb: missing credentials: set {missing} (or run %youchuan login). "
-            "%youchuan help lists the commands."
-        )
-    where = f" at {base_url.rstrip('/')}" if base_url else ""
-    return (
-        f"youchuan_nb: using the Youchuan service{where} as {_masked(app_id)}. "
-        "%youchuan help lists the commands."
-    )
+        return t("magics.load.missing", missing=missing)
+    where = t("magics.load.at", url=base_url.rstrip("/")) if base_url else ""
+    return t("magics.load.service", where=where, app=_masked(app_id))
 
 
 def _masked(app_id: str) -> str:
@@ -88,9 +82,11 @@ def register_display(ipython: Any) -> None:
 
 def unload(ipython: Any) -> None:
     from ._complete import unregister
+    from ._revive import unregister as unregister_revive
     from ._session import current_session
 
     unregister(ipython)
+    unregister_revive(ipython)
     session = current_session()
     if session is not None:
         session.tracker.stop()

@@ -117,13 +117,15 @@ def _lookup(client: Client, job_id: str, *, in_flight: bool) -> Job | None:
         return None if in_flight and client.is_simulator else client.job_from_store(job_id)
 
 
-def tree_card(session: Session, job: Job, *, parent: Job | None = None) -> JobCard:
+def tree_card(
+    session: Session, job: Job, *, parent: Job | None = None, card: JobCard | None = None
+) -> JobCard:
     """A card for ``job`` (under ``parent`` if given) and every follow-up under it: this
     session's and, after a restart, those the job store's parent links name
-    (``client.tree``, no request)."""
+    (``client.tree``, no request). With ``card``, the tree is added to it (below what it has)."""
     from ._card import JobCard
 
-    card = JobCard(session)
+    card = card if card is not None else JobCard(session)
     keys: list[str] = [card.add_job(parent).key] if parent is not None else []
     base = len(keys)
     for node_job, depth in session.client.tree(job):
@@ -186,8 +188,5 @@ def note(since: float, count: int = 1) -> str:
     """The one line a re-run prints above the job(s) it shows (``count`` jobs, the oldest
     submitted at ``since``)."""
     if count > 1:
-        return (
-            f"Showing {count} jobs from {_when(since)} on (unchanged combinations); "
-            "use --new to make new ones"
-        )
-    return f"Showing the job from {_when(since)} (unchanged cell); use --new to make a new one"
+        return t("magics.rerun.many", n=count, time=_when(since))
+    return t("magics.rerun.one", time=_when(since))

@@ -29,12 +29,20 @@ def _thumb(data: bytes) -> str:
 
 
 def html(
-    cards: Sequence[CardState], thumbs: Mapping[str, bytes], *, simulator: bool = False
+    cards: Sequence[CardState],
+    thumbs: Mapping[str, bytes],
+    *,
+    simulator: bool = False,
+    roots: Sequence[str] = (),
 ) -> str:
+    """The copy; ``roots``: the card's top-level job ids (``data-yc-jobs``, space-separated:
+    what a new kernel revives the card from)."""
     depth: dict[str, int] = {}
     lang = escape(t("card.js.lang"))
+    jobs = escape(" ".join(roots))
     parts = [
-        f'<div class="yc-static" lang="{lang}" style="font-family:sans-serif;font-size:13px">',
+        f'<div class="yc-static" lang="{lang}" data-yc-jobs="{jobs}" '
+        'style="font-family:sans-serif;font-size:13px">',
         # what every viewer of this copy (a reopened notebook, nbconvert, GitHub) should know
         '<div class="yc-offline-note" style="margin:0 0 6px;padding:6px 10px;'
         "border-radius:6px;font-size:12px;background:#fff8c5;color:#24292f;"
@@ -63,6 +71,17 @@ def html(
         prompt = " ".join([card["prompt"], *card["chips"]])
         if prompt.strip():
             parts.append(f'<div style="margin:4px 0">{escape(prompt)}</div>')
+        pics = [p for p in card.get("inputs", []) if p["src"].startswith("data:image/jpeg;")]
+        if pics:  # the input pictures: the kernel's own small JPEGs, never a fetched URL
+            parts.append(
+                "<div>"
+                + "".join(
+                    f'<img src="{escape(p["src"])}" alt="{escape(p["name"])}" '
+                    f'title="{escape(p["name"])}" style="height:48px;margin:2px;border-radius:4px">'
+                    for p in pics
+                )
+                + "</div>"
+            )
         if card["message"]:
             parts.append(f'<div style="color:{colour}">{escape(card["message"])}</div>')
             if card.get("detail"):

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
 
 from ._caption import CAPTION_CHARS, bundled_font, caption_font, fit
 from ._look import (
@@ -308,6 +308,11 @@ def synth_image(
 def grid_images(prompt: str, seed: int, width: int, height: int) -> list[bytes]:
     """Four distinct, deterministic, marked PNGs of width x height for a prompt."""
     return [to_png(stamp(synth_image(prompt, seed, i, width, height))) for i in range(GRID_COUNT)]
+
+
+def fit_png(src: bytes, width: int, height: int) -> bytes:
+    """``src`` cropped to the aspect of width x height and scaled to it (an image prompt)."""
+    return to_png(ImageOps.fit(open_png(src), (width, height), Image.Resampling.BICUBIC))
 
 
 def placeholder_source(url: str, width: int = 1024, height: int = 1024) -> bytes:
