@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--out bench/results.md] [name ...]``: run the benchmarks of issue 6.
 
 Names: latency throughput notebook_size responsiveness load_time memory sim_load saved_notebook
-archive (default: all).
+archive sim_draw (default: all).
 Prints one table (figure, limit, figure/limit, PASS/MISS) and writes it as markdown.
 """
 
@@ -28,6 +28,7 @@ ORDER = [
     "sim_load",
     "saved_notebook",
     "archive",
+    "sim_draw",
 ]
 
 

@@ -13,6 +13,7 @@ CELLS = [
     "%load_ext youchuan_nb",
     "%%imagine --name sweep\na lighthouse on a cliff --stylize {0, 250, 750} --seed 7 --v 7",
     "%%imagine\na {red, <i>blue</i>} kite --ar {1:1, 2:1} --seed 3 --v 7",
+    "%%imagine\n一座{红色, 蓝色}的灯塔 --seed 4 --v 7",
 ]
 
 LOADED = """([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];
@@ -83,4 +84,18 @@ def test_two_groups_are_a_table_and_labels_stay_text(page, shots):
         LOADED, arg=[sel(2, ".yc-sweep img.yc-sweep-thumb"), 4], timeout=JOB_TIMEOUT
     )
     cell(page, 2).screenshot(path=str(shots / "sweep-table.png"))
+    assert not page.errors, page.errors
+
+
+def test_a_chinese_sweep_shows_its_labels_and_thumbnails(page):
+    sheet = cell(page, 3).locator(".yc-sweep")
+    expect(sheet).to_be_visible(timeout=JOB_TIMEOUT)
+    expect(sheet.locator(".yc-sweep-col")).to_have_text(["红色", "蓝色"])
+    page.wait_for_function(
+        LOADED, arg=[sel(3, ".yc-sweep img.yc-sweep-thumb"), 2], timeout=JOB_TIMEOUT
+    )
+    sheet.locator(".yc-sweep-open").first.click()
+    expect(cell(page, 3).locator(".yc-card").first).to_contain_text(
+        "一座红色的灯塔", timeout=JOB_TIMEOUT
+    )
     assert not page.errors, page.errors

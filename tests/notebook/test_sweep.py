@@ -89,13 +89,17 @@ def test_a_stylize_sweep_is_one_labelled_sheet_with_a_thumbnail_per_job(ip, sim,
     assert sim.count("diffusion") == before + 3
     html = sheet_html(outputs)
     # One sheet instead of three cards: no card's static copy was displayed.
-    assert not any("yc-static" in d.get("text/html", "") for d in outputs)
+    assert not any('<div class="yc-static" ' in d.get("text/html", "") for d in outputs)
     assert headers(html) == ["0", "250", "750"]
     assert "(--stylize)" in html
     assert len(re.findall(r'<img src="data:image/jpeg;base64,', html)) == 3
     jobs = ip.user_ns["sweep"]
     assert [j.ok for j in jobs] == [True, True, True]
     assert all(j.id in html for j in jobs)
+    plain = [d["text/plain"] for d in outputs if "yc-sweep-static" in d.get("text/html", "")][-1]
+    assert plain.splitlines()[1:] == [
+        f"  {v} {j.id}: Finished" for v, j in zip(("0", "250", "750"), jobs, strict=True)
+    ]
     # The live sheet: every cell finished, with its grid; labels in order.
     (sheet,) = sheets
     cells = sheet.grid.cells
@@ -160,3 +164,11 @@ def test_the_sheet_speaks_chinese(ip, monkeypatch):
     html = sheet_html(run(ip, "一座{红色, 蓝色}的灯塔 --seed 4"))
     assert "对比表" in html and 'lang="zh-CN"' in html
     assert headers(html) == ["红色", "蓝色"]
+
+
+def test_a_chinese_prompt_shows_as_written_on_its_card(ip):
+    outputs = run(ip, "海边的灯塔，油画 --seed 8")
+    cards = [d for d in outputs if '<div class="yc-static" ' in d.get("text/html", "")]
+    assert cards and "海边的灯塔，油画" in cards[-1]["text/html"]
+    assert ": finished" in cards[-1]["text/plain"].lower()
+    assert 'lang="en"' in cards[-1]["text/html"]  # the page says which language it is in

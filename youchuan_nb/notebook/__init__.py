@@ -15,6 +15,7 @@ _EXPORTS = {
     "Archive": "._archive",
     "Gallery": "._archive",
     "Studio": "._studio",
+    "SweepSheet": "._sweep",
     "Session": "._session",
     "Settings": "._session",
     "get_session": "._session",

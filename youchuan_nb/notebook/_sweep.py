@@ -5,6 +5,9 @@ the option as its label (a table for two groups, see ``_sweep_layout``), each ce
 as a live thumbnail, updated as the job runs and finishes. Clicking a cell opens that job's full
 card under the sheet. Each job still has its own :class:`JobCard` (actions, follow-ups, re-runs
 from the store); the sheet only watches them. Its static copy is a table of small thumbnails.
+Its output metadata names the jobs under ``youchuan_nb.sweep`` (not ``job_ids``), so the lab
+extension's revive (``_revive``) does not turn a saved sheet into one card of all its jobs; a
+saved sheet stays its static copy until the cell is run again.
 """
 
 from __future__ import annotations

@@ -101,7 +101,7 @@ def html(
     axes = " × ".join(a for a in sheet["axes"] if a)
     title = t("sweep.title", n=len(cells)) + (f" ({axes})" if axes else "")
     parts = [
-        f'<div class="yc-sweep-static" lang="{lang}" '
+        f'<div class="yc-static yc-sweep-static" lang="{lang}" '
         'style="font-family:sans-serif;font-size:13px">',
         '<div style="margin:0 0 6px;padding:6px 10px;border-radius:6px;font-size:12px;'
         f'background:#fff8c5;color:#24292f;border:1px solid #d4a72c">'
@@ -130,5 +130,6 @@ def html(
 def text(sheet: Mapping[str, Any], cells: Sequence[Mapping[str, Any]]) -> str:
     lines = [t("sweep.title", n=len(cells))]
     for cell in cells:
-        lines.append(f"  {cell['label']}: {cell['status_text']} {cell['job_id']}".rstrip())
+        # as a card's text/plain: "<label> <job id>: <status>"
+        lines.append(f"  {cell['label']} {cell['job_id'] or '-'}: {cell['status_text']}")
     return "\n".join(lines)
