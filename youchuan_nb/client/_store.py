@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import StoreError
+from ._request_identity import same_request
 from ._store_rows import JobRecord, guarded, interrupted, owner_tag, record_or_none
 from ._store_search import StoreSearch
 from ._store_tags import StoreTags
@@ -307,11 +308,10 @@ class JobStore(StoreSearch, StoreTags):
             sql += " AND base_url=?"
             args.append(base_url)
         rows = self._db().execute(sql + " ORDER BY created_at DESC", args).fetchall()
-        wanted = {k: v for k, v in params.items() if k != "callback"}
         found = []
         for row in rows:
             rec = self._record_or_none(row)
-            if rec is not None and rec.params == wanted:
+            if rec is not None and same_request(rec.params, params):  # pictures by content
                 found.append(rec)
         return found
 
@@ -332,7 +332,7 @@ class JobStore(StoreSearch, StoreTags):
         found = []
         for row in rows:
             rec = self._record_or_none(row)
-            if rec is None or rec.params != wanted:
+            if rec is None or not same_request(rec.params, wanted):
                 continue
             if rec.state == "unknown" or interrupted(rec, stale_after):
                 found.append(rec)
