@@ -196,11 +196,6 @@ MESSAGES: dict[str, str] = {
         "now are not remembered (a re-run submits again, %youchuan jobs cannot list them); "
         "move or repair that file, or set YOUCHUAN_NB_HOME to another folder, and restart."
     ),
-    "gallery.may_exist": "may exist",
-    "gallery.may_exist_tip": (
-        "The answer to this submit was lost: its job may exist. Check the Youchuan console "
-        "before paying again."
-    ),
     # -- front-end texts (sent to card.js in the `strings` trait) ------------------------------
     "card.js.lang": "en",
     "card.js.no_data": "no data received",
