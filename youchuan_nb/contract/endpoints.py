@@ -49,7 +49,9 @@ class InvalidRequest(ValueError):
 
 def _short(value: Any, limit: int = 80) -> str:
     text = repr(value)
-    return text if len(text) <= limit else text[: limit - 15] + f"...' ({len(str(value))} chars)"
+    if len(text) <= limit:
+        return text
+    return text[: limit - 15] + "...' " + t("rules.value_length", n=len(str(value)))
 
 
 def snake_case(name: str) -> str:

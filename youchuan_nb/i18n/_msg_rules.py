@@ -2,6 +2,7 @@
 secondary rule sent anyway: what was wrong and what to do, naming the field or flag."""
 
 EN: dict[str, str] = {
+    "rules.value_length": "({n} chars)",
     "rules.invalid": "{where}{param}={value} is not allowed: {allowed}",
     "rules.bad_mode": "{name}={value} is not a rules mode: use 'documented' or 'strict'",
     "rules.warn.secondary": (
@@ -143,6 +144,7 @@ EN: dict[str, str] = {
 }
 
 ZH: dict[str, str] = {
+    "rules.value_length": "（{n} 个字符）",
     "rules.invalid": "{where}{param}={value} 不符合要求：{allowed}",
     "rules.bad_mode": "{name}={value} 不是规则模式：请用 'documented' 或 'strict'",
     "rules.warn.secondary": (
