@@ -54,6 +54,14 @@ COPIES_READY = """(expected) => { const nb = window.jupyterapp.shell.currentWidg
       return (h.match(/<img /g) || []).length === n; }
     return false; }); }"""
 
+# where "Error displaying widget" is on the page (for a failure's report)
+WIDGET_ERRORS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
+  .filter((el) => el.textContent.includes('Error displaying widget'))
+  .map((el) => { const cell = el.closest('.jp-Cell');
+    const cells = [...document.querySelectorAll('.jp-Notebook .jp-Cell')];
+    return { cell: cells.indexOf(cell), classes: el.className,
+      html: el.innerHTML.slice(0, 300) }; })"""
+
 SAVED = """() => { const w = window.jupyterapp.shell.currentWidget;
   return !!w && !!w.context && !w.context.model.dirty; }"""
 
@@ -78,6 +86,7 @@ def _wait_cards_shown(page, shots, name, copy=True):
         assert page.get_by_text("model not found").count() == 0
     except Exception:
         page.screenshot(path=str(shots / f"{name}-FAILED.png"))
+        print("widget errors:", page.evaluate(WIDGET_ERRORS))
         raise
     if not copy:
         return
