@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--out bench/results.md] [name ...]``: run the benchmarks of issue 6.
 
 Names: latency throughput notebook_size responsiveness load_time memory sim_load saved_notebook
-(default: all).
+archive (default: all).
 Prints one table (figure, limit, figure/limit, PASS/MISS) and writes it as markdown.
 """
 
@@ -27,6 +27,7 @@ ORDER = [
     "memory",
     "sim_load",
     "saved_notebook",
+    "archive",
 ]
 
 

@@ -9,6 +9,12 @@ if [ "${YOUCHUAN_SKIP_CHROMIUM:-0}" != "1" ] && ! command -v chromium >/dev/null
     SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
     $SUDO apt-get update -q && $SUDO apt-get install -y -q chromium
 fi
+if ! fc-list 2>/dev/null | grep -qiE "wqy|Noto Sans CJK|Source Han"; then
+    # A CJK font: the simulator captions Chinese prompts with it (and Chromium shows Chinese cards)
+    SUDO=""; [ "$(id -u)" = "0" ] || SUDO="sudo"
+    ($SUDO apt-get update -q && $SUDO apt-get install -y -q fonts-wqy-microhei) \
+        || echo "setup: no CJK font installed; simulated images show no caption for Chinese prompts"
+fi
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/pip install -q --upgrade pip
 .venv/bin/pip install -q -e '.[test]'

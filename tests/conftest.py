@@ -198,7 +198,10 @@ class Recorder:
         kw.setdefault("store", False)
         kw.setdefault("max_concurrent", 3)
         kw.setdefault("poll_interval", 0.05)
-        return Client(app_id=self.app_id, secret=self.secret, base_url=self.url, **kw)
+        client = Client(app_id=self.app_id, secret=self.secret, base_url=self.url, **kw)
+        # the recorder counts API requests: no background downloads of finished jobs' outputs
+        client.thumbnails.enabled = False
+        return client
 
     def close(self) -> None:
         self.server.shutdown()

@@ -35,14 +35,14 @@ def test_first_grid_on_disk(tmp_path):
 def test_bad_prompt_is_one_line_error(tmp_path):
     env = {**os.environ, "YOUCHUAN_NB_HOME": str(tmp_path / "home")}
     proc = subprocess.run(
-        [sys.executable, "-m", "youchuan_nb", "a cat --chaos 900"],
+        [sys.executable, "-m", "youchuan_nb", "x" * 9000],  # over the documented length
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 1
-    assert proc.stderr.strip().startswith("error: --chaos 900 is out of range")
+    assert proc.stderr.strip().startswith("error: ") and "8192" in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
@@ -67,3 +67,20 @@ def test_doctor_on_the_simulator_writes_a_capture_without_credentials(tmp_path):
     text = capture.read_text(encoding="utf-8")
     assert '"subscribe"' in text and "sim-secret" not in text
     assert oct(capture.stat().st_mode & 0o777) == "0o600"
+
+
+def test_the_cli_speaks_chinese(tmp_path):
+    env = {**os.environ, "YOUCHUAN_NB_HOME": str(tmp_path / "home"), "YOUCHUAN_NB_LANG": "zh"}
+    run = [sys.executable, "-m", "youchuan_nb"]
+    helped = subprocess.run([*run, "--help"], env=env, capture_output=True, text=True, timeout=60)
+    assert (
+        helped.stdout.startswith("用法：python -m youchuan_nb")
+        and "显示此帮助并退出" in helped.stdout
+    )
+    wrong = subprocess.run(
+        [*run, "--timeout", "soon"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert wrong.returncode == 2
+    assert "python -m youchuan_nb：错误：参数 --timeout：无效的值 'soon'" in wrong.stderr
+    doctor = subprocess.run([*run, "doctor"], env=env, capture_output=True, text=True, timeout=120)
+    assert doctor.returncode == 0 and doctor.stdout.startswith("[通过] 服务：内置模拟器")

@@ -46,12 +46,18 @@ _EXPORTS = {
     "ReUpscaleNotSupportedError": "client",
     "SensitivePromptError": "client",
     "ServerBusyError": "client",
+    # the user's own pictures (client.upload)
+    **dict.fromkeys(
+        ("PictureError", "UploadError", "ImageHost", "S3Host", "CallableHost"), "client"
+    ),
+    "sample_picture": "data",
     # the simulator
     "Simulator": "sim",
     "Faults": "sim",
     # the notebook layer
     "JobCard": "notebook",
     "Studio": "notebook",
+    "Archive": "notebook",
     "Gallery": "notebook",
     "show_job": "notebook",
 }

@@ -7,18 +7,17 @@ simulator, so a newcomer gets four images on disk with no account.
 
 from __future__ import annotations
 
-import argparse
 import sys
+
+from .i18n import ArgumentParser, t
 
 
 def doctor(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m youchuan_nb doctor",
-        description="Check the configured Youchuan service step by step; no paid call unless "
-        "--job is given.",
+    parser = ArgumentParser(
+        prog="python -m youchuan_nb doctor", description=t("cli.doctor.description")
     )
-    parser.add_argument("--job", action="store_true", help="make one cheap draft job")
-    parser.add_argument("--timeout", type=float, default=600.0)
+    parser.add_argument("--job", action="store_true", help=t("cli.doctor.job"))
+    parser.add_argument("--timeout", type=float, default=600.0, help=t("cli.timeout"))
     args = parser.parse_args(argv)
 
     from .client import run_doctor
@@ -32,28 +31,29 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["doctor"]:
         return doctor(argv[1:])
-    parser = argparse.ArgumentParser(
-        prog="python -m youchuan_nb", description=(__doc__ or "").split("\n")[0]
-    )
+    parser = ArgumentParser(prog="python -m youchuan_nb", description=t("cli.description"))
     parser.add_argument(
-        "prompt", nargs="?", default="a lighthouse on a cliff at dawn, oil painting --ar 3:2 --v 7"
+        "prompt",
+        nargs="?",
+        default="a lighthouse on a cliff at dawn, oil painting --ar 3:2 --v 7",
+        help=t("cli.prompt"),
     )
-    parser.add_argument("--out", default="out/first-grid", help="folder for the images")
-    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--out", default="out/first-grid", help=t("cli.out"))
+    parser.add_argument("--timeout", type=float, default=300.0, help=t("cli.timeout"))
     args = parser.parse_args(argv)
 
     from . import Client, YouchuanError
 
     try:
         client = Client()
-        where = "the built-in simulator" if client.simulator is not None else client.base_url
-        print(f"imagining on {where}: {args.prompt}")
+        where = t("cli.simulator") if client.simulator is not None else client.base_url
+        print(t("cli.imagining", where=where, prompt=args.prompt))
         job = client.imagine(args.prompt).wait(args.timeout)
         paths = job.download(args.out)
     except (YouchuanError, ValueError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(t("cli.error", error=exc), file=sys.stderr)
         return 1
-    print(f"job {job.id}: {len(paths)} images saved")
+    print(t("cli.saved", id=job.id, n=len(paths)))
     for path in paths:
         print(f"  {path}")
     return 0

@@ -8,10 +8,13 @@ from youchuan_nb.client import SensitivePromptError
 from youchuan_nb.client._batch import BatchProgress, BatchPromptsError
 
 
-def test_bad_prompts_are_all_listed_by_position_and_nothing_is_sent(sim, client):
+def test_bad_prompts_are_all_listed_by_position_and_nothing_is_sent(sim):
+    from youchuan_nb.client import Client
+
     prompts = ["a fox", "a fox --ar 16-9", "an owl", "a cat --v 99", ""]
+    strict = Client.for_service(sim, store=False, rules="strict")  # --ar, --v: secondary rules
     with pytest.raises(BatchPromptsError) as info:
-        client.batch(prompts)
+        strict.batch(prompts)
     message = str(info.value)
     assert [i for i, _, _ in info.value.problems] == [1, 3, 4]
     assert "prompt 1:" in message and "prompt 3:" in message and "prompt 4:" in message

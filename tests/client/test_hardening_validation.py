@@ -7,15 +7,30 @@ import pytest
 from youchuan_nb.client import JobFailedError, YouchuanError
 from youchuan_nb.contract import InvalidRequest, validate
 
-BAD_TEXT = ["a\x00b", "bell\x07", "esc\x1b[31m", "lone \ud800 surrogate", "x\udfff", "\ufffe"]
+BAD_TEXT = ["lone \ud800 surrogate", "x\udfff"]
+# Refusing control characters and non-characters was an assumption (rule text.chars): they are
+# valid JSON, so they are sent and the service decides.
+SENT_TEXT = ["a\x00b", "bell\x07", "esc\x1b[31m", "\ufffe"]
+
+
+@pytest.mark.parametrize("text", SENT_TEXT)
+def test_control_characters_are_sent(recorder, text):
+    recorder.client().diffusion(f"a fox {text}")
+    assert recorder.requests[-1].json["text"] == f"a fox {text}"
+
+
+def test_control_characters_reach_the_simulator_and_make_a_job(client):
+    job = client.diffusion("a fox \x00 in \x1b[31m red").wait(20)
+    assert len(job.urls) == 4
 
 
 @pytest.mark.parametrize("text", BAD_TEXT)
-def test_control_characters_and_lone_surrogates_are_refused_locally(recorder, text):
+def test_lone_surrogates_are_refused_locally(recorder, text):
+    """UTF-8 cannot carry them: such a request cannot be sent at all (rule text.encoding)."""
     client = recorder.client()
-    with pytest.raises(InvalidRequest, match="control characters") as info:
+    with pytest.raises(InvalidRequest, match="surrogate") as info:
         client.diffusion(f"a fox {text}")
-    assert "U+" in str(info.value)
+    assert "U+" in str(info.value) and info.value.rule == "text.encoding"
     str(info.value).encode("utf-8")  # the message itself can be printed
     with pytest.raises(InvalidRequest):
         client.create_moodboard(f"name {text}")

@@ -104,8 +104,10 @@ def test_enum_names():
 
 
 def test_validate_rejects_unknown_fields_and_nulls_for_required():
-    with pytest.raises(InvalidRequest, match="not a field"):
-        validate("diffusion", {"text": "a", "prompt": "b"})
+    # unknown fields: a secondary rule (C5's protobuf remark), refused in strict mode only
+    with pytest.raises(InvalidRequest, match="not a field") as info:
+        validate("diffusion", {"text": "a", "prompt": "b"}, rules="strict")
+    assert (info.value.rule, info.value.source) == ("field.unknown", "secondary")
     with pytest.raises(InvalidRequest, match="required"):
         validate("upscale", {"jobId": "j", "imageNo": 0, "type": None})
     validate("diffusion", {"text": "a fox", "callback": None})  # absent optional: fine
@@ -156,5 +158,5 @@ def test_valid_requests(ep, body, query):
 )
 def test_invalid_requests(ep, body, query, param):
     with pytest.raises(InvalidRequest) as info:
-        validate(ep, body, query)
+        validate(ep, body, query, rules="strict")
     assert info.value.param == param

@@ -15,7 +15,6 @@ def grid(**kw):
     "op,facts,index,status,reason",
     [
         ("upscale", JobFacts(action="upscale", outputs=1), 0, 400, "Job_ReUpscale_Not_Support"),
-        ("reroll", JobFacts(action="upscale", outputs=1), None, 403, "Upscale_Not_Support"),
         ("enhance", grid(model="7"), 0, 405, "Not_Support"),
         ("variation", JobFacts(action="upload_paint"), 0, 405, "Not_Support"),
         ("pan", JobFacts(action="retexture"), 0, 405, "Not_Support"),
@@ -48,9 +47,21 @@ def grid(**kw):
     ],
 )
 def test_refusals(op, facts, index, status, reason):
-    r = refusal(op, facts, index)
+    r = refusal(op, facts, index, rules="strict")
     assert r is not None and (r.status, r.reason) == (status, reason)
-    assert r.message
+    assert r.message and r.rule
+
+
+@pytest.mark.parametrize("op", ["pan", "outpaint", "inpaint"])
+def test_v81_follow_ups_are_a_secondary_rule(op):
+    """D7 (a copy of the v8.1 guide) says so, not the document: by default the service decides."""
+    assert refusal(op, grid(model="8.1"), 0) is None
+    assert refusal(op, grid(model="8.1"), 0, rules="strict").rule == "follow.v81"
+
+
+def test_rerolling_an_upscale_is_allowed():
+    """Refusing it was an assumption (the document's 403 names no operation for reroll)."""
+    assert refusal("reroll", JobFacts(action="upscale", outputs=1), rules="strict") is None
 
 
 @pytest.mark.parametrize(

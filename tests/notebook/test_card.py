@@ -212,7 +212,9 @@ def test_rules_disable_buttons_with_reasons(session):
     card = imagine(session, "a castle --v 8.1")
     card.wait(30)
     actions = card.cards[0]["actions"]
-    assert "8.1" in actions["pan"] and "8.1" in actions["inpaint"] and "8.1" in actions["zoom"]
+    # pan/inpaint/zoom on 8.1 are a secondary rule (D7): on by default, the service decides
+    assert actions["pan"] == actions["inpaint"] == actions["zoom"] == ""
+    assert "draft" in actions["enhance"]  # the document's rule: enhance needs a draft job
     assert actions["vary_subtle"] == "" and actions["remix"] == ""
     url = session.client.job(card.cards[0]["job_id"]).urls[0]
     card2 = RecordingCard(session)
@@ -351,7 +353,9 @@ def test_use_button_answers_with_a_cell_to_copy(session, sim):
     ack = next(c for c, _ in card.sent if c.get("rid") == "u")
     assert ack["ok"] is True
     url = session.client.job(card.cards[0]["job_id"]).urls[2]
-    assert ack["copy"] == f"%%imagine\n{url} a red fox in snow --ar 3:2 --v 7"  # with its flags
+    # with its flags; the simulator's loopback link is no image prompt a later cell can use
+    assert ack["copy"] == "%%imagine\na red fox in snow --ar 3:2 --v 7"
+    assert url not in ack["copy"]
     assert len(sim.created) == before  # nothing submitted
 
 

@@ -503,15 +503,34 @@ def test_use_copies_a_new_cell_and_says_so(card_page, made):
         "m => harness.emitCustom(m)",
         {"type": "ack", "rid": msg["rid"], "ok": True, "error": "", "copy": cell},
     )
-    note = page.locator(f'.yc-card[data-key="{k}"] .yc-note')
-    note.wait_for()
-    assert note.inner_text().endswith(cell) and page.locator(".yc-note b").count() == 0
-    assert page.evaluate("() => navigator.clipboard.readText()") == cell
-    # "Copied" shows next to what was clicked (on that image), then goes
+    # "Copied" shows next to what was clicked (on that image), not under the card, then goes
     toast = page.locator(f'.yc-card[data-key="{k}"] .yc-tile[data-index="1"] .yc-toast')
     assert toast.inner_text() == "Copied"
     assert page.locator(".yc-toast").count() == 1
+    assert page.evaluate("() => navigator.clipboard.readText()") == cell
+    assert page.locator(f'.yc-card[data-key="{k}"] .yc-note').count() == 0
     toast.wait_for(state="detached", timeout=5000)
+
+
+def test_use_without_a_clipboard_shows_the_cell_to_copy_by_hand(card_page, made):
+    page = card_page
+    k = made["grid"]["key"]
+    set_state(page, cards=[made["grid"]], thumbs=b64_thumbs(made["thumbs"]))
+    page.evaluate(
+        "() => { navigator.clipboard.writeText = () => Promise.reject(new Error('denied'));"
+        " document.execCommand = () => false; }"
+    )
+    page.click(btn(k, "use", 1))
+    msg = sent(page)[0]
+    cell = "%%imagine\n<b>a fox</b> --ar 3:2"
+    page.evaluate(
+        "m => harness.emitCustom(m)",
+        {"type": "ack", "rid": msg["rid"], "ok": True, "error": "", "copy": cell},
+    )
+    note = page.locator(f'.yc-card[data-key="{k}"] .yc-note')
+    note.wait_for()
+    assert note.inner_text().endswith(cell) and page.locator(".yc-note b").count() == 0
+    assert page.locator(".yc-toast").count() == 0
 
 
 def test_hostile_text_is_rendered_literally(card_page, made):

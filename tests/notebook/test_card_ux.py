@@ -13,6 +13,7 @@ import pytest
 
 from youchuan_nb import i18n
 from youchuan_nb.client import Client
+from youchuan_nb.i18n import CATALOGUES
 from youchuan_nb.notebook import JobCard
 from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.sim import Faults, Simulator
@@ -101,13 +102,17 @@ def test_refusal_in_plain_words_first_with_status_and_reason_once(session, lang)
     assert _message(state).count("403") == 1
 
 
+ZH = CATALOGUES["zh"]
+
+
 def test_disabled_reasons_and_labels_in_chinese(session, lang):
     lang("zh")
     card = JobCard.imagine("a castle --v 8.1", session).wait(30)
     grid = card.cards[0]
     assert grid["label"] == "生成" and grid["model"] == "v8.1"
-    assert grid["actions"]["pan"] == "8.1 模型的任务不支持此操作。"
-    assert grid["actions"]["enhance"] == "8.1 模型的任务不支持此操作。"
+    # pan on 8.1 is a secondary rule (D7): by default the button is on and the service decides
+    assert grid["actions"]["pan"] == ""
+    assert grid["actions"]["enhance"] == ZH["why.enhance_draft"]  # the document's rule
     # a v8.1 upscale answers with 4 HD images: a numbered grid, labelled in Chinese
     card.perform(grid["key"], "upscale", 0, {"type": "standard"})
     card.wait(30)

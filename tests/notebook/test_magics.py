@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 import pytest
@@ -22,6 +23,16 @@ def ip(tmp_path_factory):
     shell = start_ipython() or TerminalInteractiveShell.instance()
     shell.run_line_magic("load_ext", "youchuan_nb")
     yield shell
+
+
+@contextlib.contextmanager
+def strict_rules(ip):
+    """%config ImagineMagics.rules = 'strict': secondary sources' rules refuse too."""
+    ip.run_line_magic("config", "ImagineMagics.rules = 'strict'")
+    try:
+        yield
+    finally:
+        ip.run_line_magic("config", "ImagineMagics.rules = 'documented'")
 
 
 def run(ip, line, cell=None):
@@ -53,8 +64,7 @@ def test_default_flags_respect_the_prompt(ip):
         ("imagine --timeout abc", "a cat", "expected a number"),
         ("imagine --bogus", "a cat", "unknown option --bogus"),
         ("imagine", "   ", "the cell body is the prompt"),
-        ("imagine", "a cat --chaos 500", "--chaos 500 is out of range"),
-        ("imagine", "a cat --v 8.1 --tile", "not supported by model 8.1"),
+        ("imagine", "x" * 9000, "the service accepts at most 8192"),  # a documented rule
     ],
 )
 def test_mistakes_are_one_line_usage_errors(ip, line, cell, needle):
@@ -63,6 +73,28 @@ def test_mistakes_are_one_line_usage_errors(ip, line, cell, needle):
         ip.run_cell_magic(name, rest, cell)
     assert needle in str(info.value)
     assert "\n" not in str(info.value).strip() or needle == "the cell body is the prompt"
+
+
+@pytest.mark.parametrize(
+    "cell,needle",
+    [
+        ("a cat --chaos 500", "--chaos 500 is out of range"),
+        ("a cat --v 8.1 --tile", "not supported by model 8.1"),
+    ],
+)
+def test_secondary_prompt_rules_are_usage_errors_in_strict_mode(ip, cell, needle):
+    with pytest.raises(UsageError) as info, strict_rules(ip):
+        ip.run_cell_magic("imagine", "", cell)
+    assert needle in str(info.value) and "\n" not in str(info.value).strip()
+
+
+def test_secondary_prompt_rules_are_sent_by_default(ip):
+    from youchuan_nb.contract import RuleWarning, reset_warnings
+
+    reset_warnings()
+    with pytest.warns(RuleWarning, match="--chaos 500"):
+        run(ip, "imagine --wait --name wild", "a cat --chaos 500")
+    assert ip.user_ns["wild"].ok  # the simulator, like the service, decided
 
 
 def test_subcommand_mistakes_are_usage_errors(ip):
@@ -239,7 +271,9 @@ def test_choices_come_from_the_contract():
     assert margs.image_number(str(field.high + 1)) == field.high
     with pytest.raises(Exception, match="use 1-4"):
         margs.image_number(str(field.high + 2))
-    text = margs.help_text()
+    from youchuan_nb.notebook._magic_help import help_text
+
+    text = help_text()
     assert "|".join(enum_names("video_diffusion", "videoType")) in text
     assert "{" + ",".join(enum_names("pan", "direction")) + "}" in text
 

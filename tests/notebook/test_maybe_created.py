@@ -114,16 +114,19 @@ def test_a_follow_up_whose_answer_was_lost_is_not_submitted_again(ip, lost, caps
     assert sim.count("upscale") == before + 1
 
 
-def test_jobs_gallery_shows_submits_whose_job_may_exist(ip, lost):
-    from youchuan_nb.notebook._gallery import Gallery
+def test_the_archive_shows_submits_whose_job_may_exist(ip, lost):
+    from youchuan_nb import Archive
 
     make = lost[1]
     make("a heron that may exist")
-    gallery = Gallery(limit=50)
-    text = gallery._repr_mimebundle_()["text/plain"]
-    row = next(ln for ln in text.splitlines() if "may exist" in ln)
-    assert row.startswith("-  diffusion")
-    assert "may exist" in gallery._html()
+    archive = Archive(limit=50)
+    text = archive._repr_mimebundle_()["text/plain"]
+    row = next(ln for ln in text.splitlines() if "heron" in ln)
+    assert row.startswith("-  Imagine  May exist")
+    assert "May exist" in archive._html()
+    newest = next(i for i in archive.items if "heron that may exist" in i["prompt"])
+    assert newest["state"] == "may_exist" and newest["job_id"] == ""
+    archive.close()
 
 
 # -- a job store that cannot be opened -----------------------------------------------------------

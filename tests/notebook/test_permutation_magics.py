@@ -3,6 +3,8 @@ anything is sent, against the built-in simulator."""
 
 from __future__ import annotations
 
+import contextlib
+
 import pytest
 from IPython.core.error import UsageError
 from IPython.terminal.interactiveshell import TerminalInteractiveShell
@@ -25,6 +27,16 @@ def sim(ip):
     from youchuan_nb.notebook._session import get_session
 
     return get_session().client.simulator
+
+
+@contextlib.contextmanager
+def strict_rules(ip):
+    """%config ImagineMagics.rules = 'strict': secondary sources' rules refuse too."""
+    ip.run_line_magic("config", "ImagineMagics.rules = 'strict'")
+    try:
+        yield
+    finally:
+        ip.run_line_magic("config", "ImagineMagics.rules = 'documented'")
 
 
 def test_a_2x2_permutation_makes_four_jobs_and_an_unchanged_rerun_none(ip, sim, capsys):
@@ -78,7 +90,7 @@ def test_confirm_above_is_a_setting(ip, sim):
 
 def test_one_bad_combination_stops_them_all(ip, sim):
     before = sim.count("diffusion")
-    with pytest.raises(UsageError) as info:
+    with pytest.raises(UsageError) as info, strict_rules(ip):  # --chaos 0-100: secondary (D2)
         ip.run_cell_magic("imagine", "", "a cat --chaos {10, 500, 20, 900}")
     message = str(info.value)
     assert "2 of the 4 combinations are invalid, so none was sent" in message
@@ -156,7 +168,7 @@ def test_animate_makes_one_video_per_combination(ip, sim):
     lanterns = ip.user_ns["lanterns"]
     assert [c.params["imageNo"] for c in lanterns] == [1, 1]
     assert [c.params["prompt"] for c in lanterns] == ["a lantern rising", "a lantern falling"]
-    with pytest.raises(UsageError, match="1 of the 2 combinations are invalid"):
+    with pytest.raises(UsageError, match="1 of the 2 combinations are invalid"), strict_rules(ip):
         ip.run_cell_magic("animate", "", "waves --motion {low, fast}")
     assert sim.count("video_diffusion") == before + 4
 

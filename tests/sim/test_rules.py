@@ -29,8 +29,9 @@ def test_upscaled_image_cannot_be_upscaled_again(api, h, grid):
         400,
         "Job_ReUpscale_Not_Support",
     )
-    _refused(api, h, "reroll", {"jobId": up["id"]}, 403, "Upscale_Not_Support")
-    # but other follow-ups of the upscaled image are fine
+    # rerolling an upscale job was an assumption: the simulator now does it
+    assert api.run("reroll", {"jobId": up["id"]})["status"] == 2
+    # and other follow-ups of the upscaled image are fine
     assert len(api.run("variation", {"jobId": up["id"], "imageNo": 0, "type": 0})["urls"]) == 4
 
 
@@ -72,7 +73,8 @@ def test_retexture_and_upload_paint_children_allow_only_upscale(api, h, maker):
     assert len(api.run("upscale", {"jobId": parent["id"], "imageNo": 3, "type": 0})["urls"]) == 1
 
 
-def test_v81_jobs_refuse_pan_outpaint_inpaint_enhance(api, h):
+def test_v81_jobs_refuse_pan_outpaint_inpaint_enhance(api, h, sim):
+    sim.rules = "strict"  # a secondary rule (D7, the v8.1 guide): refused in strict mode
     v81 = api.run("diffusion", {"text": "a harbour --v 8.1"})
     jid = v81["id"]
     for endpoint, extra in [
@@ -182,7 +184,8 @@ def test_parent_must_exist_and_be_finished(api, h, sim):
     assert "finished" in err["message"]
 
 
-def test_remix_prompt_is_checked_against_the_parent_model(api, h):
+def test_remix_prompt_is_checked_against_the_parent_model(api, h, sim):
+    sim.rules = "strict"  # --tile on 8.1: a secondary rule
     v81 = api.run("diffusion", {"text": "a harbour --v 8.1"})
     v61 = api.run("diffusion", {"text": "a harbour"})
     body = {"imageNo": 0, "type": 0, "remixPrompt": "a harbour --tile"}

@@ -22,10 +22,18 @@ _EXPORTS = {
     "DoctorReport": "_doctor",
     "Output": "_job",
     "MediaCache": "_media",
+    "ArchiveItem": "_archive_query",
+    "ArchivePage": "_archive_query",
+    "ArchiveQuery": "_archive_query",
+    "Export": "_export",
     "JobRecord": "_store",
     "JobStore": "_store",
     "default_home": "_store",
     "mask_from_shapes": "_masks",
+    **dict.fromkeys(("Picture", "PictureError", "normalise"), "_pictures"),
+    **dict.fromkeys(
+        ("ImageHost", "SimulatorHost", "S3Host", "CallableHost", "UploadError"), "_image_hosts"
+    ),
     **dict.fromkeys(
         (
             "AnswerTooLargeError",

@@ -6,13 +6,18 @@ them (an assumption the doctor and the tolerant reader will check).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..contract import ENDPOINTS, validate
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._uploads import Uploads
 
 
 class AccountMethods:
     """Mixed into ``Client``: costs, monthly costs, plan, callbacks, moodboards."""
+
+    uploads: Uploads  # Client sets it
 
     def _request(
         self,
@@ -53,9 +58,11 @@ class AccountMethods:
 
     # -- moodboards ----------------------------------------------------------------------------
     def create_moodboard(
-        self, name: str, description: str | None = None, images: list[str] | None = None
+        self, name: str, description: str | None = None, images: list[Any] | None = None
     ) -> dict:
-        """POST /v1/tob/moodboard; use its id in prompts as --p <id>."""
+        """POST /v1/tob/moodboard; use its id in prompts as --p <id>. ``images``: URLs or local
+        pictures (uploaded first, see ``Client.upload``)."""
+        images = self.uploads.urls_for(images, "images")
         body = {
             k: v
             for k, v in (("name", name), ("description", description), ("images", images))
@@ -69,9 +76,10 @@ class AccountMethods:
         id: str,
         name: str | None = None,
         description: str | None = None,
-        images: list[str] | None = None,
+        images: list[Any] | None = None,
     ) -> dict:
-        """PUT /v1/tob/moodboard/{id}."""
+        """PUT /v1/tob/moodboard/{id}; ``images`` as for :meth:`create_moodboard`."""
+        images = self.uploads.urls_for(images, "images")
         body = {
             k: v
             for k, v in (("name", name), ("description", description), ("images", images))

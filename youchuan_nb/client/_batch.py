@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from ..contract import InvalidRequest
+from ..i18n import t
 from ._errors import YouchuanError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +30,10 @@ class BatchProgress(NamedTuple):
     running: int  # submitted, not ended
     waiting: int  # not submitted yet (waiting for a free slot)
     total: int
+
+    def __str__(self) -> str:
+        """In words, in the catalogue's language: "10 prompts: 3 finished, ..."."""
+        return t("client.batch.progress", **self._asdict())
 
 
 @dataclass
@@ -64,12 +69,9 @@ class BatchPromptsError(InvalidRequest):
 
     def __init__(self, problems: list[tuple[int, str, ValueError]]) -> None:
         self.problems = problems
-        lines = [f"  prompt {i}: {exc}" for i, _, exc in problems]
-        ValueError.__init__(
-            self,
-            f"{len(problems)} of the batch's prompts cannot be sent "
-            "(nothing was sent; fix them and run the batch again):\n" + "\n".join(lines),
-        )
+        lines = [t("client.batch.bad_prompt", i=i, problem=exc) for i, _, exc in problems]
+        head = t("client.batch.bad_prompts", n=len(problems))
+        ValueError.__init__(self, "\n".join([head, *lines]))
         self.param, self.value, self.allowed, self.endpoint = "prompts", None, "", "batch"
 
 
@@ -110,11 +112,7 @@ class Batch:
         )
 
     def __repr__(self) -> str:
-        p = self.progress()
-        return (
-            f"Batch({p.total} prompts: {p.done} finished, {p.failed} failed or refused, "
-            f"{p.running} running, {p.waiting} waiting)"
-        )
+        return f"Batch({self.progress()})"
 
 
 def _reporter(on_progress: Callable[..., Any] | None, batch: Batch) -> Callable[[], None]:

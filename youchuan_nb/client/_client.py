@@ -16,16 +16,15 @@ from urllib.parse import quote
 
 from ..contract import (
     ENDPOINTS,
-    PROMPT_FIELDS,
-    check_prompt,
-    coerce_numbers,
-    enum_value,
     is_loopback_url,
-    refusal,
-    validate,
+    refusals,
+    refuses,
+    warn_once,
 )
 from ..contract.answers import UnreadableAnswer, error_in, read_job
+from ..i18n import t
 from ._account import AccountMethods
+from ._archive import ArchiveMethods
 from ._batch import Batch, run_batch
 from ._captures import save_capture
 from ._errors import InternalServerError, UnreadableAnswerError, YouchuanError, error_for
@@ -37,19 +36,17 @@ from ._media import MediaCache
 from ._offline import offline_service
 from ._options import check_credentials, check_options, check_request_args, with_defaults
 from ._polling import PollSchedule
+from ._prepare import prepare_body
 from ._slots import Slots
 from ._store import JobStore, default_home
+from ._thumbs import FinishedThumbnails
+from ._uploads import Uploads
 
 log = logging.getLogger("youchuan_nb")
 
 DEFAULT_BASE_URL = "https://ali.youchuan.cn"
 DEFAULT_MAX_CONCURRENT = 3
 _UNSET: Any = object()
-
-
-def _py_name(ep_name: str, name: str) -> str:
-    f = ENDPOINTS[ep_name].field(name)
-    return f.py if f is not None else name
 
 
 def mask_app_id(app_id: str) -> str:
@@ -59,7 +56,7 @@ def mask_app_id(app_id: str) -> str:
     return f"{app_id[:3]}***{app_id[-2:]}"
 
 
-class Client(JobLookup, GenerationMethods, AccountMethods):
+class Client(JobLookup, GenerationMethods, AccountMethods, ArchiveMethods):
     """The Youchuan API.
 
     With no credentials (no arguments and no ``YOUCHUAN_APP_ID``/``YOUCHUAN_SECRET``), the client
@@ -80,6 +77,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         poll_interval: float = 1.0,
         max_poll_interval: float = 10.0,
         check_prompts: bool = True,
+        image_host: Any = None,
+        rules: str = "documented",
     ) -> None:
         # The secret goes into the credentials object first of all, and leaves this frame: a
         # Verbose traceback of anything raised below prints the locals of every frame.
@@ -96,9 +95,12 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             poll_interval=poll_interval,
             max_poll_interval=max_poll_interval,
             check_prompts=check_prompts,
+            image_host=image_host,
+            rules=rules,
         )
 
     def _setup(self, auth: Credentials, base_url: Any, **options: Any) -> None:
+        image_host = options.pop("image_host", None)  # checked at first use (see _uploads)
         timeout, poll, poll_max = check_options(**options)
         base_url = base_url or os.environ.get("YOUCHUAN_BASE_URL") or None
         self.simulator: Any = None  # the built-in simulator, when this client uses it
@@ -121,6 +123,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         #: interval between polls of one job).
         self.poll_schedule = PollSchedule(poll, poll_max)
         self.check_prompts = options["check_prompts"]
+        self.rules: str = options["rules"]  # "documented" or "strict": contract.modes
         home = default_home()
         store = options["store"]
         if isinstance(store, JobStore):
@@ -137,6 +140,8 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         self._slots = Slots(self, options["max_concurrent"])
         self._jobs: dict[str, Job] = {}
         self._jobs_lock = threading.Lock()
+        self.uploads = Uploads.for_client(self, image_host, home)  # where local pictures go
+        self.thumbnails = FinishedThumbnails(self)  # a notebook session turns it on
         self._settle_interrupted()
 
     def __repr__(self) -> str:  # safe on a half-made client too (shown in tracebacks)
@@ -161,7 +166,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         """A client of the built-in simulator, whatever credentials are set."""
         offline = offline_service()
         if offline is None:
-            raise YouchuanError("no built-in simulator is available in this process")
+            raise YouchuanError(t("client.err.no_simulator"))
         auth = offline_credentials(offline)
         client = cls.__new__(cls)
         client._setup(auth, offline.url, **with_defaults(kwargs))
@@ -237,7 +242,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
     def _unreadable(self, ep_name: str, exc: UnreadableAnswer) -> UnreadableAnswerError:
         """The error for an answer the reader cannot read, with the answer saved to a file."""
         capture = save_capture(self.captures_dir, ep_name, exc.raw)
-        return UnreadableAnswerError(str(exc), raw=exc.raw, capture=capture)
+        return UnreadableAnswerError.of_reader(exc.why, exc.raw, capture=capture)
 
     def check_request(
         self, ep_name: str, fields: dict[str, Any], parent: Job | None = None
@@ -255,29 +260,9 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         return self._prepare(ep_name, named, parent)
 
     def _prepare(self, ep_name: str, fields: dict[str, Any], parent: Job | None) -> dict:
-        """Build and check the body: drop absent fields, map enum names, validate, check prompts."""
-        ep = ENDPOINTS[ep_name]
-        body = {}
-        for f in ep.body:
-            value = fields.get(f.name)
-            if value is None or (f.name == "callback" and value == ""):
-                continue
-            body[f.name] = enum_value(ep_name, f.name, value)
-        validate(ep_name, body)
-        body = coerce_numbers(ep_name, body)  # "1" -> 1: send the API's integers
-        if self.check_prompts:
-            kind = "video" if ep.kind == "video" else "image"
-            for name in PROMPT_FIELDS:
-                if name in body:
-                    # a remix prompt edits the parent's image, so it inherits the parent's model
-                    inherit = parent is not None and name == "remixPrompt"
-                    check_prompt(
-                        body[name],
-                        kind=kind,
-                        field_name=_py_name(ep_name, name),
-                        default_model=parent.model if parent is not None and inherit else None,
-                    )
-        return body
+        return prepare_body(
+            ep_name, fields, parent, rules=self.rules, check_prompts=self.check_prompts
+        )
 
     def _known(self, job_id: Any) -> Job | None:
         if not job_id or not isinstance(job_id, str):
@@ -289,9 +274,10 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
         parent = self._known(fields.get("jobId"))
         body = self._prepare(ep_name, fields, parent)
         index = body.get("imageNo", body.get("videoNo"))
-        if parent is not None and parent.done:
-            refused = refusal(ep_name, parent.facts(), index)
-            if refused is not None:  # the service would refuse: say so without sending
+        for refused in refusals(ep_name, parent.facts(), index) if parent and parent.done else ():
+            if not refuses(refused.rule, self.rules):  # a secondary rule: the service decides
+                warn_once(refused.rule, refused.message)
+            else:  # the service would refuse: say so without sending
                 raise error_for(
                     refused.status,
                     {"code": refused.status, "reason": refused.reason, "message": refused.message},
@@ -385,6 +371,7 @@ class Client(JobLookup, GenerationMethods, AccountMethods):
             except Exception as exc:  # the store must never break polling
                 log.warning("youchuan_nb: could not update the job store: %s", exc)
         self._slots.changed(job)
+        self.thumbnails.job_changed(job)
 
     @property
     def max_concurrent(self) -> int:

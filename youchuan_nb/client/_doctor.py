@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..contract.answers import page_items, plan_balance, plan_concurrency
+from ..i18n import t
 from ._captures import redact
 from ._client import Client, mask_app_id
 from ._errors import (
@@ -29,17 +30,27 @@ DOCTOR_PROMPT = "a small test picture of a teapot --draft --v 7"
 
 @dataclass
 class Check:
-    """One step: ``ok`` True (fine), False (fix it: ``fix`` says how) or None (could not tell)."""
+    """One step: ``ok`` True (fine), False (fix it: ``fix`` says how) or None (could not tell).
+    ``name`` is the step's language-neutral id; ``detail`` and ``fix`` are in the catalogue's
+    language when the step ran, and :meth:`line` titles the step in the language of now."""
 
     name: str
     ok: bool | None
     detail: str
     fix: str = ""
 
+    @property
+    def title(self) -> str:
+        return t(f"doctor.step.{self.name}")
+
     def line(self) -> str:
-        mark = {True: "ok  ", False: "FAIL", None: "??  "}[self.ok]
-        fix = f" -> {self.fix}" if self.fix and self.ok is not True else ""
-        return f"[{mark}] {self.name}: {self.detail}{fix}"
+        mark = t(
+            {True: "doctor.mark.ok", False: "doctor.mark.fail", None: "doctor.mark.unknown"}[
+                self.ok
+            ]
+        )
+        fix = t("doctor.fix", fix=self.fix) if self.fix and self.ok is not True else ""
+        return t("doctor.line", mark=mark, name=self.title, detail=self.detail, fix=fix)
 
 
 @dataclass
@@ -54,7 +65,7 @@ class DoctorReport:
     def __str__(self) -> str:
         lines = [c.line() for c in self.checks]
         if self.capture:
-            lines.append(f"raw answers (credentials removed) saved in {self.capture}")
+            lines.append(t("doctor.capture", path=self.capture))
         return "\n".join(lines)
 
 
@@ -76,11 +87,12 @@ class _Doctor:
             self.add(
                 "service",
                 True,
-                f"the built-in simulator at {c.base_url}",
-                "set YOUCHUAN_APP_ID and YOUCHUAN_SECRET to use the real service",
+                t("doctor.service.simulator", url=c.base_url),
+                t("doctor.service.simulator_fix"),
             )
         else:
-            self.add("service", True, f"{c.base_url} as app {mask_app_id(c.app_id)}")
+            app = mask_app_id(c.app_id)
+            self.add("service", True, t("doctor.service.real", url=c.base_url, app=app))
 
     def subscribe(self) -> bool:
         c = self.client
@@ -90,63 +102,54 @@ class _Doctor:
             self.add(
                 "reachable",
                 False,
-                f"no answer from {c.base_url} ({exc})",
-                "check the network, a proxy, or YOUCHUAN_BASE_URL",
+                t("doctor.no_answer", url=c.base_url, error=exc),
+                t("doctor.no_answer_fix"),
             )
             return False
         except AuthenticationError as exc:
-            self.add("reachable", True, f"{c.base_url} answers")
+            self.add("reachable", True, t("doctor.answers", url=c.base_url))
             self.add(
                 "credentials",
                 False,
-                f"refused ({exc.reason or exc.status})",
-                "check YOUCHUAN_APP_ID and YOUCHUAN_SECRET in the Youchuan console "
-                "(or run %youchuan login)",
+                t("doctor.refused", reason=exc.reason or exc.status),
+                t("doctor.refused_fix"),
             )
             return False
         except PermissionDeniedError as exc:
-            self.add("reachable", True, f"{c.base_url} answers")
-            self.add("credentials", True, "accepted")
+            self.add("reachable", True, t("doctor.answers", url=c.base_url))
+            self.add("credentials", True, t("doctor.accepted"))
             self.add(
                 "plan",
                 False,
-                f"{exc.reason or exc.status}: {exc.message}",
-                "subscribe to a plan in the Youchuan console",
+                t("doctor.no_plan", reason=exc.reason or exc.status, message=exc.message),
+                t("doctor.no_plan_fix"),
             )
             return False
         except YouchuanError as exc:
-            self.add("reachable", None, f"subscribe failed: {exc}", "try again later")
+            self.add(
+                "reachable", None, t("doctor.subscribe_failed", error=exc), t("doctor.try_later")
+            )
             return False
         self.keep("subscribe", body)
-        self.add("reachable", True, f"{c.base_url} answers")
-        self.add("credentials", True, "accepted")
-        self.add("plan", True, "subscribe answered (its shape is not documented: see the capture)")
+        self.add("reachable", True, t("doctor.answers", url=c.base_url))
+        self.add("credentials", True, t("doctor.accepted"))
+        self.add("plan", True, t("doctor.plan_ok"))
         balance = plan_balance(body)
         if balance is None:
-            self.add(
-                "balance",
-                None,
-                "not found in the subscribe answer",
-                "look at the balance in the Youchuan console; please report the capture",
-            )
+            self.add("balance", None, t("doctor.balance_missing"), t("doctor.balance_missing_fix"))
         else:
             low = balance <= 0
-            self.add(
-                "balance",
-                not low,
-                f"{balance:g}",
-                "top up the account in the Youchuan console" if low else "",
-            )
+            self.add("balance", not low, f"{balance:g}", t("doctor.top_up") if low else "")
         concurrency = plan_concurrency(body)
         if concurrency is None:
             self.add(
                 "concurrency",
                 None,
-                f"not found; using {c.max_concurrent}",
-                "pass Client(max_concurrent=N) or %config ImagineMagics.max_concurrent=N",
+                t("doctor.concurrency_missing", n=c.max_concurrent),
+                t("doctor.concurrency_missing_fix"),
             )
         else:
-            self.add("concurrency", True, f"{concurrency} jobs at once")
+            self.add("concurrency", True, t("doctor.concurrency", n=concurrency))
         return True
 
     def records(self) -> None:
@@ -157,19 +160,14 @@ class _Doctor:
             try:
                 body = call()
             except YouchuanError as exc:
-                self.add(name, False, str(exc), "see the message; please report the capture")
+                self.add(name, False, str(exc), t("doctor.see_message"))
                 continue
             self.keep(name, body)
             items = page_items(body)
             if items is None:
-                self.add(
-                    name,
-                    None,
-                    "answered, but no list of records was found in it",
-                    "please report the capture",
-                )
+                self.add(name, None, t("doctor.no_records"), t("doctor.report_capture"))
             else:
-                self.add(name, True, f"{len(items)} record(s) on the first page")
+                self.add(name, True, t("doctor.records", n=len(items)))
 
     def job(self, timeout: float) -> None:
         try:
@@ -178,16 +176,21 @@ class _Doctor:
             job.wait(timeout, raise_on_failure=False)
             self.keep("job", dict(job.raw))
         except YouchuanError as exc:
-            self.add("job", False, str(exc), "see the message above")
+            self.add("job", False, str(exc), t("doctor.job_error_fix"))
             return
         if job.ok:
-            self.add("job", True, f"draft job {job.id} finished with {len(job.urls)} image(s)")
+            self.add("job", True, t("doctor.job_ok", id=job.id, n=len(job.urls)))
         else:
             self.add(
                 "job",
                 False,
-                f"draft job {job.id} ended {job.state}: {job.reason}",
-                "see the reason; it may not have been charged",
+                t(
+                    "doctor.job_failed",
+                    id=job.id,
+                    state=t(f"card.status.{job.state}"),
+                    reason=job.reason,
+                ),
+                t("doctor.job_failed_fix"),
             )
 
     def save(self, folder: Path) -> None:
@@ -219,17 +222,7 @@ def run_doctor(
         try:
             client = Client()
         except YouchuanError as exc:
-            report = DoctorReport(
-                [
-                    Check(
-                        "credentials",
-                        False,
-                        str(exc),
-                        "set both YOUCHUAN_APP_ID and YOUCHUAN_SECRET, or "
-                        "neither (for the simulator)",
-                    )
-                ]
-            )
+            report = DoctorReport([Check("credentials", False, str(exc), t("doctor.client_fix"))])
             return report
     doctor = _Doctor(client)
     doctor.service()

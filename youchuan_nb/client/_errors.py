@@ -31,19 +31,27 @@ Text from the service is shortened (``MAX_MESSAGE`` characters) before it is put
 
 Bad arguments raise ``InvalidRequest`` / ``PromptError`` (ValueError subclasses from the contract)
 before anything is sent. No exception here ever holds request headers, so the secret cannot leak.
+
+Messages and advice are in the catalogue's language at the moment the error is raised (an
+exception's text is fixed when it is made: it goes into logs, tracebacks and the card's poll
+note as it is). What a program should test is language-neutral: ``status``, ``reason``,
+``code``, ``path``, ``comment``, ``maybe_created``.
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..contract.errors import REASONS, describe_comment
+from ..i18n import get_language, has, t
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._job import Job
 
 
 MAX_MESSAGE = 2000
+_CJK = re.compile(r"[\u3400-\u9fff]")
 
 
 def shorten(text: str, limit: int = MAX_MESSAGE) -> str:
@@ -79,25 +87,34 @@ class APIError(YouchuanError):
         self.status, self.code, self.reason, self.message = status, code, reason, message
         self.method, self.path, self.body = method, path, body
         self.local = local  # refused by the client's own check of the documented rules
-        info = REASONS.get(reason)
-        self.advice = info.advice if info else _generic_advice(status)
-        shown = message or (info.meaning if info else "")
+        known = reason in REASONS and has(f"client.advice.{reason}")
+        self.advice = t(f"client.advice.{reason}") if known else _generic_advice(status)
+        shown = message or (t(f"client.meaning.{reason}") if known else "")
+        if known and message and get_language() == "zh" and not _CJK.search(message):
+            # the service's English words after ours, so a Chinese message reads as Chinese
+            shown = t("client.err.shown", meaning=t(f"client.meaning.{reason}"), message=message)
         if local:
             # nothing was sent: say so, and skip advice that refers to a server's message
-            op = path.rsplit("/", 1)[-1] if path else "this operation"
+            op = path.rsplit("/", 1)[-1] if path else t("client.err.this_operation")
             super().__init__(
-                f"{op}: {shown} (checked locally, nothing was sent; the service "
-                f"would answer {status} {reason})"
+                t("client.err.local", op=op, shown=shown, status=status, reason=reason)
             )
             return
         where = f" ({method} {path})" if method else ""
-        super().__init__(f"{status} {reason or 'error'}{where}: {shown}. {self.advice}".strip())
+        super().__init__(
+            t(
+                "client.err.api",
+                status=status,
+                reason=reason or t("client.err.error"),
+                where=where,
+                shown=shown,
+                advice=self.advice,
+            ).strip()
+        )
 
 
 def _generic_advice(status: int) -> str:
-    if status >= 500:
-        return "The service had a problem; try again later."
-    return "Check the request."
+    return t("client.advice.server" if status >= 500 else "client.advice.check")
 
 
 class BadRequestError(APIError): ...
@@ -152,15 +169,26 @@ class UnexpectedRedirectError(APIError):
     ) -> None:
         shown = shorten("".join(c if c.isprintable() else "?" for c in location), 300)
         self.location = shown
-        where = "another address of the same service" if same_origin else "another address"
-        message = (
-            f"the service answered with a redirect to {shown or '(no Location)'} ({where}); "
-            "API calls do not follow redirects, so the credentials are sent only to "
-            f"{base_url or 'YOUCHUAN_BASE_URL'}"
+        where = t("client.err.redirect_same" if same_origin else "client.err.redirect_other")
+        message = t(
+            "client.err.redirect",
+            location=shown or t("client.err.no_location"),
+            where=where,
+            base=base_url or "YOUCHUAN_BASE_URL",
         )
         super().__init__(status, None, "Redirect", message, method=method, path=path)
-        self.advice = "Check YOUCHUAN_BASE_URL (or base_url=): it should be the service's own URL."
-        Exception.__init__(self, f"{status} redirect ({method} {path}): {message}. {self.advice}")
+        self.advice = t("client.advice.redirect")
+        Exception.__init__(
+            self,
+            t(
+                "client.err.redirect_full",
+                status=status,
+                method=method,
+                path=path,
+                message=message,
+                advice=self.advice,
+            ),
+        )
 
 
 _BY_REASON: dict[str, type[APIError]] = {
@@ -201,6 +229,14 @@ def error_for(
     return cls(status, code, reason, message, method=method, path=path, body=body, local=local)
 
 
+# the reader's reasons (contract/answers.py) -> their words in the catalogue
+_WHY = {
+    "not a JSON object": "client.why.not_object",
+    "no job id": "client.why.no_id",
+    "no status the reader knows": "client.why.no_status",
+}
+
+
 class UnreadableAnswerError(YouchuanError):
     """The service answered, but in a shape youchuan_nb cannot read. ``raw`` is the answer and
     ``capture`` the file it was saved to (no credentials in it), for a bug report."""
@@ -208,12 +244,18 @@ class UnreadableAnswerError(YouchuanError):
     def __init__(self, message: str, *, raw: Any = None, capture: str | None = None) -> None:
         self.raw, self.capture = raw, capture
         message = shorten(message)
-        where = (
-            f" The answer is saved in {capture}; please attach it to a bug report."
-            if capture
-            else ""
-        )
+        where = t("client.err.capture", capture=capture) if capture else ""
         super().__init__(message + where)
+
+    @classmethod
+    def of_reader(cls, why: str, raw: Any, *, capture: str | None) -> UnreadableAnswerError:
+        """The error for what the reader could not read (``why``: its reason, in English),
+        said in the catalogue's language."""
+        key = _WHY.get(why)
+        text = repr(raw)
+        answer = text if len(text) <= 300 else text[:300] + "..."
+        message = t("client.err.unreadable", why=t(key) if key else why, answer=answer)
+        return cls(message, raw=raw, capture=capture)
 
 
 class APIConnectionError(YouchuanError):
@@ -224,14 +266,10 @@ class APIConnectionError(YouchuanError):
         self, message: str, *, method: str = "", path: str = "", maybe_created: bool = False
     ) -> None:
         self.method, self.path, self.maybe_created = method, path, maybe_created
-        hint = (
-            " The request may have reached the service, so it was not retried (a retry could "
-            "create and bill a second job): check client.history() or %youchuan costs before "
-            "submitting again."
-            if maybe_created
-            else " Check the network and YOUCHUAN_BASE_URL, then try again."
+        hint = t("client.err.maybe_created" if maybe_created else "client.err.network")
+        super().__init__(
+            t("client.err.connection", method=method, path=path, message=message, hint=hint)
         )
-        super().__init__(f"{method} {path}: {message}.{hint}")
 
 
 class APITimeoutError(APIConnectionError):
@@ -248,8 +286,13 @@ class JobFailedError(YouchuanError):
     def __init__(self, job: Job) -> None:
         self.job = job
         self.comment = job.comment
-        words = shorten(describe_comment(job.comment) or "failed", 500)
-        super().__init__(f"job {shorten(job.id, 200)} failed: {words} ({shorten(job.comment)})")
+        words = shorten(describe_comment(job.comment) or t("client.err.failed"), 500)
+        # the service's own comment after our words, unless that is what the words are
+        raw = shorten(job.comment or "")
+        comment = t("client.err.job_failed_comment", comment=raw) if raw and raw != words else ""
+        super().__init__(
+            t("client.err.job_failed", id=shorten(job.id, 200), words=words, comment=comment)
+        )
 
 
 class JobTimeoutError(YouchuanError):
@@ -258,9 +301,12 @@ class JobTimeoutError(YouchuanError):
     def __init__(self, job: Job, timeout: float) -> None:
         self.job = job
         super().__init__(
-            f"job {shorten(job.id, 200)} did not finish within {timeout:g} s (status "
-            f"{job.status_name}); it is still tracked: call job.wait() again or "
-            "look it up later with client.job(id)"
+            t(
+                "client.err.job_timeout",
+                id=shorten(job.id, 200),
+                timeout=f"{timeout:g}",
+                status=job.status_name,
+            )
         )
 
 
@@ -269,10 +315,8 @@ class DownloadError(YouchuanError):
 
     def __init__(self, job_id: str, problems: list[str]) -> None:
         self.job_id, self.problems = job_id, problems
-        lines = "; ".join(problems) or "no outputs"
-        super().__init__(
-            shorten(f"job {shorten(job_id, 200)}: none of its outputs could be saved: {lines}")
-        )
+        lines = "; ".join(problems) or t("client.err.no_outputs")
+        super().__init__(shorten(t("client.err.download", id=shorten(job_id, 200), problems=lines)))
 
 
 class StoreError(YouchuanError):
@@ -283,8 +327,6 @@ class StoreError(YouchuanError):
         self.path, self.what = str(path), what
         detail = problem if isinstance(problem, str) else f"{type(problem).__name__}: {problem}"
         self.problem = shorten(str(detail), 500)
-        super().__init__(
-            f"the job store at {self.path} cannot be {what}: {self.problem}. Move or "
-            "repair that file, set YOUCHUAN_NB_HOME to another folder, or pass store=False "
-            "to Client (no local job history)"
-        )
+        key = f"client.err.store.{what}"
+        done = t(key) if has(key) else what
+        super().__init__(t("client.err.store", path=self.path, what=done, problem=self.problem))

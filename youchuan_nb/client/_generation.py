@@ -10,13 +10,25 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._job import Job
+    from ._uploads import Uploads
 
 
 class GenerationMethods:
     """Mixed into ``Client``: images (12 endpoints) and video (3 endpoints)."""
 
+    uploads: Uploads  # Client sets it
+
     def _submit(self, ep_name: str, fields: dict[str, Any]) -> Job:
         raise NotImplementedError  # pragma: no cover - Client provides it
+
+    # -- the user's own pictures -----------------------------------------------------------
+    def upload(self, image: Any) -> str:
+        """A URL the service can fetch for a local picture: a path (``str`` or ``Path``), a PIL
+        image, a NumPy array or bytes. The picture is checked, turned upright (EXIF), stripped
+        of its metadata (GPS, camera) and bounded in size, then put on the configured image
+        host (``Client(image_host=...)``, ``YOUCHUAN_IMAGE_HOST``; the simulator keeps it
+        itself). The same content is uploaded once. Raises ``PictureError`` (a ValueError)."""
+        return self.uploads.upload(image)
 
     # -- image generation ------------------------------------------------------------------
     def diffusion(self, text: str, callback: str | None = None) -> Job:
@@ -166,15 +178,16 @@ class GenerationMethods:
 
     def upload_paint(
         self,
-        img_url: str,
+        img_url: Any,
         mask: dict,
         canvas: dict,
         img_pos: dict,
         remix_prompt: str,
         callback: str | None = None,
     ) -> Job:
-        """POST /v1/tob/upload-paint: edit an image given by URL (the result allows only
-        upscale)."""
+        """POST /v1/tob/upload-paint: edit an image given by URL or a local picture (see
+        :meth:`upload`; the result allows only upscale)."""
+        img_url = self.uploads.url_for(img_url, "img_url")
         return self._submit(
             "upload_paint",
             {
@@ -187,14 +200,17 @@ class GenerationMethods:
             },
         )
 
-    def retexture(self, img_url: str, remix_prompt: str, callback: str | None = None) -> Job:
-        """POST /v1/tob/retexture (the result allows only upscale)."""
+    def retexture(self, img_url: Any, remix_prompt: str, callback: str | None = None) -> Job:
+        """POST /v1/tob/retexture of an image given by URL or a local picture (see
+        :meth:`upload`; the result allows only upscale)."""
+        img_url = self.uploads.url_for(img_url, "img_url")
         return self._submit(
             "retexture", {"imgUrl": img_url, "remixPrompt": remix_prompt, "callback": callback}
         )
 
-    def remove_background(self, img_url: str, callback: str | None = None) -> Job:
-        """POST /v1/tob/remove-background."""
+    def remove_background(self, img_url: Any, callback: str | None = None) -> Job:
+        """POST /v1/tob/remove-background of an image given by URL or a local picture."""
+        img_url = self.uploads.url_for(img_url, "img_url")
         return self._submit("remove_background", {"imgUrl": img_url, "callback": callback})
 
     def enhance(self, job_id: str, image_no: int, callback: str | None = None) -> Job:

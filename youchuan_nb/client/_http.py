@@ -37,6 +37,7 @@ import requests
 import urllib3
 from urllib3.exceptions import NewConnectionError
 
+from ..i18n import t
 from ._deadline import GRACE, DeadlineAdapter, expired
 from ._deadline import deadline as header_deadline
 from ._errors import (
@@ -179,28 +180,30 @@ def read_capped(resp: requests.Response, *, limit: int, deadline: float) -> byte
     (monotonic). Raises ``_Stop`` ("large", "deadline", "cut") instead."""
     declared = resp.headers.get("Content-Length", "")
     if declared.strip().isdigit() and int(declared) > limit:
-        raise _Stop("large", f"the answer is {int(declared):,} bytes, over the limit of {limit:,}")
+        raise _Stop(
+            "large", t("client.net.large_declared", size=f"{int(declared):,}", limit=f"{limit:,}")
+        )
     chunks: list[bytes] = []
     size = 0
     try:
         while True:
             if time.monotonic() > deadline:
-                raise _Stop("deadline", "the answer did not arrive completely in time")
+                raise _Stop("deadline", t("client.net.incomplete"))
             chunk = resp.raw.read1(64 * 1024, decode_content=True)
             if not chunk:
                 break
             size += len(chunk)
             if size > limit:
-                raise _Stop("large", f"the answer is over the limit of {limit:,} bytes")
+                raise _Stop("large", t("client.net.large", limit=f"{limit:,}"))
             chunks.append(chunk)
     except _Stop:
         raise
     except urllib3.exceptions.ReadTimeoutError:
-        raise _Stop("deadline", "the answer stopped arriving (read timeout)") from None
+        raise _Stop("deadline", t("client.net.stopped")) from None
     except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as exc:
-        raise _Stop("cut", f"the answer was cut off ({type(exc).__name__})") from None
+        raise _Stop("cut", t("client.net.cut", error=type(exc).__name__)) from None
     if expired():  # the headers' deadline cut the connection: what arrived is not the answer
-        raise _Stop("deadline", "the answer's headers did not arrive in time")
+        raise _Stop("deadline", t("client.net.no_headers"))
     return b"".join(chunks)
 
 
@@ -261,9 +264,9 @@ class Transport:
             kind = "not-sent" if not_sent else "timeout" if _timed_out(exc) else "failed"
             failure = _Stop(kind, _describe(exc, not_sent, self.timeout))
         except (urllib3.exceptions.HTTPError, http.client.HTTPException, OSError, ValueError) as e:
-            failure = _Stop("failed", f"the request failed ({type(e).__name__})")
+            failure = _Stop("failed", t("client.net.failed", error=type(e).__name__))
         if failure is not None and expired():
-            failure = _Stop("deadline", "the answer's headers did not arrive in time")
+            failure = _Stop("deadline", t("client.net.no_headers"))
         if failure is not None:
             raise failure
         try:
@@ -383,13 +386,13 @@ def _decode(content: bytes, encoding: str | None) -> Any:
 def _describe(exc: BaseException, not_sent: bool, timeout: float) -> str:
     text = type(exc).__name__
     if isinstance(exc, requests.exceptions.ConnectTimeout):
-        return "could not connect in time"
+        return t("client.net.connect_timeout")
     if not_sent and isinstance(exc, _NOT_SENT):
-        return f"the request could not be made ({text})"
+        return t("client.net.not_made", error=text)
     if not_sent:
-        return "connection refused (is the service or simulator running?)"
+        return t("client.net.refused")
     if "RemoteDisconnected" in repr(exc) or "Connection aborted" in repr(exc):
-        return "the connection was dropped before an answer arrived"
+        return t("client.net.dropped")
     if isinstance(exc, requests.exceptions.ReadTimeout):
-        return f"no answer within {timeout:g} s"
-    return f"connection failed ({text})"
+        return t("client.net.timeout", timeout=f"{timeout:g}")
+    return t("client.net.connection_failed", error=text)

@@ -8,7 +8,8 @@ import math
 import os
 from typing import Any
 
-from ..contract import InvalidRequest, is_http_url
+from ..contract import MODES, InvalidRequest, is_http_url
+from ..i18n import t
 from ._errors import YouchuanError
 from ._http import Credentials
 from ._store import JobStore
@@ -40,15 +41,12 @@ def _count(name: str, value: Any, *, low: int, high: int) -> int:
 def check_credentials(auth: Credentials, base_url: Any) -> None:
     """Raise for missing or malformed credentials (never showing the secret) or base URL."""
     if not auth.app_id or not auth.has_secret:
-        missing = " and ".join(
+        missing = t("client.err.and").join(
             n
             for n, v in (("YOUCHUAN_APP_ID", auth.app_id), ("YOUCHUAN_SECRET", auth.has_secret))
             if not v
         )
-        raise YouchuanError(
-            f"missing credentials: set {missing} (or pass app_id= and "
-            "secret= to Client, or run %youchuan login in a notebook)"
-        )
+        raise YouchuanError(t("client.err.missing_credentials", missing=missing))
     if not isinstance(auth.app_id, str):
         raise InvalidRequest("app_id", auth.app_id, "a string", endpoint="Client")
     if not auth.usable:  # the secret's type only, never its value
@@ -69,6 +67,7 @@ def check_options(
     poll_interval: Any,
     max_poll_interval: Any,
     check_prompts: Any,
+    rules: Any = "documented",
 ) -> tuple[float, float, float]:
     """Raise ``InvalidRequest`` (a ValueError) for the first bad option; returns (timeout,
     poll_interval, max_poll_interval) as floats."""
@@ -87,6 +86,8 @@ def check_options(
         )
     if not isinstance(check_prompts, bool):
         raise InvalidRequest("check_prompts", check_prompts, "True or False", endpoint="Client")
+    if rules not in MODES:
+        raise InvalidRequest("rules", rules, "'documented' or 'strict'", endpoint="Client")
     if not (store is None or isinstance(store, (bool, str, os.PathLike, JobStore))):
         raise InvalidRequest(
             "store", store, "True, False, a path, or a JobStore", endpoint="Client"
@@ -109,6 +110,8 @@ _OPTIONS = {
     "poll_interval": 1.0,
     "max_poll_interval": 10.0,
     "check_prompts": True,
+    "image_host": None,  # where local pictures go (client/_image_hosts.py)
+    "rules": "documented",
 }
 
 

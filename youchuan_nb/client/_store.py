@@ -20,6 +20,8 @@ from typing import Any
 
 from ._errors import StoreError
 from ._store_rows import JobRecord, guarded, interrupted, owner_tag, record_or_none
+from ._store_search import StoreSearch
+from ._store_tags import StoreTags
 
 __all__ = ["JobRecord", "JobStore", "default_home"]
 
@@ -63,7 +65,7 @@ def default_home() -> Path:
     return Path(base) / "youchuan_nb"
 
 
-class JobStore:
+class JobStore(StoreSearch, StoreTags):
     """A job history in one SQLite file, safe across threads and processes.
 
     Every failure of the file (corrupt, not a database, read-only, locked too long, full disk)
@@ -85,6 +87,8 @@ class JobStore:
         columns = {row["name"] for row in db.execute("PRAGMA table_info(jobs)")}
         if "owner" not in columns:  # a store made before submits recorded their process
             db.execute("ALTER TABLE jobs ADD COLUMN owner TEXT")
+        self._open_tags(db)
+        self._open_search(db)  # the archive's index and its triggers (after the tags)
         db.execute("SELECT local_id, job_id, state, params, raw, media FROM jobs LIMIT 1")
 
     def __repr__(self) -> str:

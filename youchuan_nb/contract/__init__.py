@@ -1,5 +1,5 @@
 """The Youchuan API contract: endpoints and field rules, prompt rules, job facts, follow-up
-rules, errors, labels.
+rules and where each rule comes from (sources, modes), errors, labels.
 
 The bottom layer: the client (validation before sending, facts of its jobs) and the simulator
 (validation of what arrives, facts of the jobs it holds) both use it and nothing else of each
@@ -47,8 +47,10 @@ from .facts import (
     own_prompt,
 )
 from .labels import ACTION_LABELS, job_label
+from .modes import RuleWarning, check_mode, refuses, reset_warnings, warn_once
 from .prompt import DEFAULT_MODEL, Prompt, PromptError, check_prompt, parse_prompt
-from .rules import Refusal, refusal
+from .rules import Refusal, refusal, refusals
+from .sources import MODES, RULES, Rule
 from .urls import is_http_url, is_loopback_url, is_video_name, media_type, suffix_for
 from .validation import coerce_numbers, validate
 
@@ -61,8 +63,10 @@ __all__ = [
     "ENDED_STATES",
     "ENDPOINTS",
     "MAX_VIDEO_EXTENSIONS",
+    "MODES",
     "PROMPT_FIELDS",
     "REASONS",
+    "RULES",
     "STATUS_FAILED",
     "STATUS_NAMES",
     "STATUS_QUEUED",
@@ -78,6 +82,9 @@ __all__ = [
     "Prompt",
     "PromptError",
     "Refusal",
+    "Rule",
+    "RuleWarning",
+    "check_mode",
     "check_prompt",
     "child_facts",
     "child_is_draft",
@@ -104,6 +111,10 @@ __all__ = [
     "parse_prompt",
     "reason_info",
     "refusal",
+    "refusals",
+    "refuses",
+    "reset_warnings",
     "suffix_for",
     "validate",
+    "warn_once",
 ]

@@ -12,19 +12,39 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import t
+from .sources import RULES, SourceKind
+
 TEXT_MAX = 8192
 URL_MAX = 1024
 CALLBACK_MAX = 2048
 
 
 class InvalidRequest(ValueError):
-    """A request that breaks the documented rules; raised before anything is sent."""
+    """A request that breaks a rule; raised before anything is sent.
 
-    def __init__(self, param: str, value: Any, allowed: str, *, endpoint: str = "") -> None:
+    ``param`` (the field or flag), ``endpoint`` and ``rule`` (the id in
+    :data:`.sources.RULES`; "" for a check of this library's own arguments) do not depend on the
+    language; the message is in the current one.
+    """
+
+    rule: str = ""  # (a subclass that fills in its own message may leave it so)
+
+    def __init__(
+        self, param: str, value: Any, allowed: str, *, endpoint: str = "", rule: str = ""
+    ) -> None:
         self.param, self.value, self.allowed, self.endpoint = param, value, allowed, endpoint
-        shown = _short(value)
+        self.rule = rule
         where = f"{endpoint}: " if endpoint else ""
-        super().__init__(f"{where}{param}={shown} is not allowed: {allowed}")
+        super().__init__(
+            t("rules.invalid", where=where, param=param, value=_short(value), allowed=allowed)
+        )
+
+    @property
+    def source(self) -> SourceKind | None:
+        """The kind of source of the rule broken ("doc", "secondary"), None for an argument."""
+        found = RULES.get(self.rule)
+        return found.kind if found is not None else None
 
 
 def _short(value: Any, limit: int = 80) -> str:
@@ -40,7 +60,7 @@ def snake_case(name: str) -> str:
 class Field:
     name: str
     # text | id | index | enum | number | url | callback | mask | canvas | img_pos | urls |
-    # name | string | page | time
+    # name | string | page | time | any
     kind: str
     required: bool = False
     low: float | None = None
@@ -221,8 +241,9 @@ _ALL = [
         "/v1/tob/video-upscale",
         JOB_ID,
         VIDEO_NO,
-        # not in the parameter list, but every official sample sends "type": 0
-        Field("type", "index", False, 0, 2**31 - 1),
+        # not in the parameter list, but every official sample sends "type": 0: known, and
+        # any value passes (rule video_upscale.type is an assumption)
+        Field("type", "any", False),
         CALLBACK_VIDEO,
         kind="video",
     ),
@@ -271,11 +292,9 @@ _ALL = [
         "moodboards",
         "GET",
         "/v1/tob/moodboards",
-        # the document gives no ranges for these two (costs' 1-1000 / 1-500 are not copied)
-        query=(
-            Field("pageNo", "page", False, 1, 2**31 - 1),
-            Field("pageSize", "page", False, 1, 2**31 - 1),
-        ),
+        # the document gives no ranges for these two (costs' 1-1000 / 1-500 are not copied):
+        # whole numbers, no range
+        query=(Field("pageNo", "page", False), Field("pageSize", "page", False)),
         creates_job=False,
         kind="moodboard",
     ),
@@ -308,7 +327,7 @@ def enum_value(ep_name: str, field_name: str, value: Any) -> Any:
     key = value.strip().lower()
     if key in f.names:
         return f.names[key]
-    raise InvalidRequest(f.py, value, describe_enum(f), endpoint=ep_name)
+    raise InvalidRequest(f.py, value, describe_enum(f), endpoint=ep_name, rule=enum_rule(ep_name))
 
 
 def enum_name(ep_name: str, field_name: str, value: Any) -> str | None:
@@ -334,5 +353,19 @@ def describe_enum(f: Field) -> str:
     by_value: dict[int, list[str]] = {}
     for label, number in f.names.items():
         by_value.setdefault(number, []).append(repr(label))
-    parts = [f"{n} ({' or '.join(labels)})" for n, labels in sorted(by_value.items())]
-    return "one of " + ", ".join(parts)
+    parts = [f"{n} ({' / '.join(labels)})" for n, labels in sorted(by_value.items())]
+    return t("rules.enum", values=", ".join(parts))
+
+
+#: the rule of each endpoint's enum field (an endpoint has at most one)
+ENUM_RULES = {
+    "variation": "variation.type",
+    "upscale": "upscale.type",
+    "pan": "pan.direction",
+    "remix": "remix.mode",
+    "video_diffusion": "video.type",
+}
+
+
+def enum_rule(ep_name: str) -> str:
+    return ENUM_RULES.get(ep_name, "field.required")

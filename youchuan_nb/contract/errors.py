@@ -8,9 +8,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..i18n import has, t
+
 
 @dataclass(frozen=True)
 class Reason:
+    """A documented reason. ``meaning`` and ``advice`` are the English digest of the document;
+    what a user reads comes from the catalogue (``client.meaning.*``, ``client.advice.*``, in
+    both languages; a test keeps the English of the two the same)."""
+
     status: int
     reason: str
     meaning: str
@@ -197,28 +203,26 @@ def comment_enum(comment: str | None) -> str:
     return _BY_TEXT.get(text, text)
 
 
-# comment -> what to do about a job that failed with it (default: submit it again)
-COMMENT_ADVICE: dict[str, str] = {
-    "JobStatusTextReject": "Rephrase the prompt or use other images.",
-    "JobStatusImagePromptDenied": "Rephrase the prompt or use other images.",
-    "JobStatusBadPrompt": "Check the prompt's flags and try again (not charged).",
-    "JobStatusInvalidParameter": "Check the prompt's flags and try again (not charged).",
-    "JobStatusInvalidImagePromptLink": "Check that every image URL in the prompt is public and "
-    "reachable.",
-    "JobStatusCreditNotEnough": "Top up the account, then try again.",
-}
+# what to do about a job that failed with a comment: the catalogue's advice.comment.* (default:
+# submit it again)
 
 
 def comment_advice(comment: str | None) -> str:
-    """What to do about a job that failed with ``comment``."""
-    return COMMENT_ADVICE.get(comment_enum(comment), "You can submit it again.")
+    """What to do about a job that failed with ``comment``, in the catalogue's language."""
+    key = f"advice.comment.{comment_enum(comment)}"
+    return t(key) if has(key) else t("client.comment_advice.other")
 
 
 def describe_comment(comment: str | None) -> str:
-    """Plain words for a job comment; unknown comments are shown as they came."""
+    """Plain words for a job comment, in the catalogue's language; unknown comments are shown
+    as they came (a Chinese comment of the service stays Chinese)."""
     if not comment:
         return ""
-    words = COMMENTS.get(comment_enum(comment))
+    name = comment_enum(comment)
+    key = f"comment.{name}"
+    if name in COMMENTS and has(key):
+        return t(key)
+    words = COMMENTS.get(name)
     return words[0] if words else comment
 
 

@@ -2,17 +2,21 @@
 
 A prompt is ``[image URLs] text --flag value --flag ...``. The client checks prompts with
 :func:`check_prompt` before submitting and the simulator answers 400 Invalid_Prompt_Parameter
-for the same problems. The rules come from the service's model and parameter pages (see
-``docs/sources.md``); where those pages are unclear the rule is left out rather
-than guessed, and unknown flags only warn.
+for the same problems. The rules come from copies of the service's model and parameter pages
+(secondary sources, see :mod:`.sources` and ``docs/sources.md``): by default they warn once and
+the service decides; ``rules="strict"`` refuses on them. Where those pages are unclear the rule
+is left out rather than guessed, and unknown flags only warn.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from ..i18n import t
 from .endpoints import TEXT_MAX, InvalidRequest
+from .modes import breach
 
 DEFAULT_MODEL = "6.1"  # the service's no-flag model; it surprises people, so we say so
 
@@ -100,11 +104,17 @@ _FLAG = re.compile(r"(?:(?<=\s)|^)--([A-Za-z][\w-]*)")
 
 
 class PromptError(InvalidRequest):
-    """A prompt that breaks a documented rule (the service answers 400 Invalid_Prompt_Parameter)."""
+    """A prompt that breaks a rule (the service answers 400 Invalid_Prompt_Parameter).
 
-    def __init__(self, message: str, *, param: str = "prompt", value: str = "") -> None:
+    ``param`` is the flag (``--q``) or the field; ``rule`` the id in :data:`.sources.RULES`.
+    """
+
+    def __init__(
+        self, message: str, *, param: str = "prompt", value: str = "", rule: str = ""
+    ) -> None:
         ValueError.__init__(self, message)
         self.param, self.value, self.allowed, self.endpoint = param, value, message, ""
+        self.rule = rule
 
 
 @dataclass
@@ -192,161 +202,167 @@ def parse_prompt(text: str) -> Prompt:
     return prompt
 
 
-def _number(prompt: str, name: str, value: str) -> float:
-    try:
-        number = float(value)
-    except ValueError:
-        raise PromptError(
-            f"--{name} needs a number, got {value!r}", param=f"--{name}", value=value
-        ) from None
-    if name in INTEGER_FLAGS and not number.is_integer():
-        raise PromptError(
-            f"--{name} needs a whole number, got {value!r}", param=f"--{name}", value=value
-        )
-    return number
+class _PromptCheck:
+    """One prompt being checked; :meth:`fail` refuses or warns per the rule's mark."""
+
+    def __init__(self, text: str, field_name: str, rules: str, service: bool) -> None:
+        self.text, self.field_name, self.rules, self.service = text, field_name, rules, service
+
+    def fail(self, rule: str, key: str, at: str = "", **kw: Any) -> None:
+        """``at``: the flag broken (else the field); the message may say ``{flag}``/``{field}``."""
+        param = f"--{at}" if at else self.field_name
+        kw.setdefault("flag", at)
+        kw.setdefault("field", self.field_name)
+        exc = PromptError(t(key, **kw), param=param, value=self.text[:80], rule=rule)
+        breach(exc, self.rules, service=self.service)
+
+    def number(self, name: str, value: str) -> float | None:
+        """The flag's value as a number; None (after a refusal or warning) if it is not one."""
+        try:
+            number = float(value)
+        except ValueError:
+            self.fail(f"prompt.range.{name}", "rules.prompt.number", name, value=value)
+            return None
+        if name in INTEGER_FLAGS and not number.is_integer():
+            self.fail(f"prompt.range.{name}", "rules.prompt.whole", name, value=value)
+            return None
+        return number
 
 
 def check_prompt(
-    text: str, *, kind: str = "image", field_name: str = "text", default_model: str | None = None
+    text: str,
+    *,
+    kind: str = "image",
+    field_name: str = "text",
+    default_model: str | None = None,
+    rules: str = "documented",
+    service: bool = False,
 ) -> Prompt:
-    """Parse ``text`` and raise :class:`PromptError` for anything the service documents as invalid.
+    """Parse ``text`` and raise :class:`PromptError` for a broken rule that refuses in mode
+    ``rules`` (the others warn once; ``service=True`` is the simulator: see :mod:`.modes`).
 
     ``kind`` is "image" for image prompts (diffusion and remix prompts) or "video" for
     video prompts. Returns the parsed prompt, whose ``warnings`` list harmless oddities.
     """
-    if not isinstance(text, str):
+    if not isinstance(text, str) or not text or len(text) > TEXT_MAX:
+        kw: dict[str, str]
+        if not isinstance(text, str):
+            key, kw = "rules.prompt.type", {"got": type(text).__name__}
+        elif not text:
+            key, kw = "rules.prompt.empty", {}
+        else:
+            key, kw = "rules.prompt.long", {"got": str(len(text)), "n": str(TEXT_MAX)}
         raise PromptError(
-            f"{field_name} must be a string, got {type(text).__name__}", param=field_name
-        )
-    if not text:
-        raise PromptError(
-            f"{field_name} is empty: write what to imagine, e.g. "
-            "'a red fox in snow --ar 3:2 --v 7'",
+            t(key, field=field_name, **kw),
             param=field_name,
+            value=text[:40] if isinstance(text, str) else "",
+            rule="text.length",
         )
-    if len(text) > TEXT_MAX:
-        raise PromptError(
-            f"{field_name} is {len(text)} characters; the service accepts at most {TEXT_MAX}",
-            param=field_name,
-            value=text[:40],
-        )
+    c = _PromptCheck(text, field_name, rules, service)
     if "data:" in text and re.search(r"(^|\s)data:[\w/+.-]*;base64,", text):
-        raise PromptError(
-            "an image given as a data: URI is refused by the service (it fails "
-            "the job): upload the image and put its https:// URL first in the "
-            "prompt",
-            param=field_name,
-        )
+        c.fail("prompt.data_uri", "rules.prompt.data_uri")
     p = parse_prompt(text)
     model = p.model if (p.has("version") or p.has("niji") or not default_model) else default_model
-
-    def bad(msg: str, flag: str = "") -> PromptError:
-        return PromptError(msg, param=f"--{flag}" if flag else field_name, value=text[:80])
-
-    seen: set[str] = set()
     for name, value in p.flags:
         if name not in KNOWN_FLAGS:
-            p.warnings.append(f"--{name} is not a flag the service documents; it is sent as is")
+            p.warnings.append(t("rules.prompt.unknown_flag", flag=name))
             continue
-        if name in seen and name not in ("no",):
-            raise bad(f"--{name} is given twice", name)
-        seen.add(name)
-        if kind == "video" and name not in VIDEO_FLAGS:
-            raise bad(
-                f"--{name} does not apply to video; video prompts take "
-                f"{', '.join('--' + f for f in sorted(VIDEO_FLAGS))}",
-                name,
-            )
-        if name in RANGES:
-            low, high = RANGES[name]
-            number = _number(text, name, value)
-            if not (low <= number <= high):
-                raise bad(f"--{name} {value} is out of range: allowed {low}-{high}", name)
-        if name == "ar" and not re.match(r"^[1-9]\d*:[1-9]\d*$", value):
-            raise bad(f"--ar needs whole numbers W:H such as 16:9, got {value!r}", name)
-        if name == "version" and value not in VERSIONS:
-            raise bad(
-                f"--v {value!r} is not a model the service offers: use 6, 6.1, 7 or 8.1", name
-            )
-        if name == "niji" and value not in ("", *NIJI_VERSIONS):
-            raise bad(f"--niji {value!r} is not offered: use --niji 6 or --niji 7", name)
-        if name == "quality":
-            allowed = QUALITY.get(model)
-            number = _number(text, name, value)
-            if allowed and number not in allowed:
-                shown = ", ".join(f"{q:g}" for q in sorted(allowed))
-                raise bad(f"--q {value} is not allowed for model {model}: use {shown}", name)
-        if name == "sv" and not value.isdigit():
-            raise bad(f"--sv needs a whole number, got {value!r}", name)
-        if name == "bs" and value not in ("1", "2", "4"):
-            raise bad(f"--bs {value!r} is not allowed: use 1, 2 or 4 videos", name)
-        if name == "motion" and value not in MOTIONS:
-            raise bad(f"--motion {value!r} is not allowed: use low or high", name)
-        if name == "repeat":
-            raise bad(
-                "--repeat is not supported by the API: submit the prompt several times "
-                "(e.g. a loop or client.batch)",
-                name,
-            )
-        if name in ("public", "stealth"):
-            raise bad(f"--{name} is not supported by the API; remove it", name)
+        _check_flag(c, kind, model, name, value)
+    _check_model(c, p, model)
+    _check_references(c, p, kind)
+    return p
 
+
+def _check_flag(c: _PromptCheck, kind: str, model: str, name: str, value: str) -> None:
+    if kind == "video" and name not in VIDEO_FLAGS:
+        flags = ", ".join("--" + f for f in sorted(VIDEO_FLAGS))
+        return c.fail("prompt.video_flags", "rules.prompt.video_flag", name, flags=flags)
+    if name in RANGES:
+        low, high = RANGES[name]
+        number = c.number(name, value)
+        if number is not None and not (low <= number <= high):
+            rule = f"prompt.range.{name}"
+            c.fail(rule, "rules.prompt.range", name, value=value, low=low, high=high)
+    if name == "ar" and not re.match(r"^[1-9]\d*:[1-9]\d*$", value):
+        c.fail("prompt.ar", "rules.prompt.ar", name, value=value)
+    if name == "version" and value not in VERSIONS:
+        c.fail("prompt.version", "rules.prompt.version", name, value=value)
+    if name == "niji" and value not in ("", *NIJI_VERSIONS):
+        c.fail("prompt.niji", "rules.prompt.niji", name, value=value)
+    if name == "quality":
+        allowed = QUALITY.get(model)
+        try:
+            q: float | None = float(value)
+        except ValueError:
+            q = None
+        if allowed and q not in allowed:
+            shown = ", ".join(f"{q:g}" for q in sorted(allowed))
+            c.fail(
+                "prompt.quality",
+                "rules.prompt.quality",
+                name,
+                value=value,
+                model=model,
+                allowed=shown,
+            )
+    if name == "sv" and not value.isdigit():
+        c.fail("prompt.sv", "rules.prompt.whole", name, value=value)
+    if name == "bs" and value not in ("1", "2", "4"):
+        c.fail("prompt.bs", "rules.prompt.bs", name, value=value)
+    if name == "motion" and value not in MOTIONS:
+        c.fail("prompt.motion", "rules.prompt.motion", name, value=value)
+    if name == "repeat":
+        c.fail("prompt.unsupported", "rules.prompt.repeat", name)
+    if name in ("public", "stealth"):
+        c.fail("prompt.unsupported", "rules.prompt.unsupported", name)
+
+
+def _check_model(c: _PromptCheck, p: Prompt, model: str) -> None:
     if model.startswith("8"):
         for name in V81_REJECTS:
             if p.has(name):
-                raise bad(
-                    f"--{name} is not supported by model 8.1 (it rejects ::, --stop, "
-                    "--weird, --tile, --cref, --cw, --bs, --draft, --turbo): remove it or "
-                    "choose --v 7",
-                    name,
-                )
+                c.fail("prompt.v81", "rules.prompt.v81", name)
         if p.has("sv") and p.get("sv") != "6":
-            raise bad("--sv must be 6 with model 8.1", "sv")
+            c.fail("prompt.v81", "rules.prompt.v81_sv", "sv")
     if "::" in p.text and (model.startswith("8") or model == "7"):
-        raise bad(
-            f"multi-prompts with :: are not supported by model {model}: remove the :: "
-            "weights or choose --v 6.1"
-        )
+        c.fail("prompt.multi_prompt", "rules.prompt.multi_prompt", model=model)
     if p.has("draft") and model != "7":
-        raise bad(f"--draft works only with --v 7 (this prompt uses model {model})", "draft")
+        c.fail("prompt.draft", "rules.prompt.draft", "draft", model=model)
     if p.has("hd") and not model.startswith("8"):
-        raise bad(f"--hd works only with --v 8.1 (this prompt uses model {model})", "hd")
+        c.fail("prompt.hd", "rules.prompt.hd", "hd", model=model)
     if p.has("oref"):
         if not (model == "7" or model.startswith("8")):
-            raise bad(
-                f"--oref works only with --v 7 or --v 8.1 (this prompt uses model {model})", "oref"
-            )
+            c.fail("prompt.oref", "rules.prompt.oref_model", "oref", model=model)
         refs = (p.get("oref") or "").split()
         if len(refs) != 1 or not _URL.match(refs[0]):
-            raise bad("--oref takes exactly one image URL", "oref")
+            c.fail("prompt.oref", "rules.prompt.oref_one", "oref")
     if p.has("cref") and model not in ("6", "6.1", "niji 6"):
-        raise bad(f"--cref works only with models 6/6.1/niji 6; with {model} use --oref", "cref")
+        c.fail("prompt.cref", "rules.prompt.cref", "cref", model=model)
     if p.has("stop") and model not in ("6", "6.1", "niji 6"):
-        raise bad(f"--stop works only with models 6/6.1 (this prompt uses model {model})", "stop")
+        c.fail("prompt.stop", "rules.prompt.stop", "stop", model=model)
     if p.has("tile") and (model == "niji 7" or model.startswith("8")):
-        raise bad(f"--tile is not supported by model {model}", "tile")
+        c.fail("prompt.tile", "rules.prompt.tile", "tile", model=model)
+
+
+def _check_references(c: _PromptCheck, p: Prompt, kind: str) -> None:
     if p.has("sref"):
         refs = (p.get("sref") or "").split()
         if len(refs) > MAX_SREF:
-            raise bad(f"--sref takes at most {MAX_SREF} URLs, got {len(refs)}", "sref")
+            c.fail("prompt.sref", "rules.prompt.sref_max", "sref", n=MAX_SREF, got=len(refs))
         if not p.text:
-            raise bad("--sref needs some prompt text as well", "sref")
+            c.fail("prompt.sref", "rules.prompt.sref_text", "sref")
     for needs, base in (("sv", "sref"), ("sw", "sref"), ("cw", "cref"), ("ow", "oref")):
         if p.has(needs) and not p.has(base):
-            raise bad(f"--{needs} needs --{base}", needs)
+            c.fail("prompt.needs", "rules.prompt.needs", needs, base=base)
     if p.has("iw") and not p.images:
-        raise bad("--iw needs an image prompt (an image URL first in the prompt)", "iw")
-    bad_images = [u for u in p.images if u.startswith("data:")]
-    if bad_images:
-        raise bad("an image given as a data: URI is refused by the service: use an https:// URL")
+        c.fail("prompt.iw", "rules.prompt.iw", "iw")
+    if any(u.startswith("data:") for u in p.images):
+        c.fail("prompt.data_uri", "rules.prompt.data_uri")
     if len(p.images) > MAX_IMAGE_PROMPTS:
-        raise bad(f"at most {MAX_IMAGE_PROMPTS} image prompts, got {len(p.images)}")
-    if kind == "image" and p.images and not p.text and len(p.images) < 2:
-        raise bad("an image-only prompt needs at least two images, or an image plus text")
-    if kind == "image" and p.images and not p.text and (p.has("stylize") or p.has("weird")):
-        raise bad("an image-only prompt cannot use --stylize or --weird")
-    if kind == "image" and not p.text and not p.images:
-        raise bad(
-            f"{field_name} has flags but nothing to imagine: add a description before the flags"
-        )
-    return p
+        n, got = MAX_IMAGE_PROMPTS, len(p.images)
+        c.fail("prompt.images_max", "rules.prompt.images_max", n=n, got=got)
+    if kind == "image" and p.images and not p.text:
+        if len(p.images) < 2:
+            c.fail("prompt.image_only", "rules.prompt.image_only")
+        if p.has("stylize") or p.has("weird"):
+            c.fail("prompt.image_only", "rules.prompt.image_only_style")

@@ -1,6 +1,8 @@
 """Checking a request against the endpoint table: ranges, shapes and cross-field rules.
 
 The client calls :func:`validate` before sending, the simulator on what arrives: one check.
+Every check names its rule (:mod:`.sources`); :func:`.modes.breach` decides by the rule's mark
+whether it refuses, or warns once and lets the request go on (``rules=``, ``service=``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from ..i18n import t
 from .endpoints import (
     ENDPOINTS,
     TEXT_MAX,
@@ -18,37 +21,16 @@ from .endpoints import (
     Field,
     InvalidRequest,
     describe_enum,
+    enum_rule,
     snake_case,
 )
+from .modes import breach
 from .prompt import parse_prompt
 
-# What the service (and the simulator) refuse in any text: NUL and other control characters
-# (newline, tab and carriage return are allowed), unpaired surrogates and non-characters.
-BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
-def _check_chars(name: str, value: Any, ep: str) -> None:
-    """Refuse a string (or the strings inside a dict or list) with characters the service
-    refuses, locally and with a clear message."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            bad = BAD_CHARS.search(item)
-            if bad:
-                raise InvalidRequest(
-                    name,
-                    item,
-                    f"text without NUL, control characters or unpaired surrogates (found "
-                    f"U+{ord(bad.group()):04X} at position {bad.start()}; newlines and tabs "
-                    "are fine)",
-                    endpoint=ep,
-                )
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, (list, tuple)):
-            stack.extend(item)
+# A JSON body is UTF-8 text (RFC 8259 §8.1), which cannot carry an unpaired surrogate: such a
+# string cannot be sent at all. (Control characters can be sent: the service decides.)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$")
 
 
 def _is_int(v: Any) -> TypeGuard[int]:
@@ -72,176 +54,155 @@ def coerce_numbers(ep_name: str, body: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _bounds(f: Field) -> tuple[float, float]:
-    if f.low is None or f.high is None:  # pragma: no cover - a table error
-        raise TypeError(f"field {f.name} has no range")
-    return f.low, f.high
-
-
 def _is_number(v: Any) -> bool:
     return (_is_int(v) or isinstance(v, float)) and not (
         isinstance(v, float) and not math.isfinite(v)
     )
 
 
-def _check_http_url(f: Field, value: Any, limit: int | None, ep: str) -> None:
-    if not isinstance(value, str) or not value:
-        raise InvalidRequest(f.py, value, "an http(s) URL", endpoint=ep)
-    if limit is not None and len(value) > limit:
-        raise InvalidRequest(
-            f.py, value, f"at most {limit} characters (got {len(value)})", endpoint=ep
-        )
-    if value.startswith("data:"):
-        raise InvalidRequest(
-            f.py,
-            value[:40],
-            "an http(s) URL; data: URIs are refused by the "
-            "service: upload the image somewhere and pass its URL",
-            endpoint=ep,
-        )
-    if not re.match(r"^https?://[^\s/]+", value, re.I):
-        raise InvalidRequest(f.py, value, "an http:// or https:// URL", endpoint=ep)
+class _Check:
+    """One request being checked: where a failure is reported and how it is decided."""
 
+    def __init__(self, ep: Endpoint, rules: str, service: bool) -> None:
+        self.ep, self.rules, self.service = ep, rules, service
 
-def _check_ints(
-    f: Field, obj: Any, keys: tuple[str, ...], ep: str, *, positive: tuple[str, ...]
-) -> None:
-    shape = "{" + ", ".join(f"{k}: int" for k in keys) + "}"
-    if not isinstance(obj, dict):
-        raise InvalidRequest(f.py, obj, f"an object {shape}", endpoint=ep)
-    extra = set(obj) - set(keys)
-    if extra:
-        raise InvalidRequest(
-            f.py,
-            obj,
-            f"only the keys {', '.join(keys)} (unknown: {', '.join(sorted(map(str, extra)))})",
-            endpoint=ep,
-        )
-    for k in keys:
-        v = obj.get(k)
-        if not _is_int(v):
-            raise InvalidRequest(f"{f.py}.{k}", v, "an integer number of pixels", endpoint=ep)
-        if k in positive and not (1 <= v <= 16384):
-            raise InvalidRequest(f"{f.py}.{k}", v, "between 1 and 16384 pixels", endpoint=ep)
-        if k not in positive and not (-16384 <= v <= 16384):
-            raise InvalidRequest(f"{f.py}.{k}", v, "between -16384 and 16384 pixels", endpoint=ep)
+    def fail(self, rule: str, param: str, value: Any, key: str, **kw: Any) -> None:
+        """Refuse (raise), or warn and return: the caller then stops checking this field."""
+        kw.setdefault("field", param)  # and the template is always formatted ({{ -> {)
+        exc = InvalidRequest(param, value, t(key, **kw), endpoint=self.ep.name, rule=rule)
+        breach(exc, self.rules, service=self.service)
 
+    def chars(self, param: str, value: Any) -> None:
+        """Refuse a string (or the strings inside a dict or list) that cannot be UTF-8."""
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                bad = _SURROGATE.search(item)
+                if bad:
+                    code, at = f"U+{ord(bad.group()):04X}", bad.start()
+                    return self.fail("text.encoding", param, item, "rules.chars", code=code, at=at)
+            elif isinstance(item, dict):
+                stack.extend(item.keys())
+                stack.extend(item.values())
+            elif isinstance(item, (list, tuple)):
+                stack.extend(item)
 
-def _check_mask(f: Field, mask: Any, ep: str) -> None:
-    allowed = (
-        '{"areas": [{"width": W, "height": H, "points": [x1, y1, x2, y2, x3, y3, ...]}]} '
-        'or {"url": "https://... black/white image, white = repaint"}'
-    )
-    if not isinstance(mask, dict) or not mask:
-        raise InvalidRequest(f.py, mask, allowed, endpoint=ep)
-    extra = set(mask) - {"areas", "url"}
-    if extra:
-        raise InvalidRequest(f.py, mask, f"only the keys areas or url; {allowed}", endpoint=ep)
-    if "url" in mask and mask["url"] not in (None, ""):
-        _check_http_url(Field("mask.url", "url"), mask["url"], URL_MAX, ep)
-        return
-    areas = mask.get("areas")
-    if not isinstance(areas, list) or not areas:
-        raise InvalidRequest(f.py, mask, "areas (a non-empty list) or url; " + allowed, endpoint=ep)
-    if len(areas) > 64:
-        raise InvalidRequest(
-            f"{f.py}.areas", f"{len(areas)} areas", "at most 64 areas", endpoint=ep
-        )
-    for i, area in enumerate(areas):
-        where = f"{f.py}.areas[{i}]"
-        if not isinstance(area, dict) or set(area) - {"width", "height", "points"}:
-            raise InvalidRequest(
-                where, area, '{"width": W, "height": H, "points": [...]}', endpoint=ep
-            )
-        for k in ("width", "height"):
-            v = area.get(k)
-            if not _is_int(v) or not (1 <= v <= 16384):
-                raise InvalidRequest(
-                    f"{where}.{k}",
-                    v,
-                    "an integer of 1-16384 pixels (the size of the image the points refer to)",
-                    endpoint=ep,
-                )
-        pts = area.get("points")
-        if (
-            not isinstance(pts, list)
-            or len(pts) < 6
-            or len(pts) % 2
-            or not all(_is_number(p) for p in pts)
-        ):
-            raise InvalidRequest(
-                f"{where}.points",
-                pts,
-                "an even number (at least 6) of "
-                "coordinates x1, y1, x2, y2, x3, y3, ... (a polygon of 3+ "
-                "points)",
-                endpoint=ep,
-            )
+    def http_url(
+        self, param: str, value: Any, limit: int | None, *, callback: bool = False
+    ) -> None:
+        kind = "callback" if callback else "url"
+        if not isinstance(value, str) or not value:
+            return self.fail(f"{kind}.http", param, value, "rules.url.http")
+        if value.startswith("data:"):
+            return self.fail(f"{kind}.http", param, value[:40], "rules.url.data")
+        if not re.match(r"^https?://[^\s/]+", value, re.I):
+            return self.fail(f"{kind}.http", param, value, "rules.url.http")
+        if limit is not None and len(value) > limit:
+            self.fail(f"{kind}.length", param, value, "rules.url.length", n=limit, got=len(value))
+
+    def ints(self, f: Field, obj: Any, keys: tuple[str, ...], rule: str) -> None:
+        shape = "{" + ", ".join(f"{k}: int" for k in keys) + "}"
+        if not isinstance(obj, dict):
+            return self.fail(rule, f.py, obj, "rules.object", shape=shape)
+        extra = set(obj) - set(keys)
+        if extra:
+            unknown = ", ".join(sorted(map(str, extra)))
+            self.fail("field.unknown", f.py, obj, "rules.keys", keys=", ".join(keys), extra=unknown)
+        for k in keys:
+            v = obj.get(k)
+            if not _is_int(v):
+                self.fail(rule, f"{f.py}.{k}", v, "rules.pixels")
+            elif k in ("width", "height") and v < 1:
+                self.fail(rule, f"{f.py}.{k}", v, "rules.pixels_positive")
+
+    def mask(self, f: Field, mask: Any) -> None:
+        if not isinstance(mask, dict) or not mask:
+            return self.fail("mask.form", f.py, mask, "rules.mask")
+        if set(mask) - {"areas", "url"}:
+            self.fail("field.unknown", f.py, mask, "rules.mask")
+        if "url" in mask and mask["url"] not in (None, ""):
+            return self.http_url(f"{f.py}.url", mask["url"], URL_MAX)
+        areas = mask.get("areas")
+        if not isinstance(areas, list) or not areas:
+            return self.fail("mask.form", f.py, mask, "rules.mask")
+        for i, area in enumerate(areas):
+            where = f"{f.py}.areas[{i}]"
+            if not isinstance(area, dict):
+                self.fail("mask.area", where, area, "rules.mask.area")
+                continue
+            if set(area) - {"width", "height", "points"}:
+                self.fail("field.unknown", where, area, "rules.mask.area")
+            for k in ("width", "height"):
+                v = area.get(k)
+                if not _is_int(v) or v < 1:
+                    self.fail("mask.area", f"{where}.{k}", v, "rules.mask.size")
+            pts = area.get("points")
+            if (
+                not isinstance(pts, list)
+                or len(pts) < 6
+                or len(pts) % 2
+                or not all(_is_number(p) for p in pts)
+            ):
+                self.fail("mask.area", f"{where}.points", pts, "rules.mask.points")
         # The document never says what an area's width/height mean, so points outside them
         # are left for the service to judge.
 
-
-def _check_field(ep: Endpoint, f: Field, value: Any) -> None:
-    n = ep.name
-    k = f.kind
-    _check_chars(f.py, value, n)
-    if k == "text":
-        if not isinstance(value, str):
-            raise InvalidRequest(f.py, value, "a string", endpoint=n)
-        if not (1 <= len(value) <= TEXT_MAX):  # the document gives the length only
-            raise InvalidRequest(
-                f.py, value, f"1-{TEXT_MAX} characters (got {len(value)})", endpoint=n
-            )
-    elif k == "id":
-        if not isinstance(value, str) or not value.strip() or len(value) > 256:
-            raise InvalidRequest(
-                f.py, value, "a job id string as returned by the service (job.id)", endpoint=n
-            )
-    elif k in ("index", "page", "enum"):
-        low, high = _bounds(f)
-        # numeric strings pass: the document's own samples send "imageNo": "0"
-        value = _as_int(value)
-        if not _is_int(value) or not (low <= value <= high):
-            allowed = (
-                describe_enum(f) if k == "enum" else f"an integer from {int(low)} to {int(high)}"
-            )
-            raise InvalidRequest(f.py, value, allowed, endpoint=n)
-    elif k == "number":
-        low, high = _bounds(f)
-        if not _is_number(value) or not (low <= value <= high):
-            raise InvalidRequest(f.py, value, f"a number from {low} to {high}", endpoint=n)
-    elif k in ("url", "callback"):
-        _check_http_url(f, value, f.max_len, n)
-    elif k == "mask":
-        _check_mask(f, value, n)
-    elif k == "canvas":
-        _check_ints(f, value, ("width", "height"), n, positive=("width", "height"))
-    elif k == "img_pos":
-        _check_ints(f, value, ("width", "height", "x", "y"), n, positive=("width", "height"))
-    elif k == "name":
-        if not isinstance(value, str) or not value.strip() or len(value) > 256:
-            raise InvalidRequest(
-                f.py, value, "a non-empty name of at most 256 characters", endpoint=n
-            )
-    elif k == "string":
-        if not isinstance(value, str) or len(value) > TEXT_MAX:
-            raise InvalidRequest(
-                f.py, value, f"a string of at most {TEXT_MAX} characters", endpoint=n
-            )
-    elif k == "urls":
-        if not isinstance(value, list) or len(value) > 100:
-            raise InvalidRequest(f.py, value, "a list of at most 100 image URLs", endpoint=n)
-        for i, url in enumerate(value):
-            _check_http_url(Field(f"{f.name}[{i}]", "url"), url, URL_MAX, n)
-    elif k == "time":
-        if not isinstance(value, str) or not re.match(
-            r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$", value
-        ):
-            raise InvalidRequest(
-                f.py, value, "an ISO-8601 time such as 2025-01-01T00:00:00Z", endpoint=n
-            )
-    else:  # pragma: no cover - a typo in the table above
-        raise AssertionError(f"unknown field kind {k}")
+    def field(self, f: Field, value: Any) -> None:
+        k, ep = f.kind, self.ep.name
+        self.chars(f.py, value)
+        if k == "text":
+            if not isinstance(value, str) or not (1 <= len(value) <= TEXT_MAX):
+                got = len(value) if isinstance(value, str) else type(value).__name__
+                self.fail("text.length", f.py, value, "rules.text", n=TEXT_MAX, got=got)
+        elif k == "id":
+            if not isinstance(value, str) or not value.strip():
+                self.fail("job_id.form", f.py, value, "rules.job_id")
+        elif k in ("index", "enum"):
+            low, high = f.low, f.high
+            value = _as_int(value)  # numeric strings pass: the document's samples send "0"
+            if not _is_int(value) or not (low is None or high is None or low <= value <= high):
+                if k == "enum":
+                    self.fail(enum_rule(ep), f.py, value, "rules.plain", text=describe_enum(f))
+                else:
+                    rule = "video_no.range" if f.name == "videoNo" else "image_no.range"
+                    self.fail(rule, f.py, value, "rules.int_range", low=low, high=high)
+        elif k == "page":
+            value = _as_int(value)
+            if f.low is None or f.high is None:  # moodboards: page numbers without a range
+                if not _is_int(value):
+                    self.fail("moodboards.paging", f.py, value, "rules.int")
+            elif not _is_int(value) or not (f.low <= value <= f.high):
+                rule, low, high = "costs.paging", int(f.low), int(f.high)
+                self.fail(rule, f.py, value, "rules.int_range", low=low, high=high)
+        elif k == "number":
+            low, high = f.low if f.low is not None else -math.inf, f.high or math.inf
+            if not _is_number(value) or not (low <= value <= high):
+                self.fail(f"{ep}.scale", f.py, value, "rules.number_range", low=low, high=high)
+        elif k in ("url", "callback"):
+            self.http_url(f.py, value, f.max_len, callback=k == "callback")
+        elif k == "mask":
+            self.mask(f, value)
+        elif k == "canvas":
+            self.ints(f, value, ("width", "height"), "canvas.form")
+        elif k == "img_pos":
+            self.ints(f, value, ("width", "height", "x", "y"), "img_pos.form")
+        elif k == "name":
+            if not isinstance(value, str) or not value.strip():
+                self.fail("moodboard.name", f.py, value, "rules.name")
+        elif k == "string":
+            if not isinstance(value, str):
+                self.fail("moodboard.description", f.py, value, "rules.string")
+        elif k == "urls":
+            if not isinstance(value, list):
+                return self.fail("moodboard.images", f.py, value, "rules.urls")
+            for i, url in enumerate(value):
+                self.http_url(f"{f.py}[{i}]", url, None)
+        elif k == "time":
+            if not isinstance(value, str) or not _ISO_TIME.match(value):
+                self.fail("costs.time", f.py, value, "rules.time")
+        elif k != "any":  # pragma: no cover - a typo in the endpoint table
+            raise AssertionError(f"unknown field kind {k}")
 
 
 def validate(
@@ -249,85 +210,83 @@ def validate(
     body: Mapping[str, Any] | None = None,
     query: Mapping[str, Any] | None = None,
     path: Mapping[str, Any] | None = None,
+    *,
+    rules: str = "documented",
+    service: bool = False,
 ) -> None:
-    """Check a request against the contract; raise :class:`InvalidRequest` on the first problem.
+    """Check a request against the contract; raise :class:`InvalidRequest` on the first problem
+    that refuses in mode ``rules`` (others warn once: :mod:`.modes`).
 
     ``body`` and ``query`` hold API-level values (camelCase names, integers for enums). Absent
-    optional fields must be left out rather than set to None.
+    optional fields must be left out rather than set to None. ``service=True`` is the simulator.
     """
     ep = ENDPOINTS[ep_name]
+    check = _Check(ep, rules, service)
     for where, given, fields in (("body", body or {}, ep.body), ("query", query or {}, ep.query)):
         if not isinstance(given, Mapping):
-            raise InvalidRequest(where, given, "a JSON object", endpoint=ep.name)
+            raise InvalidRequest(
+                where, given, t("rules.json_object"), endpoint=ep.name, rule="field.object"
+            )
         known = {f.name for f in fields}
         for key in given:
             if key not in known:
-                allowed = ", ".join(sorted(known)) or "no fields"
-                raise InvalidRequest(
+                allowed = ", ".join(sorted(known)) or "-"
+                check.fail(
+                    "field.unknown",
                     str(key),
                     given[key],
-                    f"not a field of {ep.method} {ep.path} (its fields: {allowed})",
-                    endpoint=ep.name,
+                    "rules.unknown_field",
+                    method=ep.method,
+                    path=ep.path,
+                    fields=allowed,
                 )
         for f in fields:
             value = given.get(f.name)
             if value is None:
                 if f.required:
-                    raise InvalidRequest(f.py, None, "required", endpoint=ep.name)
+                    check.fail("field.required", f.py, None, "rules.required")
                 continue
-            _check_field(ep, f, value)
+            check.field(f, value)
     for key, value in (path or {}).items():
         if (
             not isinstance(value, str)
             or not value.strip()
-            or len(value) > 256
             or "/" in value
             or value.strip() in (".", "..")  # a URL would drop or climb the segment
         ):
-            raise InvalidRequest(
-                snake_case(key), value, "a non-empty id without '/' (not . or ..)", endpoint=ep.name
-            )
-        _check_chars(snake_case(key), value, ep.name)
-    _cross_checks(ep, body or {})
+            check.fail("path.id", snake_case(key), value, "rules.path_id")
+        else:
+            check.chars(snake_case(key), value)
+    _cross_checks(check, body or {})
 
 
-def _cross_checks(ep: Endpoint, body: Mapping[str, Any]) -> None:
+def _cross_checks(check: _Check, body: Mapping[str, Any]) -> None:
+    ep = check.ep
     if ep.name == "retexture" and isinstance(body.get("remixPrompt"), str):
         model = parse_prompt(body["remixPrompt"]).model
         # the document: "目前只支持6.1及以上的模型" (currently only models 6.1 and above)
         version = _version(model)
         if version is not None and version < (6, 1):
-            raise InvalidRequest(
+            check.fail(
+                "retexture.model",
                 "remix_prompt",
                 body["remixPrompt"],
-                f"retexture works only with models 6.1 and above (this prompt uses {model}): "
-                "add --v 6.1, --v 7 or later",
-                endpoint=ep.name,
+                "rules.retexture",
+                model=model,
             )
     if ep.name == "video_diffusion":
         if body.get("prompt") is None and body.get("jobId") is None:
-            raise InvalidRequest(
-                "prompt",
-                None,
-                "a video needs a prompt (text, optionally with "
-                "a start image URL first) or a job_id (+ image_no) of a "
-                "finished image job",
-                endpoint=ep.name,
-            )
+            check.fail("video.source", "prompt", None, "rules.video.source")
         if body.get("imageNo") is not None and body.get("jobId") is None:
-            raise InvalidRequest(
-                "image_no", body["imageNo"], "only together with job_id", endpoint=ep.name
-            )
+            check.fail("video.image_no", "image_no", body["imageNo"], "rules.video.no_job")
         if body.get("jobId") is not None and body.get("imageNo") is None:
-            raise InvalidRequest(
-                "image_no",
-                None,
-                "required with job_id: which image (0-3) of that job to animate",
-                endpoint=ep.name,
-            )
+            check.fail("video.image_no", "image_no", None, "rules.video.needs_index")
 
 
 def _version(model: str) -> tuple[int, ...] | None:
     """(6, 1) for "6.1"; None for a model that is not a plain version number (niji)."""
     parts = model.split(".")
     return tuple(int(p) for p in parts) if all(p.isdigit() for p in parts) else None
+
+
+__all__ = ["coerce_numbers", "validate"]

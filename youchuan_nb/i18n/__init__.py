@@ -130,3 +130,8 @@ __all__ = [
     "t",
     "template",
 ]
+
+# argparse in the catalogue's language (after t is defined: _argparse uses it)
+from ._argparse import ArgumentParser, HelpFormatter, argparse_message  # noqa: E402
+
+__all__ += ["ArgumentParser", "HelpFormatter", "argparse_message"]

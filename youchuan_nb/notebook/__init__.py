@@ -1,4 +1,4 @@
-"""The notebook layer: magics, the job card widget, the studio and the gallery.
+"""The notebook layer: magics, the job card widget, the studio and the archive.
 
 Names are imported at first use: ``%load_ext youchuan_nb`` imports this package, and it must not
 pull in the widget libraries.
@@ -12,7 +12,8 @@ from typing import Any
 _EXPORTS = {
     "JobCard": "._card",
     "show_job": "._card",
-    "Gallery": "._gallery",
+    "Archive": "._archive",
+    "Gallery": "._archive",
     "Studio": "._studio",
     "Session": "._session",
     "Settings": "._session",

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol
+from urllib.parse import urlsplit
 
 from ..client import Job, mask_from_shapes
 from ..contract import (
@@ -30,6 +31,7 @@ from ..contract import (
     parse_prompt,
     refusal,
 )
+from ..contract.urls import is_loopback_url
 from ..i18n import t
 from ._card_words import click_detail, lineage, op_name, why
 
@@ -233,16 +235,24 @@ def image_size(job: Job, index: int, outputs: Sequence[OutputState]) -> tuple[in
         return im.size
 
 
+def _shareable(url: str) -> bool:
+    """A link a cell run later (or the service) can fetch: http(s), not this machine's simulator
+    (a loopback address changes with every start and means nothing to the service), and no
+    ``user:password@`` in it."""
+    return is_http_url(url) and not is_loopback_url(url) and "@" not in urlsplit(url).netloc
+
+
 def use_cell(job: Job, index: int) -> str:
-    """The "use" button: a ``%%imagine`` cell using output ``index`` as an image prompt, with
-    the job's own prompt and flags."""
+    """The "use" button: a runnable ``%%imagine`` cell with the job's own prompt and flags, and
+    output ``index`` as its image prompt when that is a link the service can fetch (never a
+    simulator's loopback address: then the cell has the prompt and flags alone)."""
     if not 0 <= index < len(job.urls):
         raise ValueError(t("card.err.no_output", n=index + 1))
-    url = job.urls[index]
-    if not is_http_url(url):
-        raise ValueError(t("why.no_url"))
     prompt = parse_prompt(job.text)  # the job's words and its flags, as the user wrote them
-    return "%%imagine\n" + " ".join(p for p in [url, prompt.text, *prompt.chips] if p)
+    images = [u for u in dict.fromkeys([job.urls[index], *prompt.images]) if _shareable(u)]
+    if not images and not prompt.text:
+        raise ValueError(t("why.no_url"))  # nothing a new cell could start from
+    return "%%imagine\n" + " ".join(p for p in [*images, prompt.text, *prompt.chips] if p)
 
 
 def build_call(

@@ -26,6 +26,7 @@ from ..contract import (
 from ..i18n import has, t
 from ._card_actions import action_states
 from ._card_words import failure, job_label
+from ._local_pictures import InputPicture, input_pictures, shown_prompt
 
 #: A node's status: a submission on its way (submitting, waiting for a slot), the job's own
 #: state (queued … failed), or the card's own ends: refused (the service said no before a job
@@ -92,6 +93,7 @@ class CardState(TypedDict):
     used: list[UsedAction]  # follow-ups already made from it (their buttons ask before paying)
     extensions: int  # video lineage: extend steps so far
     max_extensions: int
+    inputs: list[InputPicture]  # the local pictures the prompt names (thumbnails; top nodes)
 
 
 class Node:
@@ -184,7 +186,7 @@ def message_of(node: Node, status: Status) -> tuple[str, str]:
     if not job.done:
         if not job.poll_error:
             return "", ""  # e.g. the slot it waited for: old news once the job exists
-        error = job.poll_error.rstrip(".")
+        error = job.poll_error.rstrip(".。")  # the template ends the sentence
         if job.poll_gave_up:
             return t("card.msg.poll_gave_up", error=error, id=job.id), ""
         return t("card.msg.poll_retrying", error=error), ""
@@ -251,7 +253,8 @@ def card_state(
         grid_actions["retry"] = ""
     if rerun and status == "finished":
         grid_actions["rerun"] = ""
-    prompt = parse_prompt(node.prompt or "")
+    written = shown_prompt(node.prompt or "")  # local paths as written, not their URLs
+    prompt = parse_prompt(written)
     width, height = prompt.aspect
     ended = status in ENDED_STATUSES
     message, detail = message_of(node, status)
@@ -279,4 +282,5 @@ def card_state(
         "used": list(used or []),
         "extensions": job.facts().extensions if job is not None else 0,
         "max_extensions": MAX_VIDEO_EXTENSIONS,
+        "inputs": input_pictures(written) if node.parent_key is None else [],
     }

@@ -13,12 +13,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from ..client import APIError
-from ..contract import MAX_VIDEO_EXTENSIONS, STATUS_SUCCESS, JobFacts, comment_enum, enum_name
-from ..contract.facts import ONLY_UPSCALE_AFTER
+from ..contract import MAX_VIDEO_EXTENSIONS, JobFacts, comment_enum, enum_name
 from ..contract.rules import (
-    IMAGE_FOLLOW_UPS,
-    NOT_ON_V81,
-    UPSCALE_ACTIONS,
     VIDEO_FOLLOW_UPS,
     Refusal,
 )
@@ -98,34 +94,27 @@ def job_label(endpoint: str, params: Mapping[str, Any], parent_id: str | None) -
 
 
 # -- why a button is disabled ----------------------------------------------------------------
+#: the rule a refusal names (contract.sources) -> the words for it
+_WHY = {
+    "follow.finished": "why.needs_finished",
+    "follow.video_only": "why.video_only",
+    "follow.image_only": "why.image_only",
+    "follow.only_upscale": "why.only_upscale",
+    "follow.reupscale": "why.already_upscaled",
+    "follow.video_reupscale": "why.video_upscaled",
+    "follow.v81": "why.not_on_v81",
+    "follow.enhance_draft": "why.enhance_draft",
+    "follow.extend_max": "why.max_extensions",
+    "follow.index": "why.no_output",
+}
+
+
 def why(operation: str, facts: JobFacts, r: Refusal) -> str:
-    """``refusal(operation, facts)`` in words: the same rules, in the same order, as
-    ``contract.rules.refusal`` (the reason and the facts say which one answered)."""
-    if facts.status is not None and facts.status != STATUS_SUCCESS:
-        return t("why.needs_finished")
-    if operation in VIDEO_FOLLOW_UPS and not facts.is_video:
-        return t("why.video_only")
-    if operation in IMAGE_FOLLOW_UPS and facts.is_video:
-        return t("why.image_only")
-    if facts.action in ONLY_UPSCALE_AFTER and operation != "upscale":
-        return t("why.only_upscale", op=op_name(facts.action))
-    if r.reason == "Job_ReUpscale_Not_Support" or (
-        operation == "upscale" and facts.action in UPSCALE_ACTIONS
-    ):
-        return t("why.already_upscaled")
-    if operation == "reroll" and r.reason == "Upscale_Not_Support":
-        return t("why.no_reroll_upscale")
-    if operation == "video_upscale" and r.reason == "Upscale_Not_Support":
-        return t("why.video_upscaled")
-    if operation in NOT_ON_V81 and facts.model.startswith("8"):
-        return t("why.not_on_v81")
-    if operation == "enhance" and not facts.draft:
-        return t("why.enhance_draft")
-    if operation == "extend_video" and facts.extensions >= MAX_VIDEO_EXTENSIONS:
-        return t("why.max_extensions", max=MAX_VIDEO_EXTENSIONS, n=facts.extensions)
-    if r.reason == "Invalid_Argument":
-        return t("why.no_output")
-    return r.message if get_language() == "en" else t("why.other")
+    """``refusal(operation, facts)`` in words, by the rule it names."""
+    key = _WHY.get(r.rule)
+    if key is None:
+        return r.message if get_language() == "en" else t("why.other")
+    return t(key, op=op_name(facts.action), max=MAX_VIDEO_EXTENSIONS, n=facts.extensions)
 
 
 # -- failures and refusals -------------------------------------------------------------------

@@ -12,6 +12,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from ..i18n import t
+
 _CREDENTIALS = ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET")
 
 
@@ -36,7 +38,7 @@ def load(ipython: Any) -> None:
     try:
         problem = check_store()
     except Exception as exc:  # never keep the magics from loading
-        problem = f"youchuan_nb: the job store cannot be checked: {type(exc).__name__}: {exc}"
+        problem = t("magics.load.store_unchecked", error=f"{type(exc).__name__}: {exc}")
     if problem:
         print(problem)  # the first job then works on without a store, and says so
 
@@ -48,24 +50,14 @@ def service_note(environ: Any = None) -> str:
     app_id, secret = (env.get(name) or "" for name in _CREDENTIALS)
     base_url = env.get("YOUCHUAN_BASE_URL") or ""
     if not app_id and not secret and not base_url:
-        return (
-            "youchuan_nb: no credentials found, using the built-in SIMULATOR (set "
-            "YOUCHUAN_APP_ID and YOUCHUAN_SECRET, or run %youchuan login, for the real "
-            "service). It starts at the first job. %youchuan help lists the commands."
-        )
+        return t("magics.load.simulator")
     if not app_id or not secret:
-        missing = " and ".join(
+        missing = t("magics.load.and").join(
             n for n, v in zip(_CREDENTIALS, (app_id, secret), strict=True) if not v
         )
-        return (
-            f"youchuan_nb: missing credentials: set {missing} (or run %youchuan login). "
-            "%youchuan help lists the commands."
-        )
-    where = f" at {base_url.rstrip('/')}" if base_url else ""
-    return (
-        f"youchuan_nb: using the Youchuan service{where} as {_masked(app_id)}. "
-        "%youchuan help lists the commands."
-    )
+        return t("magics.load.missing", missing=missing)
+    where = t("magics.load.at", url=base_url.rstrip("/")) if base_url else ""
+    return t("magics.load.service", where=where, app=_masked(app_id))
 
 
 def _masked(app_id: str) -> str:

@@ -16,17 +16,21 @@ import argparse
 import functools
 import re
 import shlex
+from collections.abc import Callable
 from typing import Any, NoReturn
 
 from IPython.core.error import UsageError
+
+from ..i18n import ArgumentParser, argparse_message, get_language, t
 
 
 class HelpShown(Exception):
     """``--help`` was given: the parser printed its help, the magic returns quietly."""
 
 
-class MagicArgumentParser(argparse.ArgumentParser):
-    """argparse that raises ``UsageError`` instead of exiting the kernel."""
+class MagicArgumentParser(ArgumentParser):
+    """argparse that raises ``UsageError`` instead of exiting the kernel, with its help and its
+    errors in the catalogue's language (argparse's own English is rewritten)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("allow_abbrev", False)  # --n must never mean --name or --new
@@ -40,12 +44,13 @@ class MagicArgumentParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         see = "%youchuan help" if self.prog.startswith("%youchuan") else f"{self.prog} --help"
-        raise UsageError(f"{self.prog}: {clip(message)} (see {see})")
+        message = clip(argparse_message(message))
+        raise UsageError(t("magics.error", prog=self.prog, message=message, see=see))
 
     def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
         if status == 0:
             raise HelpShown()
-        raise UsageError((message or f"{self.prog}: error").strip())
+        raise UsageError((message or t("magics.error_plain", prog=self.prog)).strip())
 
 
 MAX_OPTIONS = 200  # --words on one magic line (a prompt has a few dozen flags at most)
@@ -67,13 +72,16 @@ def split_words(line: str, prog: str) -> list[str]:
     lexer.commenters = ""
     try:
         words = list(lexer)
-    except ValueError as exc:  # "No closing quotation"
-        raise UsageError(f"{prog}: {str(exc).lower()} in {clip(repr(line.strip()))}") from None
+    except ValueError as exc:  # "No closing quotation" (the only one: no escape character)
+        shown = clip(repr(line.strip()))
+        if "quotation" in str(exc):
+            raise UsageError(t("magics.no_closing_quote", prog=prog, line=shown)) from None
+        raise UsageError(t("magics.split_error", prog=prog, problem=exc, line=shown)) from None
     # argparse takes time quadratic in the number of options: a line of thousands is refused
     options = sum(1 for w in words if w[:1] == "-" and len(w) > 1)
     if options > MAX_OPTIONS:
         raise UsageError(
-            f"{prog}: {options:,} options on one line; a magic line takes at most {MAX_OPTIONS}"
+            t("magics.too_many_options", prog=prog, n=f"{options:,}", limit=MAX_OPTIONS)
         )
     return words
 
@@ -89,10 +97,10 @@ def number(text: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        raise argparse.ArgumentTypeError(t("magics.not_a_number", text=repr(text))) from None
 
 
-def _index_range(endpoint: str, field: str) -> tuple[int, int]:
+def index_range(endpoint: str, field: str) -> tuple[int, int]:
     from ..contract import ENDPOINTS
 
     f = ENDPOINTS[endpoint].field(field)
@@ -101,10 +109,10 @@ def _index_range(endpoint: str, field: str) -> tuple[int, int]:
 
 
 def _output_number(text: str, endpoint: str, field: str) -> int:
-    low, high = _index_range(endpoint, field)
+    low, high = index_range(endpoint, field)
     if not re.fullmatch(r"[0-9]+", text) or not low <= int(text) <= high:
         raise argparse.ArgumentTypeError(
-            f"image number {text!r}: use {low}-{high}, as numbered on the card"
+            t("magics.bad_image_number", text=repr(text), low=low, high=high)
         )
     return int(text) - 1
 
@@ -123,9 +131,7 @@ def job_image(text: str) -> tuple[str, int]:
     """``JOB[:N]`` -> (JOB, imageNo); N defaults to 1."""
     ref, _, n = text.partition(":")
     if not ref:
-        raise argparse.ArgumentTypeError(
-            f"{text!r}: give JOB or JOB:N (a job id or a variable name, then the image number)"
-        )
+        raise argparse.ArgumentTypeError(t("magics.bad_job_image", text=repr(text)))
     return ref, image_number(n or "1")
 
 
@@ -133,7 +139,7 @@ def rect(text: str) -> dict:
     try:
         x, y, w, h = (float(v) for v in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r}: give X,Y,W,H in image pixels") from None
+        raise argparse.ArgumentTypeError(t("magics.bad_rect", text=repr(text))) from None
     return {"type": "rect", "x": x, "y": y, "w": w, "h": h}
 
 
@@ -149,88 +155,157 @@ def prompt_from(extra: list[str], cell: str | None, prog: str) -> str:
         name = word.lstrip("-").lower()
         looks_like_option = word.startswith("--") or (cell is not None and word.startswith("-"))
         if looks_like_option and ALIASES.get(name, name) not in KNOWN_FLAGS:
-            raise UsageError(
-                f"{prog}: unknown option {clip(word)} (see {prog} --help; Midjourney "
-                "flags such as --ar 16:9 also work here)"
-            )
+            raise UsageError(t("magics.unknown_option", prog=prog, word=clip(word)))
     parts = [(cell or "").strip(), " ".join(extra)]
     return " ".join(p for p in parts if p)
 
 
 # -- the parsers ----------------------------------------------------------------------------
-def _common(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--wait", "-w", action="store_true", help="block until the jobs end")
-    p.add_argument("--name", "-n", metavar="VAR", help="bind the job to the variable VAR")
-    p.add_argument(
-        "--timeout",
-        "-t",
-        type=number,
-        metavar="S",
-        help="seconds to wait (default: ImagineMagics.timeout)",
-    )
-    p.add_argument(
-        "--new", action="store_true", help="submit a new job even if this cell's job exists already"
-    )
-    p.add_argument(
-        "--yes",
-        "-y",
-        action="store_true",
-        help="submit a permutation of more jobs than ImagineMagics.confirm_above",
-    )
+# Every parser is made from small builders of one shape, ``(parser) -> None``, so a subcommand
+# is a row of them. Parsers are made once per language (their help is in it).
+Builder = Callable[[argparse.ArgumentParser], None]
 
 
-@functools.cache
-def imagine_parser() -> MagicArgumentParser:
-    p = MagicArgumentParser(
-        prog="%%imagine",
-        description="A grid of 4 images from the prompt (the cell body); {var} is replaced "
-        "by a variable's value, then a permutation such as 'a {red, blue} car' makes one job "
-        "per combination ({{ and }} are literal braces).",
-    )
-    _common(p)
-    p.add_argument("--plain", action="store_true", help="no card: wait, print the file paths")
-    return p
+def _flag(*names: str, help_key: str, **kwargs: Any) -> Builder:
+    """An option (``--wait``, ``-w``) whose help is ``help_key`` in the catalogue."""
+
+    def build(p: argparse.ArgumentParser) -> None:
+        p.add_argument(*names, help=t(help_key), **kwargs)
+
+    return build
 
 
-@functools.cache
-def animate_parser() -> MagicArgumentParser:
+def _positional(
+    dest: str, metavar: str | None, help_key: str | None = None, **kwargs: Any
+) -> Builder:
+    def build(p: argparse.ArgumentParser) -> None:
+        p.add_argument(dest, metavar=metavar, help=t(help_key) if help_key else None, **kwargs)
+
+    return build
+
+
+def _kind(endpoint: str, field: str, dest: str, help_key: str, shortcut: str) -> Builder:
+    """``--type KIND`` with the contract's kinds (the first is the default), and ``--creative``
+    standing for ``--type creative``."""
+
+    def build(p: argparse.ArgumentParser) -> None:
+        from ..contract import enum_names
+
+        kinds = enum_names(endpoint, field)
+        p.add_argument(f"--{dest}", choices=kinds, default=kinds[0], help=t(help_key))
+        p.add_argument(
+            f"--{shortcut}",
+            dest=dest,
+            action="store_const",
+            const=shortcut,
+            help=t("magics.opt.same_as", flag=f"--{dest} {shortcut}"),
+        )
+
+    return build
+
+
+def _job_n(video: bool = False) -> Builder:
+    """``JOB N``: a job, then the number of one of its images (or videos) on the card."""
+
+    def build(p: argparse.ArgumentParser) -> None:
+        p.add_argument("job", metavar="JOB", help=t("magics.opt.job"))
+        kind = video_number if video else image_number
+        p.add_argument("index", metavar="N", type=kind, help=t("magics.opt.index"))
+
+    return build
+
+
+def _choices_of(endpoint: str, field: str, dest: str, help_key: str) -> Builder:
+    def build(p: argparse.ArgumentParser) -> None:
+        from ..contract import enum_names
+
+        p.add_argument(dest, choices=enum_names(endpoint, field), help=t(help_key))
+
+    return build
+
+
+_WORDS = _positional("prompt", "PROMPT", "magics.opt.prompt", nargs="+")
+_URL = _positional("url", "URL", "magics.opt.url")
+
+
+def _scale(default: float) -> Builder:
+    return _flag("--scale", type=number, default=default, help_key="magics.opt.scale")
+
+
+_COMMON = (
+    _flag("--wait", "-w", action="store_true", help_key="magics.opt.wait"),
+    _flag("--name", "-n", metavar="VAR", help_key="magics.opt.name"),
+    _flag("--timeout", "-t", type=number, metavar="S", help_key="magics.opt.timeout"),
+    _flag("--new", action="store_true", help_key="magics.opt.new"),
+    _flag("--yes", "-y", action="store_true", help_key="magics.opt.yes"),
+)
+
+
+def _resolution(p: argparse.ArgumentParser) -> None:
     from ..contract import enum_names
+
+    kinds = enum_names("video_diffusion", "videoType")
+    p.add_argument("--resolution", choices=kinds, default=kinds[0], help=t("magics.opt.resolution"))
+
+
+def _motion(p: argparse.ArgumentParser) -> None:
     from ..contract.prompt import MOTIONS
 
-    p = MagicArgumentParser(
-        prog="%%animate",
-        description="A video from a prompt (the cell body), or from image N of a finished grid.",
-    )
-    _common(p)
-    p.add_argument(
-        "--from",
-        dest="source",
-        type=job_image,
-        metavar="JOB[:N]",
-        help="animate image N (default 1) of JOB (a job id or a variable)",
-    )
-    p.add_argument(
-        "--resolution",
-        choices=enum_names("video_diffusion", "videoType"),
-        default=enum_names("video_diffusion", "videoType")[0],
-    )
-    p.add_argument("--motion", choices=MOTIONS)
-    return p
+    p.add_argument("--motion", choices=MOTIONS, help=t("magics.opt.motion"))
 
 
-def _job_n(p: argparse.ArgumentParser, video: bool = False) -> None:
-    p.add_argument("job", metavar="JOB", help="a job id or a variable holding a Job")
-    p.add_argument(
-        "index",
-        metavar="N",
-        type=video_number if video else image_number,
-        help="the number on the card",
-    )
+_CELL_MAGICS: dict[str, tuple[Builder, ...]] = {
+    "imagine": (*_COMMON, _flag("--plain", action="store_true", help_key="magics.opt.plain")),
+    "animate": (
+        *_COMMON,
+        _flag(
+            "--from", dest="source", type=job_image, metavar="JOB[:N]", help_key="magics.opt.from"
+        ),
+        _resolution,
+        _motion,
+    ),
+}
 
-
-def _words(p: argparse.ArgumentParser, dest: str, metavar: str) -> None:
-    p.add_argument(dest, metavar=metavar, nargs="+")
-
+# subcommand -> its arguments; those in MAKES_JOBS also take --new
+SUBCOMMANDS: dict[str, tuple[Builder, ...]] = {
+    "job": (_positional("job", "ID", "magics.opt.job"),),
+    "jobs": (_positional("limit", "N", "magics.opt.limit", type=int, nargs="?", default=24),),
+    "archive": (_positional("words", "WORDS", "magics.opt.archive_words", nargs="*"),),
+    "upscale": (_job_n(), _kind("upscale", "type", "type", "magics.opt.upscaler", "creative")),
+    "vary": (_job_n(), _kind("variation", "type", "type", "magics.opt.vary_type", "strong")),
+    "pan": (
+        _job_n(),
+        _choices_of("pan", "direction", "direction", "magics.opt.direction"),
+        _scale(1.5),
+    ),
+    "zoom": (_job_n(), _scale(2.0)),
+    "remix": (_job_n(), _kind("remix", "mode", "mode", "magics.opt.remix_mode", "subtle"), _WORDS),
+    "reroll": (_positional("job", "JOB", "magics.opt.job"),),
+    "enhance": (_job_n(),),
+    "inpaint": (
+        _job_n(),
+        _flag(
+            "--rect",
+            type=rect,
+            action="append",
+            required=True,
+            metavar="X,Y,W,H",
+            help_key="magics.opt.rect",
+        ),
+        _flag("--prompt", nargs="+", metavar="TEXT", help_key="magics.opt.prompt"),
+    ),
+    "retexture": (_URL, _WORDS),
+    "remove-bg": (_URL,),
+    "extend": (_job_n(video=True), _WORDS),
+    "upscale-video": (_job_n(video=True),),
+    "account": (),
+    "costs": (_positional("page", "PAGE", "magics.opt.page", type=int, nargs="?", default=1),),
+    "moodboards": (),
+    "doctor": (_flag("--job", action="store_true", help_key="magics.opt.doctor_job"),),
+    "login": (_positional("base_url", "BASE_URL", "magics.opt.base_url", nargs="?"),),
+    "use": (_positional("target", None, "magics.opt.target", choices=("sim", "real")),),
+    "help": (),
+}
 
 # subcommands that make a job: an unchanged re-run shows the existing one unless --new
 MAKES_JOBS = frozenset(
@@ -249,134 +324,54 @@ MAKES_JOBS = frozenset(
         "upscale-video",
     }
 )
-
-
-def youchuan_parser() -> MagicArgumentParser:
-    return _youchuan_parsers()[0]
+_NEW = _flag("--new", action="store_true", help_key="magics.opt.new_follow_up")
 
 
 @functools.cache
-def _youchuan_parsers() -> tuple[MagicArgumentParser, dict[str, argparse.ArgumentParser]]:
-    from ..contract import enum_names
+def _cell_parser(magic: str, lang: str) -> MagicArgumentParser:
+    p = MagicArgumentParser(prog=f"%%{magic}", description=t(f"magics.desc.{magic}"))
+    for build in _CELL_MAGICS[magic]:
+        build(p)
+    return p
 
+
+def imagine_parser() -> MagicArgumentParser:
+    return _cell_parser("imagine", get_language())
+
+
+def animate_parser() -> MagicArgumentParser:
+    return _cell_parser("animate", get_language())
+
+
+@functools.cache
+def _youchuan_parsers(
+    lang: str,
+) -> tuple[MagicArgumentParser, dict[str, argparse.ArgumentParser]]:
     top = MagicArgumentParser(prog="%youchuan", add_help=False)
     sub = top.add_subparsers(dest="command", metavar="SUBCOMMAND", parser_class=MagicArgumentParser)
     parsers: dict[str, argparse.ArgumentParser] = {}
-
-    def cmd(name: str, text: str) -> argparse.ArgumentParser:
+    for name, builders in SUBCOMMANDS.items():
+        text = t(f"magics.cmd.{name}")
         p = sub.add_parser(name, help=text, description=text, prog=f"%youchuan {name}")
-        if name in MAKES_JOBS:
-            p.add_argument(
-                "--new",
-                action="store_true",
-                help="submit even if the same request made a job already",
-            )
+        for build in (_NEW, *builders) if name in MAKES_JOBS else builders:
+            build(p)
         parsers[name] = p
-        return p
-
-    p = cmd("job", "show a job and its follow-ups")
-    p.add_argument("job", metavar="ID")
-    p = cmd("jobs", "a gallery of recent jobs")
-    p.add_argument("limit", metavar="N", type=int, nargs="?", default=24)
-    p = cmd("upscale", "upscale image N")
-    _job_n(p)
-    kinds = enum_names("upscale", "type")
-    p.add_argument("--type", choices=kinds, default=kinds[0], help="the upscaler")
-    p.add_argument(
-        "--creative", dest="type", action="store_const", const="creative", help="--type creative"
-    )
-    p = cmd("vary", "variations of image N")
-    _job_n(p)
-    kinds = enum_names("variation", "type")
-    p.add_argument("--type", choices=kinds, default=kinds[0], help="how far the variations go")
-    p.add_argument(
-        "--strong", dest="type", action="store_const", const="strong", help="--type strong"
-    )
-    p = cmd("pan", "extend image N in one direction")
-    _job_n(p)
-    p.add_argument("direction", choices=enum_names("pan", "direction"))
-    p.add_argument("--scale", type=number, default=1.5)
-    p = cmd("zoom", "zoom out of image N")
-    _job_n(p)
-    p.add_argument("--scale", type=number, default=2.0)
-    p = cmd("remix", "image N again with a new prompt")
-    _job_n(p)
-    modes = enum_names("remix", "mode")
-    p.add_argument("--mode", choices=modes, default=modes[0], help="how far the remix goes")
-    p.add_argument(
-        "--subtle", dest="mode", action="store_const", const="subtle", help="--mode subtle"
-    )
-    _words(p, "prompt", "PROMPT")
-    p = cmd("reroll", "the same prompt again")
-    p.add_argument("job", metavar="JOB")
-    p = cmd("enhance", "a full-quality version of a --draft image")
-    _job_n(p)
-    p = cmd("inpaint", "repaint the rectangles of image N")
-    _job_n(p)
-    p.add_argument("--rect", type=rect, action="append", required=True, metavar="X,Y,W,H")
-    p.add_argument("--prompt", nargs="+", metavar="TEXT")
-    p = cmd("retexture", "a new look for the image at URL")
-    p.add_argument("url", metavar="URL")
-    _words(p, "prompt", "PROMPT")
-    p = cmd("remove-bg", "the image at URL without its background")
-    p.add_argument("url", metavar="URL")
-    p = cmd("extend", "about 4 s more of video N")
-    _job_n(p, video=True)
-    _words(p, "prompt", "PROMPT")
-    p = cmd("upscale-video", "video N in 1080p")
-    _job_n(p, video=True)
-    cmd("account", "the account's plan and balance")
-    p = cmd("costs", "the cost records")
-    p.add_argument("page", metavar="PAGE", type=int, nargs="?", default=1)
-    cmd("moodboards", "the moodboards (use one with --p ID)")
-    p = cmd("doctor", "check the service step by step (no paid call unless --job)")
-    p.add_argument("--job", action="store_true", help="make one cheap draft job")
-    p = cmd("login", "ask for credentials and use the service")
-    p.add_argument("base_url", metavar="BASE_URL", nargs="?")
-    p = cmd("use", "switch between the simulator and the service")
-    p.add_argument("target", choices=("sim", "real"))
-    cmd("help", "this list")
     return top, parsers
+
+
+def youchuan_parser() -> MagicArgumentParser:
+    return _youchuan_parsers(get_language())[0]
 
 
 def subcommand_parsers() -> dict[str, argparse.ArgumentParser]:
     """Each ``%youchuan`` subcommand's parser, by name (for completion)."""
-    return _youchuan_parsers()[1]
+    return _youchuan_parsers(get_language())[1]
 
 
 def subcommand_usages() -> list[str]:
     """One usage line per ``%youchuan`` subcommand, from the parsers themselves."""
     lines = []
-    for p in _youchuan_parsers()[1].values():
-        usage = p.format_usage().replace("usage: ", "").replace(" [-h]", "")
+    for p in subcommand_parsers().values():
+        usage = p.format_usage().replace(t("argparse.usage"), "").replace(" [-h]", "")
         lines.append(re.sub(r"\s+", " ", usage).strip())
     return lines
-
-
-def help_text() -> str:
-    from ..contract import enum_names
-    from ..contract.prompt import MOTIONS
-
-    res = "|".join(enum_names("video_diffusion", "videoType"))
-    low, high = _index_range("upscale", "imageNo")
-    lines = [
-        "youchuan_nb magics",
-        "  %%imagine [--wait] [--name VAR] [--timeout S] [--plain] [--new] [--yes] [MJ flags]",
-        "      <prompt>                 a grid of 4 images; {var} is replaced by a variable's "
-        "value",
-        "      a {red, blue} car        one job per combination (--yes above confirm_above jobs)",
-        "  %imagine [--wait] ... <prompt>   the one-line form",
-        f"  %%animate / %animate [--from JOB[:N]] [--resolution {res}] "
-        f"[--motion {'|'.join(MOTIONS)}] [--wait] [--name VAR] [--new] [--yes]",
-        f"      [prompt]                 a video from a prompt, or from image N ({low}-{high}) "
-        "of a finished job",
-        "  %youchuan (or %yc) SUBCOMMAND:",
-        *("      " + u for u in subcommand_usages()),
-        f"  JOB is a job id or the name of a variable holding a Job; N is the number on the card "
-        f"({low}-{high}).",
-        "  Re-running an unchanged cell shows its job again; --new makes a new one.",
-        "  Tab after -- in an %%imagine/%%animate cell completes flags and their values.",
-        "  Settings: %config ImagineMagics (poll_interval, max_poll_interval, default_flags, "
-        "thumbnail_size, cache_dir, wait, timeout, max_concurrent, confirm_above).",
-    ]
-    return "\n".join(lines)

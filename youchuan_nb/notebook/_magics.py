@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_cell_magic, line_magic, magics_class, no_var_expand
 
+from ..i18n import has, t
+from . import _local_pictures as pictures
 from . import _magic_args as args
 from . import _permute as permute
 from . import _rerun
@@ -34,6 +35,14 @@ _VAR = re.compile(r"\{\{[A-Za-z_][A-Za-z0-9_]*\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}"
 class ImagineMagics(Magics, Settings):
     """Youchuan image and video magics. Configure with ``%config ImagineMagics.<name> = value``
     (the settings are declared once, on :class:`Settings`; this object is the kernel's)."""
+
+    @classmethod
+    def class_get_trait_help(cls, trait: Any, inst: Any = None, helptext: str | None = None) -> str:
+        """``%config ImagineMagics``: each setting's line in the catalogue's language."""
+        key = f"settings.{trait.name}"
+        if helptext is None and has(key):
+            helptext = t(key)
+        return str(super().class_get_trait_help(trait, inst, helptext))
 
     # -- what the subcommands use ------------------------------------------------------------
     @property
@@ -68,10 +77,7 @@ class ImagineMagics(Magics, Settings):
             name = m.group(1)
             if name not in ns:
                 name = args.clip(name, 100)
-                raise UsageError(
-                    f"{{{name}}} in the prompt: no variable {name!r} is defined "
-                    f"(define it, or write {{{{{name}}}}} for literal braces)"
-                )
+                raise UsageError(t("magics.undefined_var", name=name, quoted=repr(name)))
             return str(ns[name])
 
         return _VAR.sub(sub, text)
@@ -107,10 +113,8 @@ class ImagineMagics(Magics, Settings):
         try:
             return self.client().job(ref)
         except (YouchuanError, ValueError) as exc:
-            raise UsageError(
-                f"no job {args.clip(repr(ref))}: give a job id or a variable holding a Job "
-                f"({args.clip(str(exc))})"
-            ) from None
+            ref, error = args.clip(repr(ref)), args.clip(str(exc))
+            raise UsageError(t("magics.no_job", ref=ref, error=error)) from None
 
     def finish(
         self, card: JobCard, *, block: bool, name: str | None, timeout: float, node: Any = None
@@ -147,35 +151,35 @@ class ImagineMagics(Magics, Settings):
     def start_job(
         self,
         endpoint: str,
-        fields: dict[str, Any],
-        call: Callable[[], Job],
+        request: permute.Request,
         *,
         label: str,
-        prompt: str = "",
-        parent: Job | None = None,
         new: bool = False,
         quiet: bool = False,
+        display: bool = True,
     ) -> tuple[JobCard, Any, float | None]:
-        """Show the card of ``call()``, submitted now, unless the same request made a job
-        before (then show that job and its follow-ups with a one-line note, unless ``quiet``;
-        ``new`` submits anyway). If an earlier submit of it lost its answer, its job may exist:
-        then nothing is sent, a line and a card in state unknown say so (``new`` sets those
-        records aside and submits). Returns the card, its node for the job and when the earlier
-        job was submitted (None if submitted now or not at all)."""
+        """Show the card of ``request.call()``, submitted now, unless the same request made a
+        job before (then show that job and its follow-ups with a one-line note, unless
+        ``quiet``; ``new`` submits anyway). If an earlier submit of it lost its answer, its job
+        may exist: then nothing is sent, a line and a card in state unknown say so (``new`` sets
+        those records aside and submits). Returns the card, its node for the job and when the
+        earlier job was submitted (None if submitted now or not at all)."""
         from ..client import YouchuanError
         from ..contract import InvalidRequest
         from ._card import JobCard
 
-        client = self.client()
+        client, parent, prompt = self.client(), request.parent, request.prompt
         try:
-            body = client.check_request(endpoint, fields, parent=parent)
+            body = client.check_request(endpoint, request.fields, parent=parent)
         except (InvalidRequest, YouchuanError, ValueError) as exc:
-            raise UsageError(f"{label}: {exc}") from None
+            what = t(f"card.op.{endpoint}") if has(f"card.op.{endpoint}") else label
+            raise UsageError(t("magics.refused", what=what, problem=exc)) from None
         found = None if new else _rerun.find(self.session, endpoint, body, parent)
         if found is not None:
             if not quiet:
                 print(_rerun.note(found.since))
-            found.card.show()
+            if display:  # else a sweep's sheet shows it
+                found.card.show()
             return found.card, found.node, found.since
         lost = _rerun.maybe_created(client, endpoint, body)
         card = JobCard(self.session)
@@ -191,34 +195,30 @@ class ImagineMagics(Magics, Settings):
                 label=label,
                 prompt=prompt,
             )
-            return card.show(), node, None
+            return (card.show() if display else card), node, None
         _rerun.dismiss(client, lost)  # --new: the user chose to pay again
         node = card.submit(
-            endpoint, call, params=body, parent_key=parent_key, label=label, prompt=prompt
+            endpoint, request.call, params=body, parent_key=parent_key, label=label, prompt=prompt
         )
         _rerun.remember(self.session, endpoint, body, card, node)
-        card.show()
+        if display:
+            card.show()
         return card, node, None
 
     def make_job(
         self,
         endpoint: str,
-        fields: dict[str, Any],
-        call: Callable[[], Job],
+        request: permute.Request,
         *,
         label: str,
-        prompt: str = "",
-        parent: Job | None = None,
         new: bool = False,
         wait: bool = False,
         name: str | None = None,
         timeout: float | None = None,
     ) -> None:
-        """Submit ``call()`` on a card, unless the same request made a job before (then show
-        that job and its follow-ups with a one-line note; ``new`` submits anyway)."""
-        card, node, _ = self.start_job(
-            endpoint, fields, call, label=label, prompt=prompt, parent=parent, new=new
-        )
+        """:meth:`start_job` (the same request, the same re-run rule), then bind ``name`` and
+        block if the cell should: one job of a subcommand."""
+        card, node, _ = self.start_job(endpoint, request, label=label, new=new)
         timeout = self.timeout if timeout is None else timeout
         self.settle([(card, node)], block=self.blocking(wait), name=name, timeout=timeout)
 
@@ -240,32 +240,32 @@ class ImagineMagics(Magics, Settings):
             return None
         combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%imagine")))
         prompts = [self.with_defaults(text) for text, _ in combos]
-        parsed = parse_prompt(prompts[0])
+        sent = pictures.swap(self.client, prompts, "%%imagine")  # local pictures -> their URLs
+        parsed = parse_prompt(sent[0])
         if len(prompts) == 1 and not parsed.text and not parsed.images:
-            raise UsageError(
-                "%%imagine: the cell body is the prompt, e.g.\n%%imagine\na red fox "
-                "in snow --ar 3:2"
-            )
+            raise UsageError(t("magics.imagine_needs_prompt"))
 
         def check(prompt: str) -> None:
             check_prompt(prompt)
             self.client().check_request("diffusion", {"text": prompt})
 
-        permute.check_all("%%imagine", prompts, check)
+        permute.check_all("%%imagine", sent, check)
         if len(prompts) > 1:
             permute.announce(self, "%%imagine", [values for _, values in combos], opts.yes)
         client = self.client()
         timeout = self.timeout if opts.timeout is None else opts.timeout
         if opts.plain:
-            return self._plain(prompts, opts.new, timeout)
-        requests = [
-            permute.Request({"text": p}, functools.partial(client.diffusion, p), p) for p in prompts
+            return self._plain(sent, opts.new, timeout)
+        requests = [  # the card shows the prompt as written (paths, not presigned URLs)
+            permute.Request({"text": s}, functools.partial(client.diffusion, s), p)
+            for s, p in zip(sent, prompts, strict=True)
         ]
         permute.submit_all(
             self,
             "diffusion",
             requests,
             label="Imagine",
+            values=[values for _, values in combos],
             new=opts.new,
             wait=opts.wait,
             name=opts.name,
@@ -295,18 +295,18 @@ class ImagineMagics(Magics, Settings):
             try:
                 jobs.append(client.diffusion(prompt))
             except (YouchuanError, ValueError) as exc:
-                print(f"error: {exc}", file=sys.stderr)
+                print(t("magics.plain.error", error=exc), file=sys.stderr)
         for job in jobs:
             try:
                 job = job.wait(timeout, raise_on_failure=False)
             except (YouchuanError, ValueError) as exc:
-                print(f"error: {exc}", file=sys.stderr)
+                print(t("magics.plain.error", error=exc), file=sys.stderr)
                 continue
             if job.failed:
-                print(f"job {job.id} failed: {job.reason or job.comment}")
+                print(t("magics.plain.failed", id=job.id, reason=job.reason or job.comment))
                 continue
             paths = job.download()
-            print(f"job {job.id} finished: {len(paths)} output(s)")
+            print(t("magics.plain.finished", id=job.id, n=len(paths)))
             for path in paths:
                 print(f"  {path}")
         return None
@@ -327,12 +327,13 @@ class ImagineMagics(Magics, Settings):
         combos = permute.expand(self.interpolate(args.prompt_from(extra, cell, "%%animate")))
         motion = f" --motion {opts.motion}" if opts.motion else ""
         prompts = [f"{text}{motion}".strip() for text, _ in combos]
+        sent = pictures.swap(self.client, prompts, "%%animate")  # local pictures -> their URLs
         source: dict[str, Any] = {}
         if opts.source:
             ref, index = opts.source
             source = {"jobId": self.resolve_job(ref).id, "imageNo": index}
         elif not prompts[0]:
-            raise UsageError("%%animate: write a prompt in the cell, or use --from JOB:N")
+            raise UsageError(t("magics.animate_needs_prompt"))
 
         def fields(prompt: str) -> dict[str, Any]:
             return {"prompt": prompt or None, "videoType": opts.resolution, **source}
@@ -342,29 +343,30 @@ class ImagineMagics(Magics, Settings):
                 check_prompt(prompt, kind="video", field_name="prompt")
             self.client().check_request("video_diffusion", fields(prompt))
 
-        permute.check_all("%%animate", prompts, check)
+        permute.check_all("%%animate", sent, check)
         if len(prompts) > 1:
             permute.announce(self, "%%animate", [values for _, values in combos], opts.yes)
         client = self.client()
         requests = [
             permute.Request(
-                fields(p),
+                fields(s),
                 functools.partial(
                     client.video_diffusion,
-                    prompt=p or None,
+                    prompt=s or None,
                     job_id=source.get("jobId"),
                     image_no=source.get("imageNo"),
                     video_type=opts.resolution,
                 ),
                 p,
             )
-            for p in prompts
+            for s, p in zip(sent, prompts, strict=True)
         ]
         permute.submit_all(
             self,
             "video_diffusion",
             requests,
             label="Animate",
+            values=[values for _, values in combos],
             new=opts.new,
             wait=opts.wait,
             name=opts.name,
@@ -378,21 +380,19 @@ class ImagineMagics(Magics, Settings):
     def youchuan(self, line: str) -> Any:
         """%youchuan SUBCOMMAND ... (see %youchuan help); ``{name}`` is a variable's value."""
         from ..client import YouchuanError
+        from ._magic_help import help_text
         from ._youchuan_cmds import run
 
         words = args.split_words(self.interpolate(line), "%youchuan")
         if not words or words[0] in ("help", "-h", "--help"):
-            print(args.help_text())
+            print(help_text())
             return None
         try:
             opts, extra = args.youchuan_parser().parse_known_args(words)
         except args.HelpShown:
             return None
         if opts.command is None:  # only options, such as %youchuan --bogus
-            raise UsageError(
-                f"%youchuan: give a subcommand first, not {args.clip(words[0])} "
-                "(see %youchuan help)"
-            )
+            raise UsageError(t("magics.no_subcommand", word=args.clip(words[0])))
         try:
             return run(self, opts, extra)
         except UsageError:

@@ -12,8 +12,9 @@ The order of operations in an ``%%imagine`` or ``%%animate`` cell:
 4. :func:`announce` prints how many jobs the cell makes; above ``confirm_above`` it sends
    nothing until the cell is re-run with ``--yes``.
 5. :func:`submit_all` submits each combination through ``ImagineMagics.start_job`` (so an
-   unchanged re-run shows the jobs it made), each on its own card, all of them before the cell
-   blocks: the client queues those beyond the plan's concurrency.
+   unchanged re-run shows the jobs it made), each with its own card, all of them before the cell
+   blocks: the client queues those beyond the plan's concurrency. The cards show together on
+   one comparison sheet (``_sweep``): a cell per job labelled with its options.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
+from ..i18n import t
 from . import _rerun
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -35,11 +37,13 @@ Combination = tuple[str, tuple[str, ...]]  # (prompt, the option chosen in each 
 
 @dataclass
 class Request:
-    """One combination's job: the request fields, the submitting call and its prompt."""
+    """One job to make: the request fields, the submitting call, its prompt and the job it
+    follows up (a permutation's combination, or a ``%youchuan`` subcommand's one job)."""
 
     fields: dict[str, Any]
     call: Callable[[], Job]
-    prompt: str
+    prompt: str = ""
+    parent: Job | None = None
 
 
 def expand(text: str) -> list[Combination]:
@@ -51,16 +55,13 @@ def expand(text: str) -> list[Combination]:
     try:
         combos = expand_with_values(text)
     except InvalidRequest as exc:
-        raise UsageError(f"prompt: {exc}") from None
+        raise UsageError(t("magics.perm.bad", problem=exc)) from None
     firsts: dict[str, Combination] = {}
     for prompt, values in combos:
         firsts.setdefault(prompt, (prompt, values))  # the first of each prompt, in order
     unique = list(firsts.values())
     if len(unique) < len(combos):
-        print(
-            f"{len(combos) - len(unique)} of the {len(combos)} combinations repeat an earlier "
-            "prompt: each prompt is made once"
-        )
+        print(t("magics.perm.repeats", repeats=len(combos) - len(unique), total=len(combos)))
     return unique
 
 
@@ -80,12 +81,12 @@ def check_all(prog: str, prompts: list[str], check: Callable[[str], object]) -> 
         return
     if len(prompts) == 1:
         problem = bad[0][2]
-        where = "prompt" if isinstance(problem, PromptError) else prog
-        raise UsageError(f"{where}: {problem}")
+        if isinstance(problem, PromptError):
+            raise UsageError(t("magics.perm.bad", problem=problem))
+        raise UsageError(t("magics.refused", what=prog, problem=problem))
     listed = "; ".join(f"#{n} {_short(p)!r}: {exc}" for n, p, exc in bad)
     raise UsageError(
-        f"{prog}: {len(bad)} of the {len(prompts)} combinations are invalid, so none was sent "
-        f"(fix the option): {listed}"
+        t("magics.perm.invalid", prog=prog, bad=len(bad), total=len(prompts), listed=listed)
     )
 
 
@@ -101,11 +102,9 @@ def announce(m: ImagineMagics, prog: str, values: list[tuple[str, ...]], confirm
     n, which = len(values), varied(values)
     if n > m.confirm_above and not confirmed:
         raise UsageError(
-            f"{prog}: this cell makes {n} jobs ({which}), more than ImagineMagics.confirm_above "
-            f"= {m.confirm_above}; nothing was sent: re-run with --yes to submit them (or use "
-            "fewer options)"
+            t("magics.perm.too_many", prog=prog, n=n, which=which, limit=m.confirm_above)
         )
-    print(f"This cell makes {n} jobs, one per combination of {which}.")
+    print(t("magics.perm.announce", n=n, which=which))
 
 
 def submit_all(
@@ -118,22 +117,37 @@ def submit_all(
     wait: bool,
     name: str | None,
     timeout: float | None,
+    values: list[tuple[str, ...]] | None = None,
 ) -> None:
     """Show a card per request (submitted now, or the job an identical request made before),
-    then bind ``name`` (a job, or a list for several) and block if the cell should."""
+    then bind ``name`` (a job, or a list for several) and block if the cell should.
+
+    Several requests with their ``values`` show one comparison sheet (``_sweep``) instead of
+    a card each: a cell per job, labelled with its options, opening its card on a click."""
+    sheet = bool(values) and len(requests) > 1 and values is not None
     several = len(requests) > 1
     shown, reused = [], []
     for r in requests:
         card, node, since = m.start_job(
-            endpoint, r.fields, r.call, label=label, prompt=r.prompt, new=new, quiet=several
+            endpoint, r, label=label, new=new, quiet=several, display=not sheet
         )
         shown.append((card, node))
         if since is not None:
             reused.append(since)
     if reused and several:
         print(_rerun.note(min(reused), count=len(reused)))
+    view = None
+    if sheet and values is not None:
+        from ._sweep import SweepSheet
+
+        view = SweepSheet([card for card, _ in shown], [r.prompt for r in requests], values)
+        view.show()
     timeout = m.timeout if timeout is None else timeout
-    m.settle(shown, block=m.blocking(wait), name=name, timeout=timeout)
+    block = m.blocking(wait)
+    m.settle(shown, block=block, name=name, timeout=timeout)
+    if view is not None and block:
+        view.update()
+        view.refresh_output()  # the finished sheet is what a headless run saves
 
 
 def _short(prompt: str, size: int = 60) -> str:

@@ -188,8 +188,5 @@ def note(since: float, count: int = 1) -> str:
     """The one line a re-run prints above the job(s) it shows (``count`` jobs, the oldest
     submitted at ``since``)."""
     if count > 1:
-        return (
-            f"Showing {count} jobs from {_when(since)} on (unchanged combinations); "
-            "use --new to make new ones"
-        )
-    return f"Showing the job from {_when(since)} (unchanged cell); use --new to make a new one"
+        return t("magics.rerun.many", n=count, time=_when(since))
+    return t("magics.rerun.one", time=_when(since))

@@ -59,6 +59,18 @@ class Settings(Configurable):
     max_concurrent = Int(
         0, help="Jobs in flight at once; 0 asks the service (read when the client is made)."
     ).tag(config=True)
+    rules = Enum(
+        ("documented", "strict"),
+        "documented",
+        help="documented: only the official document's rules refuse a request locally (others "
+        "warn once and the service decides); strict: secondary sources' rules refuse too.",
+    ).tag(config=True)
+    image_host = Enum(
+        ("", "simulator", "s3", "none"),
+        "",
+        help="Where local pictures go (client.upload): simulator, s3 (YOUCHUAN_S3_*) or none; "
+        "empty: YOUCHUAN_IMAGE_HOST, else the simulator when it is in use.",
+    ).tag(config=True)
     language = Enum(
         ("", "zh", "en"),
         "",
@@ -74,6 +86,7 @@ class Settings(Configurable):
 
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+_LIVE = ["poll_interval", "cache_dir", "rules", "image_host"]  # settings a made client follows
 
 
 def saved_output(data: dict[str, Any]) -> dict[str, Any]:
@@ -207,10 +220,10 @@ class Session:
         settings: Settings | None = None,
         tracker: Tracker | None = None,
     ) -> None:
-        self._client = client
+        self._client = _keep_thumbnails(client)
         self._client_lock = threading.Lock()
         self.settings = settings if settings is not None else Settings()
-        self.settings.observe(self._settings_changed, names=["poll_interval", "cache_dir"])
+        self.settings.observe(self._settings_changed, names=_LIVE)
         self.tracker = tracker if tracker is not None else Tracker()
         self.submit_pool = ThreadPoolExecutor(16, thread_name_prefix="youchuan-submit")
         # downloads and thumbnails must not queue behind submits waiting for a free slot
@@ -224,12 +237,13 @@ class Session:
         with self._client_lock:
             if self._client is None:
                 self._client = make_client(settings=self.settings)
+                _keep_thumbnails(self._client)
             return self._client
 
     @client.setter
     def client(self, client: Client) -> None:
         with self._client_lock:
-            self._client = client
+            self._client = _keep_thumbnails(client)
 
     @property
     def started(self) -> bool:
@@ -244,9 +258,9 @@ class Session:
         """Read ``settings`` from now on (the magics object, which ``%config`` writes)."""
         if settings is self.settings:
             return
-        self.settings.unobserve(self._settings_changed, names=["poll_interval", "cache_dir"])
+        self.settings.unobserve(self._settings_changed, names=_LIVE)
         self.settings = settings
-        settings.observe(self._settings_changed, names=["poll_interval", "cache_dir"])
+        settings.observe(self._settings_changed, names=_LIVE)
         if self._client is not None:
             self._apply(self._client)
 
@@ -255,9 +269,12 @@ class Session:
             self._apply(self._client)
 
     def _apply(self, client: Client) -> None:
-        # the two settings a client can take after it is made; the others are read by the card
+        # the settings a client can take after it is made; the others are read by the card
         # and the magics each time, or (max_poll_interval, max_concurrent) when a client is made
         client.poll_interval = self.settings.poll_interval
+        client.rules = self.settings.rules
+        if self.settings.image_host:  # %config after the client exists
+            client.uploads.host = self.settings.image_host
         if self.settings.cache_dir:
             from ..client import MediaCache
 
@@ -271,6 +288,14 @@ class Session:
     def close(self) -> None:
         """Stop polling (the pools finish what they hold)."""
         self.tracker.stop()
+
+
+def _keep_thumbnails(client: Any) -> Any:
+    """A notebook's client saves each job's thumbnails as it finishes (for the archive)."""
+    thumbnails = getattr(client, "thumbnails", None)
+    if thumbnails is not None:
+        thumbnails.enabled = True
+    return client
 
 
 def _log_failure(future) -> None:
@@ -300,9 +325,12 @@ def make_client(
         "poll_interval": s.poll_interval,
         "max_poll_interval": s.max_poll_interval,
         "max_concurrent": s.max_concurrent or None,
+        "rules": s.rules,
     }
     if s.cache_dir:
         kwargs["cache_dir"] = s.cache_dir
+    if s.image_host:
+        kwargs["image_host"] = s.image_host
     try:
         if mode == "sim":
             return Client.offline(**kwargs)

@@ -71,6 +71,17 @@ def html(
         prompt = " ".join([card["prompt"], *card["chips"]])
         if prompt.strip():
             parts.append(f'<div style="margin:4px 0">{escape(prompt)}</div>')
+        pics = [p for p in card.get("inputs", []) if p["src"].startswith("data:image/jpeg;")]
+        if pics:  # the input pictures: the kernel's own small JPEGs, never a fetched URL
+            parts.append(
+                "<div>"
+                + "".join(
+                    f'<img src="{escape(p["src"])}" alt="{escape(p["name"])}" '
+                    f'title="{escape(p["name"])}" style="height:48px;margin:2px;border-radius:4px">'
+                    for p in pics
+                )
+                + "</div>"
+            )
         if card["message"]:
             parts.append(f'<div style="color:{colour}">{escape(card["message"])}</div>')
             if card.get("detail"):

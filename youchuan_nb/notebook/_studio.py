@@ -6,36 +6,42 @@ import ipywidgets as w
 
 from ..contract import InvalidRequest, check_prompt
 from ..contract.flags import flag_help
+from ..i18n import t
 from ._card import JobCard
 from ._session import Session, get_session, saved_output
+from ._studio_pictures import StudioPictures
 
 MODELS = ["7", "6.1", "8.1", "niji 7", "niji 6"]
 RATIOS = ["1:1", "4:3", "3:2", "16:9", "21:9", "3:4", "2:3", "9:16"]
-QUALITIES = [("default", ""), ("0.5", "0.5"), ("1", "1"), ("2", "2"), ("4", "4")]
+QUALITIES = ["0.5", "1", "2", "4"]
 
 
 class Studio(w.VBox):
-    """Explore without magics: ``youchuan_nb.Studio()``."""
+    """Explore without magics: ``youchuan_nb.Studio()``.
+
+    Its texts are in the language of the moment it is made (a new Studio follows a switch)."""
 
     def __init__(self, session: Session | None = None) -> None:
         self._session = session or get_session()
         self.prompt = w.Textarea(
-            placeholder="a lighthouse on a cliff at dawn, oil painting",
+            placeholder=t("studio.prompt.placeholder"),
+            tooltip=t("studio.prompt.tooltip"),
             layout=w.Layout(width="100%", height="64px"),
         )
-        self.model = w.Dropdown(options=MODELS, value="7", description="model")
+        self.model = w.Dropdown(options=MODELS, value="7", description=t("studio.model"))
         self.ratio = w.Dropdown(options=RATIOS, value="1:1", description="--ar")
         self.stylize = w.IntSlider(100, 0, 1000, 10, description="--stylize")
         self.chaos = w.IntSlider(0, 0, 100, 1, description="--chaos")
-        self.seed = w.Text(value="", placeholder="random", description="--seed")
+        self.seed = w.Text(value="", placeholder=t("studio.seed.placeholder"), description="--seed")
         self.raw = w.Checkbox(False, description="--raw")
         self.hd = w.Checkbox(False, description="--hd (8.1)")
         self.draft = w.Checkbox(False, description="--draft (v7)")
         self.weird = w.IntSlider(0, 0, 3000, 50, description="--weird")
-        self.quality = w.Dropdown(options=QUALITIES, value="", description="--q")
+        qualities = [(t("studio.quality.default"), ""), *((q, q) for q in QUALITIES)]
+        self.quality = w.Dropdown(options=qualities, value="", description="--q")
         self.exp = w.IntSlider(0, 0, 100, 1, description="--exp")
-        self.no = w.Text(value="", placeholder="e.g. trees, text", description="--no")
-        self.sref = w.Text(value="", placeholder="image URL or style code", description="--sref")
+        self.no = w.Text(value="", placeholder=t("studio.no.placeholder"), description="--no")
+        self.sref = w.Text(value="", placeholder=t("studio.sref.placeholder"), description="--sref")
         self.tile = w.Checkbox(False, description="--tile")
         flags = {
             self.model: "version",
@@ -55,8 +61,15 @@ class Studio(w.VBox):
         }
         for control, flag in flags.items():
             control.tooltip = flag_help(flag)  # the same one line as Tab in a cell
-        self.button = w.Button(description="Imagine", button_style="primary", icon="magic")
+        self.button = w.Button(
+            description=t("studio.button"),
+            tooltip=t("studio.button.tooltip"),
+            button_style="primary",
+            icon="magic",
+        )
         self.error = w.Label()
+        # your own pictures as image prompt, --sref or --oref (uploaded at Imagine)
+        self.pictures = StudioPictures(lambda problem: setattr(self.error, "value", problem))
         self.feed = w.VBox()
         self.button.on_click(lambda _b: self.imagine())
         for control in (self.prompt, *flags):
@@ -66,10 +79,24 @@ class Studio(w.VBox):
             layout=w.Layout(grid_template_columns="repeat(2, 50%)"),
         )
         badge = (
-            [w.HTML("<b style='color:#9a6700'>SIMULATOR</b>")] if self._session.simulator else []
+            [
+                w.HTML(
+                    f"<b style='color:#9a6700' title='{t('studio.simulator.tooltip')}'>"
+                    f"{t('studio.simulator')}</b>"
+                )
+            ]
+            if self._session.simulator
+            else []
         )
         super().__init__(
-            [*badge, self.prompt, controls, w.HBox([self.button, self.error]), self.feed]
+            [
+                *badge,
+                self.prompt,
+                controls,
+                self.pictures,
+                w.HBox([self.button, self.error]),
+                self.feed,
+            ]
         )
         self.add_class("yc-studio")
 
@@ -79,8 +106,9 @@ class Studio(w.VBox):
 
         data = dict(super()._repr_mimebundle_(**kwargs) or {})
         cards = [c for c in self.feed.children if hasattr(c, "_repr_mimebundle_")]
-        parts = [f"<div><b>Studio</b> · prompt: {escape(self.full_prompt())}</div>"]
-        texts = [f"Studio: {self.full_prompt()}"]
+        prompt = self.full_prompt()
+        parts = [f"<div>{t('studio.saved.html', prompt=escape(prompt))}</div>"]
+        texts = [t("studio.saved.text", prompt=prompt)]
         for card in cards:
             bundle, _meta = card._repr_mimebundle_()
             parts.append(bundle.get("text/html", ""))
@@ -126,6 +154,11 @@ class Studio(w.VBox):
         try:
             check_prompt(prompt)
         except InvalidRequest as exc:
+            self.error.value = t("studio.refused", problem=exc)
+            return None
+        try:  # the picked pictures are uploaded now, before the job is submitted
+            prompt = self.pictures.into(prompt, self._session.client.upload)
+        except ValueError as exc:
             self.error.value = str(exc)
             return None
         self.error.value = ""

@@ -14,7 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from IPython.core.error import UsageError
 
+from ..i18n import t
 from . import _magic_args as margs
+from ._local_pictures import swap
+from ._permute import Request
 from ._session import make_client, set_client
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,7 +32,7 @@ def run(m: ImagineMagics, a: argparse.Namespace, extra: list[str]) -> Any:
     prog = f"%youchuan {a.command}"
     if extra and a.command not in _TAKES_PROMPT:
         words = margs.clip(" ".join(extra))
-        raise UsageError(f"{prog}: unrecognized arguments: {words} (see %youchuan help)")
+        raise UsageError(t("magics.unrecognized", prog=prog, words=words))
     a.extra = extra
     return COMMANDS[a.command](m, a)
 
@@ -48,15 +51,8 @@ def _follow_up(
     label: str,
     prompt: str = "",
 ) -> None:
-    m.make_job(
-        endpoint,
-        {"jobId": job.id, **fields},
-        call,
-        label=label,
-        prompt=prompt or job.text,
-        parent=job,
-        new=a.new,
-    )
+    request = Request({"jobId": job.id, **fields}, call, prompt or job.text, parent=job)
+    m.make_job(endpoint, request, label=label, new=a.new)
 
 
 def cmd_job(m: ImagineMagics, a: argparse.Namespace) -> None:
@@ -70,10 +66,19 @@ def cmd_job(m: ImagineMagics, a: argparse.Namespace) -> None:
 def cmd_jobs(m: ImagineMagics, a: argparse.Namespace) -> None:
     from IPython.display import display
 
-    from ._gallery import Gallery
+    from ._archive import Archive
 
     m.client()
-    display(Gallery(m.session, limit=a.limit))
+    display(Archive(session=m.session, limit=max(1, min(a.limit, 1000))))
+
+
+def cmd_archive(m: ImagineMagics, a: argparse.Namespace) -> None:
+    from IPython.display import display
+
+    from ._archive import Archive
+
+    m.client()
+    display(Archive(" ".join(a.words), session=m.session))
 
 
 def cmd_upscale(m: ImagineMagics, a: argparse.Namespace) -> None:
@@ -161,12 +166,12 @@ def cmd_inpaint(m: ImagineMagics, a: argparse.Namespace) -> None:
     prompt = _prompt(a, a.prompt) or None
     job.wait(m.timeout, raise_on_failure=False)
     if not job.ok:
-        raise UsageError(f"job {job.id} has no finished images to paint on ({job.status_name})")
+        raise UsageError(t("magics.inpaint.unfinished", id=job.id, status=job.status_name))
     if i >= len(job.urls):
-        raise UsageError(f"job {job.id} has {len(job.urls)} image(s); use 1-{len(job.urls)}")
+        raise UsageError(t("magics.inpaint.no_such_image", id=job.id, n=len(job.urls)))
     paths = job.cached_paths()
     if paths[i] is None:
-        raise UsageError(f"image {i + 1} of job {job.id} could not be downloaded")
+        raise UsageError(t("magics.inpaint.not_downloaded", n=i + 1, id=job.id))
     from PIL import Image
 
     with Image.open(paths[i]) as im:
@@ -185,25 +190,17 @@ def cmd_inpaint(m: ImagineMagics, a: argparse.Namespace) -> None:
 
 def cmd_retexture(m: ImagineMagics, a: argparse.Namespace) -> None:
     client, url, prompt = m.client(), a.url, _prompt(a, a.prompt)
-    m.make_job(
-        "retexture",
-        {"imgUrl": url, "remixPrompt": prompt},
-        lambda: client.retexture(url, prompt),
-        label="Retexture",
-        prompt=prompt,
-        new=a.new,
-    )
+    url = swap(m.client, [url], "%youchuan retexture")[0]  # a local picture: its URL
+    fields = {"imgUrl": url, "remixPrompt": prompt}
+    request = Request(fields, lambda: client.retexture(url, prompt), prompt)
+    m.make_job("retexture", request, label="Retexture", new=a.new)
 
 
 def cmd_remove_bg(m: ImagineMagics, a: argparse.Namespace) -> None:
     client, url = m.client(), a.url
-    m.make_job(
-        "remove_background",
-        {"imgUrl": url},
-        lambda: client.remove_background(url),
-        label="Remove background",
-        new=a.new,
-    )
+    url = swap(m.client, [url], "%youchuan remove-bg")[0]  # a local picture: its URL
+    request = Request({"imgUrl": url}, lambda: client.remove_background(url))
+    m.make_job("remove_background", request, label="Remove background", new=a.new)
 
 
 def cmd_extend(m: ImagineMagics, a: argparse.Namespace) -> None:
@@ -234,7 +231,7 @@ def cmd_account(m: ImagineMagics, a: argparse.Namespace) -> None:
     client = m.client()
     info = client.subscribe()
     mode = "simulator" if client.is_simulator else "service"
-    print(f"{mode}: {client.base_url}  app {mask_app_id(client.app_id)}")
+    print(t(f"magics.account.{mode}", url=client.base_url, app=mask_app_id(client.app_id)))
     for key, value in (info or {}).items():
         print(f"  {key}: {value}")
 
@@ -245,11 +242,11 @@ def cmd_costs(m: ImagineMagics, a: argparse.Namespace) -> None:
     info = m.client().costs(a.page, 20)
     found = page_items(info)
     if found is None:  # ASSUMPTION: the document shows no costs answer; say so, never "0 rows"
-        print(f"costs: an answer youchuan_nb cannot read (please report it): {info!r:.300}")
+        print(t("magics.unreadable", what="costs", answer=f"{info!r:.300}"))
         return
     rows = found
     total = info.get("total", len(rows)) if isinstance(info, dict) else ""
-    print(f"costs page {a.page} ({total} records)")
+    print(t("magics.costs.title", page=a.page, total=total))
     for row in rows:
         pairs = row.items() if isinstance(row, dict) else [("record", row)]
         print("  " + "  ".join(f"{k}={v}" for k, v in pairs))
@@ -261,15 +258,16 @@ def cmd_moodboards(m: ImagineMagics, a: argparse.Namespace) -> None:
     info = m.client().moodboards()
     found = page_items(info)
     if found is None:  # ASSUMPTION: the document shows no moodboards answer
-        print(f"moodboards: an answer youchuan_nb cannot read (please report it): {info!r:.300}")
+        print(t("magics.unreadable", what="moodboards", answer=f"{info!r:.300}"))
         return
     rows = found
-    print(f"{len(rows)} moodboard(s); use one in a prompt with --p <id>")
+    print(t("magics.moodboards.title", n=len(rows)))
     for row in rows:
         if not isinstance(row, dict):
             print(f"  {row!r:.200}")
             continue
-        print(f"  {row.get('id')}  {row.get('name')}  ({len(row.get('images') or [])} images)")
+        n = len(row.get("images") or [])
+        print("  " + t("magics.moodboards.row", id=row.get("id"), name=row.get("name"), n=n))
 
 
 def cmd_doctor(m: ImagineMagics, a: argparse.Namespace) -> None:
@@ -283,21 +281,17 @@ def cmd_login(m: ImagineMagics, a: argparse.Namespace) -> None:
 
     # getpass for both: an input() answer is echoed into the saved output
     try:
-        app_id = getpass.getpass("Youchuan app id (not shown): ").strip()
-        secret = getpass.getpass("Youchuan secret (not shown): ").strip()
+        app_id = getpass.getpass(t("magics.login.app_id")).strip()
+        secret = getpass.getpass(t("magics.login.secret")).strip()
     except Exception:  # no stdin: a headless run, or a front end that cannot ask
-        raise UsageError(
-            "login needs a front end that can ask for input; set "
-            "YOUCHUAN_APP_ID and YOUCHUAN_SECRET in the environment "
-            "instead"
-        ) from None
+        raise UsageError(t("magics.login.no_input")) from None
     if not app_id or not secret:
-        raise UsageError("login cancelled: both the app id and the secret are needed")
+        raise UsageError(t("magics.login.cancelled"))
     client = make_client(
         app_id=app_id, secret=secret, base_url=a.base_url, settings=m.session.settings
     )
     set_client(client)
-    print(f"using the Youchuan service as {mask_app_id(app_id)} ({client.base_url})")
+    print(t("magics.login.done", app=mask_app_id(app_id), url=client.base_url))
 
 
 def cmd_use(m: ImagineMagics, a: argparse.Namespace) -> None:
@@ -305,22 +299,22 @@ def cmd_use(m: ImagineMagics, a: argparse.Namespace) -> None:
 
     if a.target == "sim":
         set_client(make_client("sim", settings=m.session.settings))
-        print("using the built-in simulator")
+        print(t("magics.use.sim"))
         return
     try:
         client = make_client(settings=m.session.settings)
     except YouchuanError as exc:
         raise UsageError(str(exc)) from None
     if client.simulator is not None:
-        raise UsageError(
-            "no credentials: set YOUCHUAN_APP_ID and YOUCHUAN_SECRET or run %youchuan login"
-        )
+        raise UsageError(t("magics.use.no_credentials"))
     set_client(client)
-    print(f"using the Youchuan service as {mask_app_id(client.app_id)}")
+    print(t("magics.use.real", app=mask_app_id(client.app_id)))
 
 
 def cmd_help(m: ImagineMagics, a: argparse.Namespace) -> None:
-    print(margs.help_text())
+    from ._magic_help import help_text
+
+    print(help_text())
 
 
 COMMANDS: dict[str, Callable[[ImagineMagics, argparse.Namespace], Any]] = {

@@ -13,7 +13,10 @@ locally (PNG / H.264 MP4) and served at ``{sim.url}/media/{jobId}/{n}.png|.mp4``
 Knobs (constructor arguments, also settable while running): ``job_seconds``, ``queue_seconds``,
 ``concurrency``, ``balance`` (of the default app), ``prices``, ``sensitive_words``, ``faults``,
 ``url_ttl``, ``comment_style`` ("enum" or "zh": the document's Chinese texts), ``answer_shape``
-("flat", "wrapped", "string_status", "named_status" or "aliases": see ``_shapes``),
+("flat", "wrapped", "string_status", "named_status" or "aliases": see ``_shapes``), ``rules``
+("documented": refuse on the official document's rules and on the secondary rules public
+clients saw the service fail on; "strict": on every secondary rule too, see
+``contract.sources``),
 ``video_seconds``, ``extend_seconds``, ``clock``.
 
 State: in memory by default (gone when the simulator stops). With ``state_dir=PATH`` the jobs,
@@ -33,6 +36,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from ..contract import check_mode
 from ._disk import credentials
 from ._faults import AUDIT_REJECTION, Faults
 from ._media_store import DEFAULT_MAX_MEDIA_BYTES
@@ -52,6 +56,7 @@ _KNOBS = (
     "url_ttl",
     "comment_style",
     "answer_shape",
+    "rules",
     "video_seconds",
     "extend_seconds",
     "clock",
@@ -79,6 +84,7 @@ class Simulator:
         url_ttl: float | None = None,
         comment_style: str = "enum",
         answer_shape: str = "flat",
+        rules: str = "documented",
         seed: int = 0,
         workers: int = 6,
         video_seconds: float = 5.0,
@@ -93,6 +99,7 @@ class Simulator:
         if comment_style not in ("enum", "zh"):
             raise ValueError("comment_style is 'enum' or 'zh'")
         check_shape(answer_shape)
+        check_mode(rules)
         if not isinstance(port, int) or not (0 <= port <= 65535):
             raise ValueError(f"port must be 0 (any free port) or 1-65535, got {port!r}")
         folder = Path(state_dir).expanduser() if state_dir is not None else None
@@ -129,6 +136,7 @@ class Simulator:
                 state_dir=folder,
                 max_media_bytes=max_media_bytes,
                 answer_shape=answer_shape,
+                rules=rules,
             ),
         )
 
@@ -155,6 +163,8 @@ class Simulator:
                 raise ValueError("comment_style is 'enum' or 'zh'")
             if name == "answer_shape":
                 check_shape(value)
+            if name == "rules":
+                check_mode(value)
             if name == "prices":
                 value = dict(DEFAULT_PRICES, **(value or {}))
             if name == "sensitive_words":

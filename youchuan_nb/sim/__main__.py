@@ -37,6 +37,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default="flat",
         help="how job (and, wrapped, account) answers are shaped",
     )
+    ap.add_argument(
+        "--rules",
+        choices=("documented", "strict"),
+        default="documented",
+        help="refuse on the document's rules only (default), or on secondary sources' too",
+    )
     ap.add_argument("--url-ttl", type=float, default=None, help="seconds media URLs stay valid")
     ap.add_argument("--seed", type=int, default=0)
     where = ap.add_mutually_exclusive_group()
@@ -85,6 +91,7 @@ def _run(args: argparse.Namespace, folder: str | None) -> int:
         secret=args.secret,
         comment_style=args.comment_style,
         answer_shape=args.answer_shape,
+        rules=args.rules,
         url_ttl=args.url_ttl,
         seed=args.seed,
         state_dir=folder,

@@ -22,7 +22,20 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont, ImageOps
+
+from ._caption import CAPTION_CHARS, bundled_font, caption_font, fit
+from ._look import (
+    MixedRandom,
+    chaos_hue,
+    chaos_share,
+    look_of,
+    ornaments,
+    remove_colours,
+    seamless,
+    tone,
+    warp,
+)
 
 Size = tuple[int, int]
 RGB = tuple[int, int, int]
@@ -71,8 +84,7 @@ def image_size(png: bytes) -> Size:
 
 
 def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    # Pillow's bundled font: identical rendering on every machine.
-    return ImageFont.load_default(size=max(6, size))
+    return bundled_font(size)
 
 
 # ---------------------------------------------------------------- the SIMULATED mark
@@ -216,19 +228,58 @@ def caption_box(width: int, height: int) -> tuple[int, int, int, int]:
     """Where a caption of up to 40 characters can be (for erasing it from mirrored copies)."""
     font, x, y = _caption_font(width, height)
     size = font.size if isinstance(font, ImageFont.FreeTypeFont) else 10
-    return 0, 0, min(width, x + int(size * 0.62 * 40) + 2), min(height, y + int(size * 1.5) + 2)
+    return (
+        0,
+        0,
+        min(width, x + int(size * 0.62 * CAPTION_CHARS) + 2),
+        min(height, y + int(size * 1.5) + 2),
+    )
 
 
 def draw_caption(img: Image.Image, text: str) -> None:
-    """Write ``text`` small in the top-left corner with a shadow (in place)."""
-    # The bundled font has no CJK glyphs; keep printable ASCII so we never draw tofu boxes.
-    text = "".join(c if " " <= c <= "~" else "?" for c in text.strip())[:40]
+    """Write ``text`` small in the top-left corner with a shadow (in place).
+
+    Latin text uses the bundled font; other scripts the first font of :mod:`._caption`'s chain
+    that draws every character; with none, no caption (never "???" or boxes)."""
+    text = " ".join("".join(c for c in text if c.isprintable()).split())
     if not text:
         return
     font, x, y = _caption_font(*img.size)
+    if text.isascii():
+        text = text[:CAPTION_CHARS]
+    else:
+        font = caption_font(text[: CAPTION_CHARS * 2], font.size)
+        if font is None:
+            return
+        text = fit(text[: CAPTION_CHARS * 2], font, caption_box(*img.size)[2] - x - 2)
     draw = ImageDraw.Draw(img)
     draw.text((x + 1, y + 1), text, fill=(0, 0, 0), font=font)
     draw.text((x, y), text, fill=(245, 245, 245), font=font)
+
+
+def _turned(colours: Sequence[RGB], degrees: float) -> list[RGB]:
+    if not degrees:
+        return list(colours)
+    out = []
+    for c in colours:
+        h, sat, v = colorsys.rgb_to_hsv(*(x / 255 for x in c))
+        rgb = colorsys.hsv_to_rgb((h + degrees / 360) % 1, sat, v)
+        out.append((int(rgb[0] * 255), int(rgb[1] * 255), int(rgb[2] * 255)))
+    return out
+
+
+def _compose(
+    subject: str, seed: int, index: int, work: Size, own: float, hue: float
+) -> Image.Image:
+    """A background gradient under soft shapes from the subject's palette (turned by ``hue``);
+    ``own`` of its random draws are its own, the rest shared by the grid (see MixedRandom)."""
+    colours = _turned(palette_for(subject), hue)
+    shared = seeded_rng("compose", subject, seed, "shared")
+    r = MixedRandom(shared, seeded_rng("compose", subject, seed, index), own)
+    img = _gradient(work, colours, r).convert("RGBA")
+    img.alpha_composite(_soft_shapes(work, colours, r, r.randint(5, 9), blur=min(work) / 40))
+    img.alpha_composite(_soft_shapes(work, colours, r, r.randint(2, 4), blur=min(work) / 160))
+    return img.convert("RGB")
 
 
 def synth_image(
@@ -236,15 +287,18 @@ def synth_image(
 ) -> Image.Image:
     """One abstract "generated" picture (unmarked, RGB).
 
-    The palette depends on the prompt only, the composition on (prompt, seed, index).
+    The palette depends on the prompt's subject only (the prompt less the flags of
+    :mod:`._look`), the composition on (subject, seed, index); the flags then change it.
     """
-    colours = palette_for(prompt)
-    r = seeded_rng("compose", prompt, seed, index)
+    look = look_of(prompt)
     work = _work_size(width, height)
-    img = _gradient(work, colours, r).convert("RGBA")
-    img.alpha_composite(_soft_shapes(work, colours, r, r.randint(5, 9), blur=min(work) / 40))
-    img.alpha_composite(_soft_shapes(work, colours, r, r.randint(2, 4), blur=min(work) / 160))
-    img = img.convert("RGB")
+    r = seeded_rng("look", look.subject, seed, index)
+    img = _compose(look.subject, seed, index, work, chaos_share(look), chaos_hue(r, look))
+    ornaments(img, palette_for(look.subject), r, look)
+    img = warp(img, look.weird, r)
+    if look.tile:
+        img = seamless(img)
+    img = remove_colours(tone(img, look), look.no)
     if img.size != (width, height):
         img = img.resize((width, height), Image.Resampling.BICUBIC)
     draw_caption(img, prompt if caption is None else caption)
@@ -254,6 +308,11 @@ def synth_image(
 def grid_images(prompt: str, seed: int, width: int, height: int) -> list[bytes]:
     """Four distinct, deterministic, marked PNGs of width x height for a prompt."""
     return [to_png(stamp(synth_image(prompt, seed, i, width, height))) for i in range(GRID_COUNT)]
+
+
+def fit_png(src: bytes, width: int, height: int) -> bytes:
+    """``src`` cropped to the aspect of width x height and scaled to it (an image prompt)."""
+    return to_png(ImageOps.fit(open_png(src), (width, height), Image.Resampling.BICUBIC))
 
 
 def placeholder_source(url: str, width: int = 1024, height: int = 1024) -> bytes:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from ..contract import enum_name, is_loopback_url, parse_prompt
 from ._media_store import MEDIA_PATH, Media, MediaStore
 from ._model import LONG_SIDE, SimJob, size_for
+from ._uploads import SimUploads
 from ._workers import MediaProxy, media_module, one
 
 MEDIA_WAIT = 60.0  # longest a media request waits for its image to be drawn
@@ -58,6 +59,7 @@ class Render:
 class Painter:
     def __init__(self, host: MediaHost) -> None:
         self.host = host
+        self.uploads = SimUploads(host.store)  # pictures uploaded to the simulator itself
 
     def media(self, module: str) -> MediaProxy:
         return media_module(module, self.host.processes)
@@ -141,8 +143,14 @@ class Painter:
         media = self.host.store.get(parent.id, index, parent.ext)
         return media.data if media is not None else None
 
-    def source_from_url(self, url: str, w: int = LONG_SIDE, h: int = LONG_SIDE) -> bytes:
+    def fetched(self, url: str) -> bytes | None:
+        """The image behind a URL the simulator can reach (its media, its uploads, a URL on
+        this machine such as object storage on loopback), else None."""
         data = self.own_media(url)
+        return data if data is not None else self.uploads.source(url)
+
+    def source_from_url(self, url: str, w: int = LONG_SIDE, h: int = LONG_SIDE) -> bytes:
+        data = self.fetched(url)
         if data is not None:
             return data
         return one(self.media("_images").placeholder_source(url, w, h))
@@ -156,6 +164,10 @@ class Painter:
 # ---- one renderer per endpoint ---------------------------------------------------------------
 def _diffusion(r: Render) -> list[bytes]:
     w, h = size_for(r.job.prompt)
+    first = r.job.prompt.images[0] if r.job.prompt is not None and r.job.prompt.images else None
+    source = r.painter.fetched(first) if first else None
+    if source is not None:  # an image prompt it can see: the grid varies that picture
+        return list(r.edits.variation(r.images.fit_png(source, w, h), "strong", r.job.seed))
     return list(r.images.grid_images(r.job.render_text, r.job.seed, w, h))
 
 

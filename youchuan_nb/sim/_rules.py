@@ -30,8 +30,11 @@ DEFAULT_PRICES: dict[str, float] = {
 }  # fmt: skip
 
 
-def check_prompts(ep_name: str, body: dict, parent_model: str | None) -> dict[str, Prompt]:
-    """The request's prompts, parsed; 400 Invalid_Prompt_Parameter for a bad one."""
+def check_prompts(
+    ep_name: str, body: dict, parent_model: str | None, rules: str = "documented"
+) -> dict[str, Prompt]:
+    """The request's prompts, parsed; 400 Invalid_Prompt_Parameter for one that breaks a rule
+    the simulator refuses on in mode ``rules``."""
     kind = "video" if is_video_endpoint(ep_name) else "image"
     prompts: dict[str, Prompt] = {}
     for name in PROMPT_FIELDS:
@@ -40,7 +43,12 @@ def check_prompts(ep_name: str, body: dict, parent_model: str | None) -> dict[st
             default = parent_model if name == "remixPrompt" else None
             try:
                 prompts[name] = check_prompt(
-                    body[name], kind=kind, field_name=name, default_model=default
+                    body[name],
+                    kind=kind,
+                    field_name=name,
+                    default_model=default,
+                    rules=rules,
+                    service=True,
                 )
             except PromptError as exc:
                 raise ApiError(400, "Invalid_Prompt_Parameter", str(exc)) from None
@@ -61,9 +69,11 @@ def check_words(body: dict, sensitive_words: Iterable[str]) -> None:
                 )
 
 
-def check_follow_up(ep_name: str, parent: JobFacts, index: int | None) -> None:
+def check_follow_up(
+    ep_name: str, parent: JobFacts, index: int | None, rules: str = "documented"
+) -> None:
     """The contract's refusal of this follow-up of a job with ``parent`` facts, as an error."""
-    refused = refusal(ep_name, parent, index)
+    refused = refusal(ep_name, parent, index, rules=rules, service=True)
     if refused is not None:
         raise ApiError(refused.status, refused.reason, refused.message)
 

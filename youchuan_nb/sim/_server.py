@@ -20,6 +20,7 @@ from ._media_store import parse_range
 from ._requests import BadRequest, check_text, parse_body, parse_query
 from ._service import Service
 from ._shapes import shape_answer
+from ._uploads import UPLOAD_LIMIT, UploadRefused
 
 _PATH_PATTERNS = [
     re.compile("^" + re.sub(r"\{(\w+)\}", r"[^/]+", ep.path) + "$") for ep in ENDPOINTS.values()
@@ -230,6 +231,9 @@ class Handler(BaseHTTPRequestHandler):
         split = urlsplit(raw_path)
         path = split.path
         self._pending = (method, path)
+        if path.startswith("/_sim/uploads"):  # simulator-only: the real service has no such route
+            self._upload(method, path)
+            return
         try:
             data = self._read_body()
         except BadRequest as exc:
@@ -296,6 +300,30 @@ class Handler(BaseHTTPRequestHandler):
 
             traceback.print_exc()
             self._error(500, "Internal_Server_Error", f"simulator error: {type(exc).__name__}")
+
+    # ---- the user's pictures (simulator-only route; see _uploads) ---------------------------
+    def _upload(self, method: str, path: str) -> None:
+        uploads = self.server.service.painter.uploads
+        if method in ("GET", "HEAD"):
+            found = uploads.get(path)
+            if found is None:
+                self._error(404, "Not_Found", f"no upload at {path}")
+            else:
+                self._send(200, found.data, found.content_type, head=method == "HEAD")
+            return
+        length = self.headers.get("Content-Length") or ""
+        if method != "POST" or path.rstrip("/") != "/_sim/uploads":
+            self._error(405, "Not_Support", "POST a picture to /_sim/uploads", close=True)
+        elif not length.strip().isdigit() or int(length) > UPLOAD_LIMIT:
+            self._error(
+                413, "Invalid_Argument", f"an upload is 1 to {UPLOAD_LIMIT} bytes", close=True
+            )
+        else:
+            try:
+                url = uploads.put(self.rfile.read(int(length)), self.server.service.base_url)
+                self._send_json(200, {"url": url})
+            except UploadRefused as exc:
+                self._error(exc.status, exc.reason, exc.message)
 
     # ---- media (no auth, like a CDN) -------------------------------------------------------
     def _media(self, method: str, path: str) -> int:

@@ -66,7 +66,7 @@ class Service:
                  extend_seconds: float = 4.0, clock: Callable[[], datetime] | None = None,
                  processes: bool = True, state_dir: Path | None = None,
                  max_media_bytes: int = DEFAULT_MAX_MEDIA_BYTES,
-                 answer_shape: str = "flat") -> None:  # fmt: skip
+                 answer_shape: str = "flat", rules: str = "documented") -> None:  # fmt: skip
         self.processes = processes
         self.job_seconds = float(job_seconds)
         self.queue_seconds = float(queue_seconds)
@@ -77,6 +77,7 @@ class Service:
         self.url_ttl = url_ttl
         self.comment_style = comment_style
         self.answer_shape = answer_shape
+        self.rules = rules  # which marked rules it refuses on (contract.modes)
         self.seed = seed
         self.video_seconds = video_seconds
         self.extend_seconds = extend_seconds
@@ -254,7 +255,7 @@ class Service:
         if body.get("callback") == "":  # public clients send "" for "no callback"; it works
             body = {k: v for k, v in body.items() if k != "callback"}
         try:
-            validate(ep_name, body, query, path)
+            validate(ep_name, body, query, path, rules=self.rules, service=True)
         except InvalidRequest as exc:
             raise ApiError(400, "Invalid_Argument", str(exc)) from None
         body = coerce_numbers(ep_name, body)  # the document's samples send "imageNo": "0"
@@ -264,13 +265,14 @@ class Service:
 
     def _submit(self, ep_name: str, account: Account, body: dict, fate) -> dict:
         parent = self.own_job(account, body["jobId"]) if body.get("jobId") else None
-        prompts = check_prompts(ep_name, body, parent.facts.model if parent else None)
+        model = parent.facts.model if parent else None
+        prompts = check_prompts(ep_name, body, model, self.rules)
         check_words(body, self.sensitive_words)
         index = body.get("imageNo", body.get("videoNo"))
         if parent is not None:
             status, _, visible = state_at(parent)
             facts = parent.facts.answered(status, parent.outputs if visible else 0)
-            check_follow_up(ep_name, facts, index)
+            check_follow_up(ep_name, facts, index, self.rules)
         job = self._create(ep_name, account, body, parent, prompts, index)
         self._start_work(job, parent)
         if fate is not None and fate.drop_after_create:

@@ -71,6 +71,14 @@
  * @property {UsedAction[]} used  follow-ups already made from it (their buttons ask first)
  * @property {number} extensions  video lineage: extend steps so far
  * @property {number} max_extensions
+ * @property {InputPicture[]} inputs  the local pictures the prompt names (thumbnails; top nodes)
+ */
+
+/**
+ * A local input picture of a card (mirrors the Python TypedDict `InputPicture`).
+ * @typedef {object} InputPicture
+ * @property {string} name  the path as the user wrote it
+ * @property {string} src  a data: URL of a small JPEG made by the kernel (nothing is fetched)
  */
 
 /**
@@ -198,6 +206,17 @@ function h(tag, props = {}, ...children) {
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
   return node;
+}
+
+/** The card's input pictures, small, above the grid. Only data: JPEGs made by the kernel are
+ * shown (nothing is fetched); names are text (title/alt attributes, never HTML).
+ * @param {InputPicture[]} inputs */
+function renderInputs(inputs) {
+  const shown = inputs.filter((p) => typeof p.src === "string" && p.src.startsWith("data:image/jpeg;base64,"));
+  if (!shown.length) return h("div", { class: "yc-inputs", hidden: true });
+  return h("div", { class: "yc-inputs", style: { display: "flex", gap: "4px", margin: "4px 0", flexWrap: "wrap" } },
+    shown.map((p) => h("img", { class: "yc-input-pic", src: p.src, alt: p.name, title: p.name,
+      style: { height: "48px", borderRadius: "4px", objectFit: "cover" } })));
 }
 
 /** Two overlapping rounded squares, drawn with SVG (no icon font needed). */
@@ -502,14 +521,14 @@ class CardView {
         errors: h("div", { class: "yc-errors" }),
         children: h("div", { class: "yc-children", hidden: true }),
         fold: h("button", { class: "yc-fold", type: "button", hidden: true, data: { action: "fold" } }),
-        headSig: null, bodySig: null,
+        headSig: null, bodySig: null, inputs: h("div"), inputsSig: null,
       };
       const key = card.key;
       node.fold.addEventListener("click", () => {
         this.folded.set(key, node.el.dataset.folded !== "true" ? true : false);
         this.render();
       });
-      node.el.append(node.head, node.errors, node.body, node.fold, node.children);
+      node.el.append(node.head, node.inputs, node.errors, node.body, node.fold, node.children);
       this.nodes.set(card.key, node);
     }
     node.el.dataset.key = card.key;
@@ -525,6 +544,13 @@ class CardView {
       node.head.replaceWith(head);
       node.head = head;
       node.headSig = headSig;
+    }
+    const inputsSig = JSON.stringify(card.inputs || []);
+    if (inputsSig !== node.inputsSig) {
+      const inputs = renderInputs(card.inputs || []);
+      node.inputs.replaceWith(inputs);
+      node.inputs = inputs;
+      node.inputsSig = inputsSig;
     }
     const bodySig = this.bodySignature(card);
     if (bodySig !== node.bodySig) {
@@ -1028,10 +1054,13 @@ class CardView {
         // e.g. "Use": a widget cannot add a notebook cell, so the new cell's text is copied
         copyText(String(msg.copy), element).then((copied) => {
           if (copied && index !== null && index !== undefined) {
-            // "Copied" next to what was clicked, for a moment
+            // "Copied" next to what was clicked (on its tile), for a moment; shown now
             this.copied = { id: `${key}/${index}`, until: Date.now() + 1800 };
+            this.render();
             setTimeout(() => { this.copied = null; this.render(); }, 1900);
+            return;
           }
+          // no tile to show it on, or no clipboard: the cell's text under the card, to copy by hand
           this.addError(key, this.tr(copied ? "copied_cell" : "copy_cell", { text: String(msg.copy) }), "note");
         });
       }

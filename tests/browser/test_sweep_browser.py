@@ -1,0 +1,86 @@
+"""A sweep cell in a real JupyterLab (Chromium, the simulator): one comparison sheet with the
+options as labels, every thumbnail loaded, a click opening that job's card."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+JOB_TIMEOUT = 90_000
+CELLS = [
+    "%load_ext youchuan_nb",
+    "%%imagine --name sweep\na lighthouse on a cliff --stylize {0, 250, 750} --seed 7 --v 7",
+    "%%imagine\na {red, <i>blue</i>} kite --ar {1:1, 2:1} --seed 3 --v 7",
+]
+
+LOADED = """([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];
+  return imgs.length === n && imgs.every((i) => i.complete && i.naturalWidth > 0
+    && i.getBoundingClientRect().width > 0); }"""
+
+
+@pytest.fixture(scope="module")
+def page(lab, browser, browser_context_args, helpers):
+    helpers.write_notebook(lab.root / "sweeps.ipynb", CELLS)
+    context = browser.new_context(**browser_context_args)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    helpers.open_notebook(page, f"{lab.url}/lab/tree/sweeps.ipynb")
+    helpers.run_all(page)
+    yield page
+    context.close()
+
+
+def cell(page, i):
+    return page.locator(".jp-Notebook .jp-Cell").nth(i)
+
+
+def sel(i: int, rest: str) -> str:
+    return f".jp-Notebook .jp-Cell:nth-child({i + 1}) {rest}"
+
+
+def test_a_sweep_cell_shows_one_labelled_sheet_with_every_thumbnail_loaded(page, shots):
+    sheet = cell(page, 1).locator(".yc-sweep")
+    expect(sheet).to_be_visible(timeout=JOB_TIMEOUT)
+    expect(sheet.locator(".yc-sweep-col")).to_have_text(["0", "250", "750"])
+    expect(sheet.locator(".yc-sweep-title")).to_contain_text("--stylize")
+    page.wait_for_function(
+        LOADED, arg=[sel(1, ".yc-sweep img.yc-sweep-thumb"), 3], timeout=JOB_TIMEOUT
+    )
+    # One sheet, not three cards.
+    expect(cell(page, 1).locator(".yc-card")).to_have_count(0)
+    expect(sheet.locator(".yc-sweep-id")).to_have_count(3)
+    cell(page, 1).screenshot(path=str(shots / "sweep-stylize.png"))
+    assert not page.errors, page.errors
+
+
+def test_clicking_a_cell_opens_that_jobs_card(page):
+    sheet = cell(page, 1).locator(".yc-sweep")
+    job_id = sheet.locator(".yc-sweep-id").nth(2).text_content()
+    sheet.locator(".yc-sweep-open").nth(2).click()
+    card = cell(page, 1).locator(".yc-card").first
+    expect(card).to_be_visible(timeout=JOB_TIMEOUT)
+    expect(card).to_contain_text(job_id)
+    expect(card).to_contain_text("--stylize 750")
+    page.wait_for_function(
+        LOADED, arg=[sel(1, ".yc-card > .yc-body img.yc-thumb"), 4], timeout=JOB_TIMEOUT
+    )
+    sheet.locator(".yc-sweep-open").nth(2).click()
+    expect(cell(page, 1).locator(".yc-card")).to_have_count(0, timeout=JOB_TIMEOUT)
+
+
+def test_two_groups_are_a_table_and_labels_stay_text(page, shots):
+    sheet = cell(page, 2).locator(".yc-sweep")
+    expect(sheet).to_be_visible(timeout=JOB_TIMEOUT)
+    expect(sheet.locator(".yc-sweep-col")).to_have_text(["1:1", "2:1"])
+    expect(sheet.locator(".yc-sweep-row")).to_have_text(["red", "<i>blue</i>"])
+    expect(sheet.locator(".yc-sweep-corner")).to_have_text("--ar →")
+    expect(sheet.locator("i")).to_have_count(0)  # the label was not taken for HTML
+    page.wait_for_function(
+        LOADED, arg=[sel(2, ".yc-sweep img.yc-sweep-thumb"), 4], timeout=JOB_TIMEOUT
+    )
+    cell(page, 2).screenshot(path=str(shots / "sweep-table.png"))
+    assert not page.errors, page.errors

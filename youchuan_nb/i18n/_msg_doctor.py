@@ -1,0 +1,133 @@
+"""The doctor's texts (client/_doctor.py): each step's name, what it found and the one-line fix.
+A step's ``name`` stays a language-neutral id (``credentials``); ``doctor.step.*`` is its title."""
+
+EN: dict[str, str] = {
+    "doctor.mark.ok": "ok  ",
+    "doctor.mark.fail": "FAIL",
+    "doctor.mark.unknown": "??  ",
+    "doctor.line": "[{mark}] {name}: {detail}{fix}",
+    "doctor.fix": " -> {fix}",
+    "doctor.capture": "raw answers (credentials removed) saved in {path}",
+    "doctor.step.service": "service",
+    "doctor.step.reachable": "reachable",
+    "doctor.step.credentials": "credentials",
+    "doctor.step.plan": "plan",
+    "doctor.step.balance": "balance",
+    "doctor.step.concurrency": "concurrency",
+    "doctor.step.costs": "costs",
+    "doctor.step.moodboards": "moodboards",
+    "doctor.step.job": "job",
+    "doctor.service.simulator": "the built-in simulator at {url}",
+    "doctor.service.simulator_fix": (
+        "set YOUCHUAN_APP_ID and YOUCHUAN_SECRET to use the real service"
+    ),
+    "doctor.service.real": "{url} as app {app}",
+    "doctor.no_answer": "no answer from {url} ({error})",
+    "doctor.no_answer_fix": "check the network, a proxy, or YOUCHUAN_BASE_URL",
+    "doctor.answers": "{url} answers",
+    "doctor.refused": "refused ({reason})",
+    "doctor.refused_fix": (
+        "check YOUCHUAN_APP_ID and YOUCHUAN_SECRET in the Youchuan console (or run %youchuan login)"
+    ),
+    "doctor.accepted": "accepted",
+    "doctor.no_plan": "{reason}: {message}",
+    "doctor.no_plan_fix": "subscribe to a plan in the Youchuan console",
+    "doctor.subscribe_failed": "subscribe failed: {error}",
+    "doctor.try_later": "try again later",
+    "doctor.plan_ok": "subscribe answered (its shape is not documented: see the capture)",
+    "doctor.balance_missing": "not found in the subscribe answer",
+    "doctor.balance_missing_fix": (
+        "look at the balance in the Youchuan console; please report the capture"
+    ),
+    "doctor.top_up": "top up the account in the Youchuan console",
+    "doctor.concurrency_missing": "not found; using {n}",
+    "doctor.concurrency_missing_fix": (
+        "pass Client(max_concurrent=N) or %config ImagineMagics.max_concurrent=N"
+    ),
+    "doctor.concurrency": "{n} jobs at once",
+    "doctor.see_message": "see the message; please report the capture",
+    "doctor.no_records": "answered, but no list of records was found in it",
+    "doctor.report_capture": "please report the capture",
+    "doctor.records": "{n} record(s) on the first page",
+    "doctor.job_error_fix": "see the message above",
+    "doctor.job_ok": "draft job {id} finished with {n} image(s)",
+    "doctor.job_failed": "draft job {id} ended {state}: {reason}",
+    "doctor.job_failed_fix": "see the reason; it may not have been charged",
+    "doctor.client_fix": (
+        "set both YOUCHUAN_APP_ID and YOUCHUAN_SECRET, or neither (for the simulator)"
+    ),
+    # python -m youchuan_nb
+    "cli.doctor.description": (
+        "Check the configured Youchuan service step by step; no paid call unless --job is given."
+    ),
+    "cli.doctor.job": "make one cheap draft job",
+    "cli.timeout": "seconds to wait",
+    "cli.description": "Imagine one grid and save its four images.",
+    "cli.prompt": "the prompt (default: a lighthouse)",
+    "cli.out": "folder for the images",
+    "cli.imagining": "imagining on {where}: {prompt}",
+    "cli.simulator": "the built-in simulator",
+    "cli.error": "error: {error}",
+    "cli.saved": "job {id}: {n} images saved",
+}
+
+ZH: dict[str, str] = {
+    "doctor.mark.ok": "通过",
+    "doctor.mark.fail": "失败",
+    "doctor.mark.unknown": "未知",
+    "doctor.line": "[{mark}] {name}：{detail}{fix}",
+    "doctor.fix": " -> {fix}",
+    "doctor.capture": "原始应答（已去除凭据）保存在 {path}",
+    "doctor.step.service": "服务",
+    "doctor.step.reachable": "连通",
+    "doctor.step.credentials": "凭据",
+    "doctor.step.plan": "套餐",
+    "doctor.step.balance": "余额",
+    "doctor.step.concurrency": "并发数",
+    "doctor.step.costs": "消费记录",
+    "doctor.step.moodboards": "情绪板",
+    "doctor.step.job": "任务",
+    "doctor.service.simulator": "内置模拟器，地址 {url}",
+    "doctor.service.simulator_fix": "设置 YOUCHUAN_APP_ID 和 YOUCHUAN_SECRET 即可使用真实服务",
+    "doctor.service.real": "{url}，应用 {app}",
+    "doctor.no_answer": "{url} 没有应答（{error}）",
+    "doctor.no_answer_fix": "请检查网络、代理或 YOUCHUAN_BASE_URL",
+    "doctor.answers": "{url} 有应答",
+    "doctor.refused": "被拒绝（{reason}）",
+    "doctor.refused_fix": (
+        "请在悠船控制台核对 YOUCHUAN_APP_ID 和 YOUCHUAN_SECRET（或运行 %youchuan login）"
+    ),
+    "doctor.accepted": "已接受",
+    "doctor.no_plan": "{reason}：{message}",
+    "doctor.no_plan_fix": "请在悠船控制台订阅套餐",
+    "doctor.subscribe_failed": "查询套餐失败：{error}",
+    "doctor.try_later": "请稍后再试",
+    "doctor.plan_ok": "套餐接口有应答（其格式文档未说明：见保存的应答）",
+    "doctor.balance_missing": "套餐应答中没有找到余额",
+    "doctor.balance_missing_fix": "请在悠船控制台查看余额；并请报告保存的应答",
+    "doctor.top_up": "请在悠船控制台为账户充值",
+    "doctor.concurrency_missing": "没有找到；使用 {n}",
+    "doctor.concurrency_missing_fix": (
+        "请传入 Client(max_concurrent=N) 或设置 %config ImagineMagics.max_concurrent=N"
+    ),
+    "doctor.concurrency": "可同时运行 {n} 个任务",
+    "doctor.see_message": "见消息；并请报告保存的应答",
+    "doctor.no_records": "有应答，但其中没有找到记录列表",
+    "doctor.report_capture": "请报告保存的应答",
+    "doctor.records": "第一页有 {n} 条记录",
+    "doctor.job_error_fix": "见上面的消息",
+    "doctor.job_ok": "草图任务 {id} 已完成，共 {n} 张图",
+    "doctor.job_failed": "草图任务 {id} 结束于 {state}：{reason}",
+    "doctor.job_failed_fix": "见原因；它可能没有计费",
+    "doctor.client_fix": "请同时设置 YOUCHUAN_APP_ID 和 YOUCHUAN_SECRET，或都不设置（使用模拟器）",
+    "cli.doctor.description": "逐步检查配置的悠船服务；除非加 --job，否则不产生费用。",
+    "cli.doctor.job": "生成一个低价的草图任务",
+    "cli.timeout": "等待的秒数",
+    "cli.description": "生成一组四宫格并保存它的四张图。",
+    "cli.prompt": "提示词（默认：一座灯塔）",
+    "cli.out": "保存图片的文件夹",
+    "cli.imagining": "正在 {where} 上生成：{prompt}",
+    "cli.simulator": "内置模拟器",
+    "cli.error": "出错：{error}",
+    "cli.saved": "任务 {id}：已保存 {n} 张图",
+}
