@@ -37,7 +37,7 @@ LOADED = """([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];
 
 
 @pytest.fixture(scope="module")
-def nb_page(lab, browser, browser_context_args, helpers):
+def nb_page(lab, sim, browser, browser_context_args, helpers):
     helpers.write_notebook(lab.root / "quickstart.ipynb", CELLS)
     context = browser.new_context(**browser_context_args)
     page = context.new_page()
@@ -45,6 +45,7 @@ def nb_page(lab, browser, browser_context_args, helpers):
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.errors = errors
     helpers.open_notebook(page, f"{lab.url}/lab/tree/quickstart.ipynb")
+    page.jobs_before = len(sim.created())  # other modules share the simulator
     helpers.run_all(page)
     yield page
     context.close()
@@ -135,8 +136,9 @@ def test_grid_shows_four_loaded_images(nb_page, sim, shots):
     expect(card(page, key)).to_have_attribute("data-status", "finished", timeout=JOB_TIMEOUT)
     expect(card(page, key)).to_have_attribute("data-kind", "grid")
     wait_images(page, key, 4)
-    assert [c["endpoint"] for c in sim.created()] == ["diffusion"]
-    assert FOX.split(" --")[0] in sim.created()[0]["body"]["text"]
+    made = sim.created()[page.jobs_before :]
+    assert [c["endpoint"] for c in made] == ["diffusion"]
+    assert FOX.split(" --")[0] in made[0]["body"]["text"]
     shot(page, shots, "01-grid.png", card(page, key))
 
 
