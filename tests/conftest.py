@@ -18,14 +18,24 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import threading
 import time
 import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # bench/ (shared JupyterLab and Chromium set-up) from the checkout
+    sys.path.insert(0, str(ROOT))
+
+import bench._lab as lab  # noqa: E402
+
+CHROMIUM = lab.CHROMIUM
 
 # -- environment: set before anything can start the embedded simulator -------------------------
 for _name in ("YOUCHUAN_APP_ID", "YOUCHUAN_SECRET", "YOUCHUAN_BASE_URL"):
@@ -198,10 +208,7 @@ class Recorder:
         kw.setdefault("store", False)
         kw.setdefault("max_concurrent", 3)
         kw.setdefault("poll_interval", 0.05)
-        client = Client(app_id=self.app_id, secret=self.secret, base_url=self.url, **kw)
-        # the recorder counts API requests: no background downloads of finished jobs' outputs
-        client.thumbnails.enabled = False
-        return client
+        return Client(app_id=self.app_id, secret=self.secret, base_url=self.url, **kw)
 
     def close(self) -> None:
         self.server.shutdown()
@@ -217,18 +224,7 @@ def recorder():
 
 # Browser tests (tests/browser, tests/notebook/test_card_js.py) share pytest-playwright's session
 # browser: Debian's Chromium (never `playwright install`) with the flags this machine needs.
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--allow-file-access-from-files",
-]
+CHROMIUM_ARGS = [*lab.CHROMIUM_ARGS, "--allow-file-access-from-files"]
 
 
 @pytest.fixture(scope="session")

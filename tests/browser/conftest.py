@@ -24,11 +24,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:  # bench/ (the shared JupyterLab start-up) from the checkout
-    sys.path.insert(0, str(ROOT))
+from bench._lab import lab_env, start_lab, stop_lab, write_lab_settings  # bench/: tests/conftest.py
 
-from bench._lab import lab_env, start_lab, stop_lab, write_lab_settings  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 SHOTS = ROOT / ".ci-out" / "screenshots"
 

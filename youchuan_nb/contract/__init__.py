@@ -51,7 +51,14 @@ from .modes import RuleWarning, check_mode, refuses, reset_warnings, warn_once
 from .prompt import DEFAULT_MODEL, Prompt, PromptError, check_prompt, parse_prompt
 from .rules import Refusal, refusal, refusals
 from .sources import MODES, RULES, Rule
-from .urls import is_http_url, is_loopback_url, is_video_name, media_type, suffix_for
+from .urls import (
+    is_http_url,
+    is_loopback_url,
+    is_video_name,
+    loopback_path,
+    media_type,
+    suffix_for,
+)
 from .validation import coerce_numbers, validate
 
 VIDEO_ACTIONS = frozenset(name for name, ep in ENDPOINTS.items() if ep.kind == "video")
@@ -106,6 +113,7 @@ __all__ = [
     "is_video_name",
     "job_label",
     "job_state",
+    "loopback_path",
     "media_type",
     "own_prompt",
     "parse_prompt",

@@ -54,6 +54,16 @@ def is_loopback_url(url: object) -> bool:
         return False
 
 
+def loopback_path(url: object) -> str | None:
+    """The path of an http(s) URL on this machine; None for any other URL or a malformed one."""
+    if not is_loopback_url(url):
+        return None
+    try:
+        return urlsplit(str(url)).path
+    except ValueError:
+        return None
+
+
 def suffix_of(name: str) -> str:
     """The lower-case suffix of a file name or URL path (query and fragment ignored)."""
     path = urlsplit(name).path if "://" in name else name

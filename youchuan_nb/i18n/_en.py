@@ -165,8 +165,8 @@ MESSAGES: dict[str, str] = {
     "card.static.videos": "{n} video(s)",
     "card.static.rejected_count": ", {n} rejected by moderation",
     "card.static.empty": "(empty job card)",
-    "card.static.saved_copy": "Saved copy: this card has no buttons here. Re-run the cell (or "
-    "%youchuan job <id>) to use them.",
+    "card.static.saved_copy": "Saved copy: this card has no buttons here. Run %load_ext "
+    "youchuan_nb to bring them back (or re-run the cell, or %youchuan job <id>).",
     # -- action errors answered to the front end -----------------------------------------------
     "card.err.not_finished": "This job has not finished yet; wait for its results.",
     "card.err.no_job": "This card has no such job.",

@@ -156,7 +156,7 @@ MESSAGES: dict[str, str] = {
     "card.static.rejected_count": "，其中 {n} 个未通过审核",
     "card.static.empty": "（空的任务卡片）",
     "card.static.saved_copy": "保存的副本：这里的卡片没有按钮。"
-    "重新运行该单元格（或 %youchuan job <id>）即可使用。",
+    "运行 %load_ext youchuan_nb 即可恢复按钮（或重新运行该单元格，或 %youchuan job <id>）。",
     # -- 回复给前端的操作错误 ------------------------------------------------------------------
     "card.err.not_finished": "任务尚未完成，请等待结果。",
     "card.err.no_job": "这张卡片中没有这个任务。",

@@ -13,9 +13,8 @@ import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
-from urllib.parse import urlsplit
 
-from ..contract import enum_name, is_loopback_url, parse_prompt
+from ..contract import enum_name, loopback_path, parse_prompt
 from ._media_store import MEDIA_PATH, Media, MediaStore
 from ._model import LONG_SIDE, SimJob, size_for
 from ._uploads import SimUploads
@@ -124,13 +123,8 @@ class Painter:
     def own_media(self, url: str) -> bytes | None:
         """The bytes behind one of our media URLs (on whatever port it was made), drawing them
         first if need be."""
-        if not is_loopback_url(url):
-            return None
-        try:
-            path = urlsplit(url).path
-        except ValueError:
-            return None
-        if not MEDIA_PATH.match(path):
+        path = loopback_path(url)
+        if path is None or not MEDIA_PATH.match(path):
             return None
         found = self.media_at(path)
         return found[1].data if found is not None else None

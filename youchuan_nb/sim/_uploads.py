@@ -18,9 +18,8 @@ import io
 import re
 import urllib.error
 import urllib.request
-from urllib.parse import urlsplit
 
-from ..contract import is_loopback_url
+from ..contract import loopback_path
 from ._media_store import Media, MediaStore
 
 UPLOAD_LIMIT = 20 * 1024 * 1024  # bytes of one upload (the client sends at most 10 MB)
@@ -81,11 +80,8 @@ class SimUploads:
     def source(self, url: str) -> bytes | None:
         """The bytes of an image URL the simulator can reach (its uploads, or any URL on this
         machine), as a PNG; None for anything else or a fetch that fails."""
-        if not is_loopback_url(url):
-            return None
-        try:
-            path = urlsplit(url).path
-        except ValueError:
+        path = loopback_path(url)
+        if path is None:
             return None
         own = self.get(path)
         data = own.data if own is not None else _fetch(url)
