@@ -169,7 +169,9 @@ def _load_with(home, tmp_path):
     line = next((ln for ln in proc.stdout.splitlines() if ln.startswith("RESULT ")), None)
     assert line is not None, printed
     at_load, _, after = proc.stdout.partition("--- imagine")
-    return json.loads(line[len("RESULT ") :]), at_load, after, printed
+    # a card's late refresh may print on the same line: read the JSON object only
+    result, _ = json.JSONDecoder().raw_decode(line[len("RESULT ") :])
+    return result, at_load, after, printed
 
 
 @pytest.mark.parametrize("broken", ["garbage", "folder"])
