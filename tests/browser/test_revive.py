@@ -57,6 +57,13 @@ CLEAR_COUNTS = """() => { const cells = window.jupyterapp.shell.currentWidget.co
   for (let i = 0; i < cells.length; i++) if (cells.get(i).type === 'code')
     cells.get(i).executionCount = null; }"""
 
+# the notebook model's output of cell i names its top-level jobs (what a new kernel revives)
+NAMES_JOBS = """(i) => { const outs = window.jupyterapp.shell.currentWidget.content.model.cells
+  .get(i).outputs; for (let k = 0; k < outs.length; k++) { const m = outs.get(k).metadata;
+  const ids = m && m.youchuan_nb && m.youchuan_nb.job_ids;
+  if (ids && ids.length) return true; }
+  return false; }"""
+
 SAVED = """() => { const w = window.jupyterapp.shell.currentWidget;
   return !!w && !!w.context && !w.context.model.dirty; }"""
 
@@ -164,6 +171,9 @@ def test_run_then_save_with_a_job_still_running(page, lab, sim):
     finally:
         sim.job_seconds(1.0)
     assert _card(page, SLOW).get_attribute("data-status") in ("queued", "running")
+    # the kernel sends the output naming the job before the card shows its id; wait on the
+    # model (not a timer) so a slow browser is not mistaken for a lost id
+    page.wait_for_function(f"() => ({NAMES_JOBS})({SLOW})", timeout=JOB_TIMEOUT)
     nb = _save(page, lab)
     _shutdown(page)
     assert _copy_html(nb, GRID).count("<img ") == 4

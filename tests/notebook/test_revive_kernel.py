@@ -151,6 +151,38 @@ def test_the_saved_output_names_the_job_while_it_runs(sim, tmp_path):
     assert f'data-yc-jobs="{job.id}"' in data["text/html"]
 
 
+def test_the_output_names_a_new_job_before_the_card_shows_its_id(sim, tmp_path, monkeypatch):
+    """A save made as soon as the card shows the job id must keep the id (the cause of a CI
+    failure on a loaded machine: the widget state went out first, the display update naming the
+    job a moment later, and the browser saved in between). The display update goes out first."""
+    sim.job_seconds = 3.0
+    sent: list[str] = []
+
+    class Handle:
+        def update(self, obj):
+            _, metadata = obj._repr_mimebundle_()
+            if metadata["youchuan_nb"]["job_ids"]:
+                sent.append("output names the job")
+
+    monkeypatch.setattr("IPython.display.display", lambda obj, display_id=None: Handle())
+    card = JobCard(new_session(sim, tmp_path))
+
+    def send(data=None, buffers=None, **kw):  # the widget's messages to the front end
+        cards = ((data or {}).get("state") or {}).get("cards") or []
+        if any(c.get("job_id") for c in cards) and "card shows the id" not in sent:
+            sent.append("card shows the id")
+
+    monkeypatch.setattr(card.comm, "send", send)
+    card.show()
+    client = card._session.client
+    text = prompt("ordered")
+    card.submit("diffusion", lambda: client.diffusion(text), params={"text": text}, prompt=text)
+    job = card.wait_for_job(30)
+    assert job is not None
+    until(lambda: len(sent) >= 2, 10, "both messages")
+    assert sent[:2] == ["output names the job", "card shows the id"]
+
+
 def test_run_again_makes_one_new_grid_below(sim, tmp_path):
     session = new_session(sim, tmp_path)
     grid, _ = _grid_with_upscale(session)

@@ -152,8 +152,12 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
         except Exception as exc:  # never let a background failure vanish silently
             self._never_made(node, "unknown", exc)
         else:
-            self._attach(node, job)
-            self._refresh_display(new_job=True)
+            # The output names the new job before the front end shows its id (the widget's
+            # state is held until the display update is out): a save made once the id shows
+            # keeps it, so a later kernel can bring this card back and poll the job.
+            with self._lock, self.hold_sync():
+                self._attach(node, job)
+                self._refresh_display(new_job=True)
 
     def _never_made(self, node: Node, state: Status, exc: Exception) -> None:
         node.state, node.message, node.ended = state, str(exc), time.time()
