@@ -381,6 +381,35 @@ def test_run_all_on_a_finished_notebook_submits_nothing(ip):
     assert len(sim.created) == made
 
 
+def test_run_again_on_a_video_from_a_prompt_makes_one_new_video(ip):
+    """ "Run again" on an ``%%animate`` card (a video from a prompt alone): exactly one new job
+    of the same request, below; a video animated from a grid image has no "Run again" (the
+    grid's Animate button makes it again, and asks first)."""
+    from youchuan_nb.notebook._session import get_session
+
+    sim = get_session().client.simulator
+    ip.run_cell_magic("animate", "--wait --resolution 720p --motion high", "a lighthouse in fog")
+    card = get_session().cards[-1]
+    top = card.cards[0]
+    assert top["kind"] == "video" and top["grid_actions"].get("rerun") == ""
+    made = len(sim.created)
+    node = card.run_again(top["key"])
+    assert card.run_again(top["key"]) is node  # a second click while it is on its way
+    card.wait(60)
+    new = sim.created[made:]
+    assert [m["endpoint"] for m in new] == ["video_diffusion"], new
+    assert new[0]["body"] == sim.created[made - 1]["body"]  # the same prompt, flags, resolution
+    assert card.cards[-1]["key"] == node.key and card.cards[-1]["parent_key"] is None
+    assert card.cards[-1]["status"] == "finished" and card.cards[-1]["kind"] == "video"
+
+    run(ip, "imagine --wait --name lighthouse_still", "a lighthouse at dusk")
+    ip.run_line_magic("animate", "--from lighthouse_still:1 --wait")
+    card = get_session().cards[-1]
+    video = card.cards[-1]
+    assert video["kind"] == "video" and video["status"] == "finished"
+    assert "rerun" not in video["grid_actions"]
+
+
 def test_a_failed_job_is_not_reused(ip):
     from youchuan_nb.notebook._session import get_session
     from youchuan_nb.sim import Faults

@@ -20,7 +20,7 @@ import traitlets
 
 from ..client import Job, YouchuanError
 from ..i18n import strings, t
-from ._card_actions import build_call, image_size, retry_call, use_cell, used_of
+from ._card_actions import build_call, can_run_again, image_size, retry_call, use_cell, used_of
 from ._card_display import CardDisplay
 from ._card_media import CardMedia
 from ._card_state import ENDED_STATUSES, CardState, Node, Status, card_state
@@ -195,10 +195,7 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
             expected=self._session.client.expected_seconds(node.action),
             used=used,
             retry=node.retried is None and self._retry_call(node) is not None,
-            rerun=node.parent_key is None
-            and node.job is not None
-            and node.job.action == "diffusion"
-            and bool(node.job.text),
+            rerun=node.parent_key is None and node.job is not None and can_run_again(node.job),
         )
 
     def _sync(self, final: bool = False) -> None:
@@ -356,9 +353,9 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
         return new
 
     def run_again(self, key: str) -> Node:
-        """ "Run again": one new job for the prompt and flags of the top-level grid ``key`` (as
-        its cell with ``--new``), shown below the card's jobs; a second click while it is on its
-        way submits nothing more."""
+        """ "Run again": one new job of the request of the top-level job ``key`` (a grid, or a
+        video from a prompt alone; as its cell with ``--new``), shown below the card's jobs; a
+        second click while it is on its way submits nothing more."""
         node = self._nodes.get(key)
         if node is None or node.job is None or node.parent_key is not None:
             raise KeyError(t("card.err.no_job"))
@@ -370,15 +367,21 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
                 if other.request == request and on_its_way and not ended:
                     return other
         call, _ = build_call(node.job, "rerun", None, {}, self)
-        text = node.job.text
-        new = self.submit(
-            "diffusion", call, params={"text": text}, prompt=text, request=request, label="Imagine"
+        return self.submit(
+            node.job.action,
+            call,
+            params=dict(node.job.params),
+            prompt=node.prompt or node.job.text,
+            request=request,
+            label=node.label or node.job.label,
         )
-        return new
 
     # CallContext (what _card_actions may ask of the card)
     def new_grid(self, prompt: str) -> Job:
         return self._session.client.diffusion(prompt)
+
+    def new_video(self, prompt: str, video_type: Any) -> Job:
+        return self._session.client.video_diffusion(prompt=prompt, video_type=video_type)
 
     def check_request(self, ep_name: str, fields: dict[str, Any], parent: Job) -> Any:
         return self._session.client.check_request(ep_name, fields, parent)

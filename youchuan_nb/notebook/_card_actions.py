@@ -57,6 +57,8 @@ class CallContext(Protocol):
 
     def new_grid(self, prompt: str) -> Job: ...
 
+    def new_video(self, prompt: str, video_type: Any) -> Job: ...
+
 
 Build = Callable[[Job, int, Mapping[str, Any], CallContext], Call]
 
@@ -161,11 +163,24 @@ def _reroll(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Ca
     return lambda: job.reroll()
 
 
+def can_run_again(job: Job) -> bool:
+    """A job a cell makes on its own (a grid, or a video from a prompt alone: ``%%imagine``,
+    ``%%animate`` without ``--from``), so "Run again" can make the same request anew."""
+    if job.action == "diffusion":
+        return bool(job.text)
+    if job.action == "video_diffusion":
+        return not job.params.get("jobId") and bool(job.params.get("prompt"))
+    return False
+
+
 def _run_again(job: Job, i: int, params: Mapping[str, Any], ctx: CallContext) -> Call:
     # a new job for the same prompt and flags, as the cell would make with --new
-    text = job.text
-    if job.action != "diffusion" or not text:
+    if not can_run_again(job):
         raise ValueError(t("revive.err.no_rerun"))
+    if job.action == "video_diffusion":
+        prompt, video_type = str(job.params["prompt"]), job.params.get("videoType")
+        return lambda: ctx.new_video(prompt, video_type)
+    text = job.text
     return lambda: ctx.new_grid(text)
 
 
@@ -191,7 +206,7 @@ _ALL = [
     CardAction("enhance", "enhance", "image", ("enhance",), _enhance),
     CardAction("use", None, "image", ("use",)),
     CardAction("reroll", "reroll", "grid", ("reroll",), _reroll),
-    # "Run again": a new top-level job of the cell's prompt (JobCard.run_again), not a follow-up
+    # "Run again": a new top-level job of the cell's request (JobCard.run_again), not a follow-up
     CardAction("rerun", "diffusion", "grid", ("rerun",), _run_again, root_only=True),
     CardAction("extend", "extend_video", "video", ("extend",), _extend),
     CardAction("upscale_video", "video_upscale", "video", ("upscale_video",), _upscale_video),

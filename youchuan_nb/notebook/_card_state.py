@@ -241,7 +241,7 @@ def card_state(
 ) -> CardState:
     """What the card shows for ``node`` (``expected``: the usual duration of its action;
     ``used``: the follow-ups made from it; ``retry``: a failed job that can be made again;
-    ``rerun``: a top-level grid whose prompt can make a new job, "Run again")."""
+    ``rerun``: a top-level job whose request can be made again, "Run again")."""
     status = status_of(node)
     kind = kind_of(node)
     job = node.job
