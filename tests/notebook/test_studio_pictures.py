@@ -71,3 +71,26 @@ def test_no_host_refuses_before_submitting(studio, monkeypatch):
     finally:
         client.uploads.host = None
     assert len(sim.created) == before
+
+
+def _drop(studio, role, name, data):
+    """The message the browser's drop target sends (drop.js), as the widget comm delivers it."""
+    content = {"method": "custom", "content": {"type": "drop", "role": role, "name": name}}
+    buffers = [memoryview(data)] if data is not None else []
+    studio.pictures.drop._handle_msg({"content": {"data": content}, "buffers": buffers})
+
+
+def test_a_dropped_picture_is_taken_like_a_picked_one(studio):
+    drop = studio.pictures.drop
+    assert drop.roles == ["image", "sref", "oref"] and drop.strings["drop.js.image"]
+    _drop(studio, "oref", "robot.png", _png((10, 10, 200)))
+    assert studio.pictures.chosen["oref"] is not None and drop.accepted == {"oref": "robot.png"}
+    assert studio.pictures.thumbs.children[0].children[1].value == "Object (--oref): robot.png"
+    _drop(studio, "oref", "notes.txt", b"not a picture")  # says why; the role keeps its picture
+    assert "notes.txt is not a picture" in studio.error.value
+    assert drop.accepted == {"oref": "robot.png"} and studio.pictures.chosen["oref"].name
+    _drop(studio, "elsewhere", "x.png", _png((1, 1, 1)))  # not a target: ignored
+    _drop(studio, "sref", "empty.png", None)  # no bytes came: nothing taken
+    assert studio.pictures.chosen["sref"] is None and "elsewhere" not in drop.accepted
+    studio.pictures.forget()
+    assert drop.accepted == {} and not any(studio.pictures.chosen.values())

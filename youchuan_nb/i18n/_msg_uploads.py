@@ -81,6 +81,19 @@ EN: dict[str, str] = {
     "uploads.studio.oref": "Object (--oref)",
     "uploads.studio.oref.tooltip": "A picture of yours as the object reference (models 7, 8.1)",
     "uploads.studio.clear": "Clear pictures",
+    "drop.js.hint": "Or drop a picture on:",
+    "drop.js.image": "Image prompt",
+    "drop.js.image.tooltip": "Drop a picture here: it goes at the start of the prompt",
+    "drop.js.sref": "Style (--sref)",
+    "drop.js.sref.tooltip": "Drop a picture here: it is the style reference",
+    "drop.js.oref": "Object (--oref)",
+    "drop.js.oref.tooltip": "Drop a picture here: it is the object reference (models 7, 8.1)",
+    "drop.js.no_file": "Nothing to take: drop a picture file from your computer",
+    "drop.js.too_big": (
+        "{name} is {mb} MB, too large to send to the kernel (10 MB at most): make it smaller, "
+        "or give its path in an %%imagine cell"
+    ),
+    "drop.js.sending": "Sending {name}…",
 }
 
 ZH: dict[str, str] = {
@@ -150,4 +163,17 @@ ZH: dict[str, str] = {
     "uploads.studio.oref": "对象参考（--oref）",
     "uploads.studio.oref.tooltip": "用你的图片作为对象参考（模型 7、8.1）",
     "uploads.studio.clear": "清除图片",
+    "drop.js.hint": "或把图片拖放到：",
+    "drop.js.image": "图片提示",
+    "drop.js.image.tooltip": "把图片拖放到这里：放在提示词开头",
+    "drop.js.sref": "风格参考（--sref）",
+    "drop.js.sref.tooltip": "把图片拖放到这里：作为风格参考",
+    "drop.js.oref": "对象参考（--oref）",
+    "drop.js.oref.tooltip": "把图片拖放到这里：作为对象参考（模型 7、8.1）",
+    "drop.js.no_file": "没有可用的文件：请从电脑拖放一个图片文件",
+    "drop.js.too_big": (
+        "{name} 有 {mb} MB，太大，无法发送给内核（最多 10 MB）：请先缩小，"
+        "或在 %%imagine 单元格里写它的路径"
+    ),
+    "drop.js.sending": "正在发送 {name}…",
 }

@@ -1,11 +1,12 @@
-"""The Studio's own pictures: pick one as the image prompt, the style reference (``--sref``) or
-the object reference (``--oref``).
+"""The Studio's own pictures: pick or drop one as the image prompt, the style reference
+(``--sref``) or the object reference (``--oref``).
 
 Each role is an ``ipywidgets.FileUpload``: it is part of ipywidgets (already a dependency, kept
 working in JupyterLab, Notebook 7 and VS Code by its maintainers) and sends the file's bytes to
 the kernel over the widget comm, so the Studio needs no front-end code of its own; the picture
 is checked the moment it is picked (one line in the Studio if it is not a picture) and uploaded
-only when Imagine is pressed. The card shows the file's name and a thumbnail made here.
+only when Imagine is pressed. The card shows the file's name and a thumbnail made here. A
+file can also be dropped on a role's target (``_picture_drop.py``): it is taken the same way.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import ipywidgets as w
 from ..client import Picture, PictureError, normalise
 from ..i18n import t
 from ._local_pictures import remember
+from ._picture_drop import PictureDrop
 
 ROLES = ("image", "sref", "oref")
 
@@ -43,8 +45,10 @@ class StudioPictures(w.VBox):
             self.pickers[role] = picker
         self.clear = w.Button(description=t("uploads.studio.clear"), layout=w.Layout(width="auto"))
         self.clear.on_click(lambda _b: self.forget())
+        # or drop a file on a role's target (FileUpload takes no drops)
+        self.drop = PictureDrop(ROLES, self._dropped)
         self.thumbs = w.HBox()
-        super().__init__([w.HBox([*self.pickers.values(), self.clear]), self.thumbs])
+        super().__init__([w.HBox([*self.pickers.values(), self.clear]), self.drop, self.thumbs])
 
     def pick(self, role: str, name: str, data: bytes) -> Picture | None:
         """Take ``data`` as the picture of ``role`` (what a picker does with a chosen file)."""
@@ -61,12 +65,20 @@ class StudioPictures(w.VBox):
         if not files:
             return
         first = files[0]  # ipywidgets 8: a tuple of dicts with name, type, size, content
-        self.pick(role, str(first.get("name") or "picture"), bytes(first["content"]))
+        if self.pick(role, str(first.get("name") or "picture"), bytes(first["content"])):
+            self.drop.clear(role)
+
+    def _dropped(self, role: str, name: str, data: bytes) -> bool:
+        if self.pick(role, name, data) is None:
+            return False
+        self.pickers[role].value = ()  # the role holds the dropped picture, not a picked one
+        return True
 
     def forget(self) -> None:
         self.chosen = dict.fromkeys(ROLES)
         for picker in self.pickers.values():
             picker.value = ()
+        self.drop.forget()
         self._show()
 
     def _show(self) -> None:

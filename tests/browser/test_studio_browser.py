@@ -1,0 +1,78 @@
+"""The Studio in a real JupyterLab and Notebook 7, driven by Chromium, against the simulator:
+a picture dropped on a role's target reaches the kernel (its bytes over the widget comm), a
+file that is not a picture is one line in the Studio, and Imagine sends the dropped picture as
+an uploaded URL at the start of the prompt. Every wait is on a condition in the page."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.browser
+
+JOB_TIMEOUT = 60_000
+CELLS = ["%load_ext youchuan_nb", "from youchuan_nb import Studio\nstudio = Studio()\nstudio"]
+
+# a drag of one file from the desktop onto the target of ``role``, as Chromium delivers it
+DROP = """async ({role, name, png}) => {
+  let file;
+  if (png) {
+    const c = document.createElement('canvas'); c.width = 64; c.height = 48;
+    const g = c.getContext('2d'); g.fillStyle = '#1fa050'; g.fillRect(0, 0, 64, 48);
+    const blob = await new Promise((done) => c.toBlob(done, 'image/png'));
+    file = new File([blob], name, {type: 'image/png'});
+  } else {
+    file = new File(['just some notes'], name, {type: 'text/plain'});
+  }
+  const dt = new DataTransfer(); dt.items.add(file);
+  const zone = document.querySelector(`.yc-drop-zone[data-role="${role}"]`);
+  for (const type of ['dragenter', 'dragover', 'drop'])
+    zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+}"""
+
+
+@pytest.fixture(params=["lab", "nb7"])
+def page(request, lab, browser, browser_context_args, helpers):
+    name = f"studio-{request.param}.ipynb"
+    helpers.write_notebook(lab.root / name, CELLS)
+    context = browser.new_context(**browser_context_args)
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
+    pg.errors = errors
+    path = "lab/tree" if request.param == "lab" else "notebooks"
+    helpers.open_notebook(pg, f"{lab.url}/{path}/{name}")
+    helpers.run_all(pg)
+    pg.flavour = request.param
+    yield pg
+    context.close()
+
+
+def test_a_dropped_picture_is_the_image_prompt_of_the_next_grid(page, sim, shots):
+    studio = page.locator(".yc-studio")
+    expect(studio.locator(".yc-drop-zone")).to_have_count(3, timeout=JOB_TIMEOUT)
+    # a file that is not a picture: one line in the Studio, nothing taken
+    page.evaluate(DROP, {"role": "sref", "name": "notes.txt", "png": False})
+    expect(studio).to_contain_text("notes.txt is not a picture", timeout=30_000)
+    expect(studio.locator('.yc-drop-zone[data-role="sref"] .yc-drop-name')).to_have_count(0)
+    expect(studio.locator(".yc-drop-note")).to_have_text("")
+    # a picture: the target names it, the Studio shows its thumbnail
+    page.evaluate(DROP, {"role": "image", "name": "my sketch.png", "png": True})
+    zone = studio.locator('.yc-drop-zone[data-role="image"] .yc-drop-name')
+    expect(zone).to_have_text("my sketch.png", timeout=30_000)
+    expect(studio).to_contain_text("Image prompt: my sketch.png")
+    before = len(sim.created())
+    studio.locator("textarea").fill("a watercolor of this sketch")
+    studio.get_by_role("button", name="Imagine").click()
+    card = studio.locator(".yc-list > .yc-card").first
+    expect(card).to_have_attribute("data-status", "finished", timeout=JOB_TIMEOUT)
+    made = sim.created()[before:]
+    assert [m["endpoint"] for m in made] == ["diffusion"], made
+    text = made[0]["body"]["text"]
+    first = text.split()[0]
+    assert "/_sim/uploads/" in first and first.startswith("http://127.0.0.1:"), text
+    assert "a watercolor of this sketch" in text
+    page.screenshot(path=str(shots / f"studio-drop-{page.flavour}.png"))
+    # Notebook 7 itself throws a couple at start-up (a settings schema, a file-browser command)
+    ours = [e for e in page.errors if any(s in e for s in ("youchuan", "yc-", "DropView", "blob:"))]
+    assert not ours, ours
