@@ -154,15 +154,18 @@ def test_the_saved_output_names_the_job_while_it_runs(sim, tmp_path):
 def test_the_output_names_a_new_job_before_the_card_shows_its_id(sim, tmp_path, monkeypatch):
     """A save made as soon as the card shows the job id must keep the id (the cause of a CI
     failure on a loaded machine: the widget state went out first, the display update naming the
-    job a moment later, and the browser saved in between). The display update goes out first."""
+    job a moment later, and the browser saved in between). The display update goes out first;
+    likewise when the job ends, the copy gets its images before the card shows it finished."""
     sim.job_seconds = 3.0
     sent: list[str] = []
 
     class Handle:
         def update(self, obj):
-            _, metadata = obj._repr_mimebundle_()
-            if metadata["youchuan_nb"]["job_ids"]:
+            data, metadata = obj._repr_mimebundle_()
+            if metadata["youchuan_nb"]["job_ids"] and "output names the job" not in sent:
                 sent.append("output names the job")
+            if data["text/html"].count("<img ") == 4 and "output has the images" not in sent:
+                sent.append("output has the images")
 
     monkeypatch.setattr("IPython.display.display", lambda obj, display_id=None: Handle())
     card = JobCard(new_session(sim, tmp_path))
@@ -171,6 +174,8 @@ def test_the_output_names_a_new_job_before_the_card_shows_its_id(sim, tmp_path, 
         cards = ((data or {}).get("state") or {}).get("cards") or []
         if any(c.get("job_id") for c in cards) and "card shows the id" not in sent:
             sent.append("card shows the id")
+        if cards and cards[0].get("status") == "finished" and "card shows it ended" not in sent:
+            sent.append("card shows it ended")
 
     monkeypatch.setattr(card.comm, "send", send)
     card.show()
@@ -181,6 +186,9 @@ def test_the_output_names_a_new_job_before_the_card_shows_its_id(sim, tmp_path, 
     assert job is not None
     until(lambda: len(sent) >= 2, 10, "both messages")
     assert sent[:2] == ["output names the job", "card shows the id"]
+    # and once it has ended: the saved copy has its images before the card says so
+    until(lambda: len(sent) >= 4, 30, "the job's end")
+    assert sent[2:] == ["output has the images", "card shows it ended"]
 
 
 def test_run_again_makes_one_new_grid_below(sim, tmp_path):

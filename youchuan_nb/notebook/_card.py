@@ -8,6 +8,7 @@ message buffers, never in the saved state.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -199,14 +200,15 @@ class JobCard(CardDisplay, anywidget.AnyWidget, CardMedia):
         )
 
     def _sync(self, final: bool = False) -> None:
-        with self._lock:
+        # ``final``: the saved copy is refreshed before the widget's state goes out (held), so
+        # a save made once the card shows its jobs ended keeps them (as in _run_submit)
+        with self._lock, self.hold_sync() if final else contextlib.nullcontext():
             self.strings = strings("card.js.")  # the language may have changed: new output
             self.cards = [dict(self._state(self._nodes[k])) for k in self._order]
             if final:
                 self._display_dirty = True
+                self._refresh_display()
             self._finished.notify_all()
-        if final:
-            self._refresh_display()
 
     @property
     def settled(self) -> bool:
