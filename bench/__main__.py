@@ -1,7 +1,7 @@
 """``python -m bench [--quick] [--out bench/results.md] [name ...]``: run the benchmarks of issue 6.
 
 Names: latency throughput notebook_size responsiveness load_time memory sim_load saved_notebook
-archive sim_draw (default: all).
+archive sim_draw long_lines (default: all).
 Prints one table (figure, limit, figure/limit, PASS/MISS) and writes it as markdown.
 """
 
@@ -29,6 +29,7 @@ ORDER = [
     "saved_notebook",
     "archive",
     "sim_draw",
+    "long_lines",
 ]
 
 

@@ -103,7 +103,9 @@ def test_a_trickled_answer_does_not_outlive_the_timeout(hostile, recorder, call)
 
             Job(client, {"id": "j1", "status": 1, "urls": []}, action="diffusion").refresh()
     elapsed = time.monotonic() - started
-    assert elapsed < 3.0, f"took {elapsed:.1f} s"
+    # the trickle would last a minute: ending near the 2 s timeout is the behaviour (with room
+    # for a loaded machine), not a speed target
+    assert elapsed < 10.0, f"took {elapsed:.1f} s"
     assert len(server.seen) == 1
 
 
@@ -170,7 +172,9 @@ def test_trickled_headers_do_not_outlive_the_timeout(hostile):
     with pytest.raises(APITimeoutError, match="in time"):
         _client(server, timeout=2).subscribe()
     elapsed = time.monotonic() - started
-    assert elapsed < 3.0, f"took {elapsed:.1f} s"
+    # the trickle would last a minute: ending near the 2 s timeout is the behaviour (with room
+    # for a loaded machine), not a speed target
+    assert elapsed < 10.0, f"took {elapsed:.1f} s"
     assert len(server.seen) == 1, "not retried: it would only trickle again"
 
 

@@ -9,12 +9,13 @@ import os
 import re
 import subprocess
 import sys
-import time
 
 import pytest
 from IPython.core.error import UsageError
 from IPython.terminal.interactiveshell import TerminalInteractiveShell
 from IPython.testing.globalipapp import start_ipython
+
+from bench.long_lines import LINES
 
 
 @pytest.fixture(scope="module")
@@ -232,29 +233,12 @@ def test_a_lone_surrogate_in_a_cell_prints_no_traceback(ip, capsys):
     assert "Traceback" not in captured.out + captured.err
 
 
-_LONG = [
-    ("youchuan", "remix zzz 1 " + "word " * 6000),
-    ("youchuan", "x" * 30_000),
-    ("youchuan", "jobs " + "a" * 30_000),
-    ("youchuan", '"' + "a" * 30_000),
-    ("youchuan", "--x " * 7_500),
-    ("youchuan", "remix zzz 1 a " + "--ar 1:1 " * 3_000),
-    ("youchuan", "job {" + "a" * 30_000 + "}"),
-    ("imagine", "--x " * 7_500),
-    ("imagine", "a " * 15_000),
-    ("animate", "--from " + "f" * 30_000),
-]
-
-
-@pytest.mark.parametrize("magic,line", _LONG, ids=lambda v: v if len(v) < 20 else v[:16])
-def test_a_30_kb_line_is_refused_quickly_in_one_short_line(ip, magic, line):
-    ip.run_line_magic("youchuan", "jobs 1")  # the client (and simulator) exist before timing
-    start = time.perf_counter()
+@pytest.mark.parametrize("magic,line", LINES, ids=lambda v: v if len(v) < 20 else v[:16])
+def test_a_30_kb_line_is_refused_in_one_short_line(ip, magic, line):
+    # how fast: `python -m bench long_lines` (timing targets live in the benchmarks)
     with pytest.raises(UsageError) as info:
         ip.run_line_magic(magic, line)
-    elapsed = time.perf_counter() - start
     message = str(info.value)
-    assert elapsed < 0.5, f"{elapsed:.2f} s"
     assert "\n" not in message and len(message) < 1_500, message[:300]
 
 

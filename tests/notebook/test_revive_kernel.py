@@ -10,6 +10,7 @@ import pytest
 
 from youchuan_nb.client import Client
 from youchuan_nb.notebook import JobCard
+from youchuan_nb.notebook import _card_display as display_mod
 from youchuan_nb.notebook import _revive as revive_mod
 from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.sim import Simulator
@@ -168,6 +169,7 @@ def test_the_output_names_a_new_job_before_the_card_shows_its_id(sim, tmp_path, 
                 sent.append("output has the images")
 
     monkeypatch.setattr("IPython.display.display", lambda obj, display_id=None: Handle())
+    monkeypatch.setattr(display_mod, "_prints_updates", lambda: False)  # a notebook's kernel
     card = JobCard(new_session(sim, tmp_path))
 
     def send(data=None, buffers=None, **kw):  # the widget's messages to the front end
@@ -243,6 +245,32 @@ def test_a_card_that_settles_while_it_is_shown_still_refreshes_its_copy(sim, tmp
         return Handle()
 
     monkeypatch.setattr("IPython.display.display", display)
+    monkeypatch.setattr(display_mod, "_prints_updates", lambda: False)  # a notebook's kernel
     card.show()
     worker.join(10)
     assert published == ["display", "update"]
+
+
+def test_a_terminal_is_not_sent_an_update_that_says_nothing_new(sim, tmp_path, monkeypatch):
+    """Without a kernel (a terminal IPython, a script) each update is printed as new lines, and
+    a late one landed in the middle of later output: only an update whose text changed is sent."""
+    card = JobCard(new_session(sim, tmp_path))
+    card.add_unknown("diffusion", {"text": "x"}, lambda: ("gone", ""), since=time.time())
+    printed: list[str] = []
+
+    class Handle:
+        def update(self, obj):
+            printed.append(obj._repr_mimebundle_()[0]["text/plain"])
+
+    monkeypatch.setattr("IPython.display.display", lambda obj, display_id=None: Handle())
+    assert display_mod._prints_updates()  # pytest runs no kernel
+    card.show()
+    card._sync(final=True)  # settled again (e.g. thumbnails saved): the same text
+    card.refresh_output()
+    assert printed == []
+    text = prompt("terminal")
+    client = card._session.client
+    card.submit("diffusion", lambda: client.diffusion(text), params={"text": text}, prompt=text)
+    card.wait(30)
+    assert printed and "Finished" in printed[-1]
+    assert len(printed) == len(set(printed))  # nothing printed twice

@@ -25,9 +25,18 @@ class Mirror(Protocol):
     def update(self, card: Any) -> None: ...
 
 
+def _prints_updates() -> bool:
+    """True where a display update is printed anew below what came before (a terminal IPython
+    or a plain script: no kernel), rather than replacing an output in place."""
+    from IPython import get_ipython
+
+    return getattr(get_ipython(), "kernel", None) is None
+
+
 class CardDisplay:
     """Display and refresh of a card (``JobCard``'s lock, traits and ``settled``)."""
 
+    _printed: str | None = None  # where updates are printed: the card's text last printed
     _lock: threading.RLock
     _handle: Any
     _display_dirty: bool
@@ -68,14 +77,27 @@ class CardDisplay:
         # images it had when shown). What is shown now is the current state.
         with self._lock:
             self._display_dirty = False
+            self._printed = _static.text(list(self.cards)) if _prints_updates() else None
             self._handle = display(self, display_id=True)
         return self
+
+    def _update_handle(self) -> None:
+        # A terminal prints every update as new lines (a late one lands in the middle of later
+        # output): there, an update that says nothing new is not sent.
+        if self._handle is None:
+            return
+        if self._printed is not None:
+            text = _static.text(list(self.cards))
+            if text == self._printed:
+                return
+            self._printed = text
+        self._handle.update(self)
 
     def refresh_output(self) -> None:
         """Re-publish the output now (from the cell's own thread), static fallbacks included."""
         if self._handle is not None:
             self._display_dirty = False
-            self._handle.update(self)
+            self._update_handle()
         for mirror in list(self._mirrors):
             mirror.update(self)
 
@@ -95,15 +117,16 @@ class CardDisplay:
         # ``new_job``: a job id is known now; the saved output must name it even while the job
         # runs, so a kernel can bring the saved card back (and poll that job) after a restart.
         with self._lock:
-            targets = [self._handle] if self._handle is not None else []
-            targets += self._mirrors
+            mirrors = list(self._mirrors)
             if new_job:
                 self._display_dirty = True
-            if not targets or not self._display_dirty or not (new_job or self.settled):
+            if self._handle is None and not mirrors:
+                return
+            if not self._display_dirty or not (new_job or self.settled):
                 return
             self._display_dirty = False
-        for target in targets:
+        for update in (self._update_handle, *(lambda m=m: m.update(self) for m in mirrors)):
             try:
-                target.update(self)
+                update()
             except Exception:
                 pass
