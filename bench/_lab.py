@@ -2,7 +2,8 @@
 this module), started the verified way (../shared/reference/environment-and-browser-tests.md):
 its own Jupyter, IPython and youchuan_nb folders under one base folder, a free loopback port, no
 token, no news or update checks, the app exposed as ``window.jupyterapp`` (JupyterLab and
-Notebook 7); and the flags Debian's Chromium needs here.
+Notebook 7); the flags Debian's Chromium needs here; and a few steps on a notebook page (run one
+cell, save, shut the kernel down).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -133,3 +135,40 @@ def _tail(log: Path) -> str:
         return log.read_text(errors="replace")[-3000:]
     except OSError:
         return ""
+
+
+# -- driving a notebook page (Playwright) ------------------------------------------------------
+RUN_CELL = """async (i) => { const app = window.jupyterapp;
+  const nb = app.shell.currentWidget.content; nb.activeCellIndex = i;
+  await app.commands.execute('notebook:run-cell'); }"""
+
+SAVED = """() => { const w = window.jupyterapp.shell.currentWidget;
+  return !!w && !!w.context && !w.context.model.dirty; }"""
+
+
+def run_cell(page: Any, i: int) -> None:
+    """Run code cell ``i`` of the current notebook (only it)."""
+    page.evaluate(RUN_CELL, i)
+
+
+def save_notebook(page: Any, path: Path) -> dict:
+    """Save the current notebook (shown from ``path``) and return the file as written."""
+    before = path.stat().st_mtime_ns
+    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
+    page.wait_for_function(SAVED, timeout=30_000)
+    deadline = time.monotonic() + 30
+    while path.stat().st_mtime_ns == before:
+        assert time.monotonic() < deadline, "the notebook was not written"
+        time.sleep(0.1)
+    deadline = time.monotonic() + 10
+    while True:  # written in one go by the server; read it once it parses
+        try:
+            return json.loads(path.read_text())
+        except ValueError:
+            assert time.monotonic() < deadline, "the saved notebook does not parse"
+            time.sleep(0.1)
+
+
+def shutdown_kernel(page: Any) -> None:
+    page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
+      if (w.sessionContext.session) await w.sessionContext.shutdown(); }""")

@@ -33,7 +33,7 @@
  */
 import { MimeModel, RenderedHTML, IRenderMimeRegistry } from '@jupyterlab/rendermime';
 import { INotebookTracker } from '@jupyterlab/notebook';
-import { jobIdsOf, reviverOf, wantLife } from './revive';
+import { reviveRequestOf, reviverOf, wantLife } from './revive';
 
 const WIDGET_VIEW = 'application/vnd.jupyter.widget-view+json';
 const WIDGET_STATE = 'application/vnd.jupyter.widget-state+json';
@@ -101,7 +101,7 @@ function wrapperClass(Base) {
     /** Showing the saved copy of a card that names its jobs: a kernel may bring it back. */
     ycWantsLife() {
       const s = this._yc;
-      return s.mode === 'copy' && jobIdsOf(s.model, htmlOf(s.model)).length > 0;
+      return s.mode === 'copy' && reviveRequestOf(s.model, htmlOf(s.model)) !== null;
     }
 
     /** The widget manager hands itself to renderers made before it was ready: pass it on. */

@@ -1,6 +1,6 @@
 /**
- * Saved cards come back to life: a card shown from its saved copy (its widget model is gone)
- * asks the notebook's kernel for a live card of the same jobs, once the kernel has run
+ * Saved cards come back to life: a card (or a sweep's sheet) shown from its saved copy (its
+ * widget model is gone) asks the notebook's kernel for a live one of the same jobs, once it has run
  * `%load_ext youchuan_nb` (the kernel side and the protocol: youchuan_nb/notebook/_revive.py).
  *
  * Per notebook, a Reviver follows the session's kernel. It knows the kernel can revive when
@@ -28,6 +28,23 @@ export function jobIdsOf(model, html) {
   if (meta && ok(meta.job_id)) return [meta.job_id];
   const found = html ? /data-yc-jobs="([^"]*)"/.exec(html) : null;
   return found ? found[1].split(/\s+/).filter(ok) : [];
+}
+
+/**
+ * What to ask the kernel for to bring output ``model`` back, or null: a card's top-level job
+ * ids (``{job_ids}``), or a sweep sheet's jobs with their prompts and options (``{sweep,
+ * prompts, values}``; a sheet saved before these were kept stays a copy).
+ */
+export function reviveRequestOf(model, html) {
+  const meta = model && model.metadata ? model.metadata.youchuan_nb : null;
+  if (meta && Array.isArray(meta.sweep)) {
+    const n = meta.sweep.length;
+    const same = list => Array.isArray(list) && list.length === n;
+    if (!n || !same(meta.prompts) || !same(meta.values)) return null;
+    return { sweep: meta.sweep, prompts: meta.prompts, values: meta.values };
+  }
+  const ids = jobIdsOf(model, html);
+  return ids.length ? { job_ids: ids } : null;
 }
 
 /** Where output model ``model`` sits in the tracker's notebooks: {panel, outputs, index}. */
@@ -131,8 +148,8 @@ class Reviver {
 
   _revive(kernel, renderer) {
     const model = renderer.ycModel;
-    const ids = jobIdsOf(model, renderer.ycHtml());
-    if (!ids.length) return;
+    const request = reviveRequestOf(model, renderer.ycHtml());
+    if (!request) return;
     let comm;
     try {
       comm = kernel.createComm(REVIVE_TARGET);
@@ -146,7 +163,7 @@ class Reviver {
     comm.onClose = () => {
       this.live.delete(entry);
     };
-    comm.open({ job_ids: ids });
+    comm.open(request);
   }
 
   _answer(entry, data) {

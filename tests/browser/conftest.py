@@ -24,7 +24,15 @@ from pathlib import Path
 
 import pytest
 
-from bench._lab import lab_env, start_lab, stop_lab, write_lab_settings  # bench/: tests/conftest.py
+from bench._lab import (
+    lab_env,
+    run_cell,
+    save_notebook,
+    shutdown_kernel,
+    start_lab,
+    stop_lab,
+    write_lab_settings,
+)  # bench/: tests/conftest.py
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -210,6 +218,9 @@ def helpers():
         write_notebook = staticmethod(write_notebook)
         open_notebook = staticmethod(open_notebook)
         run_all = staticmethod(run_all)
+        run_cell = staticmethod(run_cell)
+        save_notebook = staticmethod(save_notebook)
+        shutdown_kernel = staticmethod(shutdown_kernel)
         KERNEL_IDLE = globals()["KERNEL_IDLE"]
 
     return H

@@ -14,11 +14,10 @@ Tests run in file order and build on each other (one notebook, one page for the 
 
 from __future__ import annotations
 
-import json
-import time
-
 import pytest
 from playwright.sync_api import expect
+
+from bench._lab import run_cell, save_notebook, shutdown_kernel
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +33,6 @@ GRID, SLOW = 1, 2  # code cells with a card
 
 LIVE = '.yc-saved-widget[data-yc-mode="live"]'
 COPY = '.yc-saved-widget[data-yc-mode="copy"]'
-
-RUN_CELL = """async (i) => { const app = window.jupyterapp;
-  const nb = app.shell.currentWidget.content; nb.activeCellIndex = i;
-  await app.commands.execute('notebook:run-cell'); }"""
 
 # the text/html copy of cell i's card in the notebook model: its number of images
 COPY_IMAGES = """(i) => { const outs = window.jupyterapp.shell.currentWidget.content.model.cells
@@ -64,9 +59,6 @@ NAMES_JOBS = """(i) => { const outs = window.jupyterapp.shell.currentWidget.cont
   if (ids && ids.length) return true; }
   return false; }"""
 
-SAVED = """() => { const w = window.jupyterapp.shell.currentWidget;
-  return !!w && !!w.context && !w.context.model.dirty; }"""
-
 
 def _cell(page, i):
     return page.locator(".jp-Notebook .jp-Cell").nth(i)
@@ -82,26 +74,11 @@ def _open(page, url, helpers):
 
 
 def _shutdown(page):
-    page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
-      if (w.sessionContext.session) await w.sessionContext.shutdown(); }""")
+    shutdown_kernel(page)
 
 
 def _save(page, lab):
-    path = lab.root / NB
-    before = path.stat().st_mtime_ns
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(SAVED, timeout=30_000)
-    deadline = time.monotonic() + 30
-    while path.stat().st_mtime_ns == before:
-        assert time.monotonic() < deadline, "the notebook was not written"
-        time.sleep(0.1)
-    deadline = time.monotonic() + 10
-    while True:  # written in one go by the server; read it once it parses
-        try:
-            return json.loads(path.read_text())
-        except ValueError:
-            assert time.monotonic() < deadline, "the saved notebook does not parse"
-            time.sleep(0.1)
+    return save_notebook(page, lab.root / NB)
 
 
 def _copy_html(nb, i):
@@ -138,7 +115,7 @@ def _revive_and_click(page, sim, shots, name, button, children):
     job, under it."""
     expect(page.locator(COPY)).to_have_count(2, timeout=JOB_TIMEOUT)
     before = len(sim.created())
-    page.evaluate(RUN_CELL, 0)
+    run_cell(page, 0)
     expect(page.locator(f"{LIVE} .yc-list > .yc-card")).to_have_count(2, timeout=JOB_TIMEOUT)
     expect(page.locator(COPY)).to_have_count(0)
     grid = _card(page, GRID)
@@ -160,13 +137,13 @@ def _revive_and_click(page, sim, shots, name, button, children):
 
 
 def test_run_then_save_with_a_job_still_running(page, lab, sim):
-    page.evaluate(RUN_CELL, 0)
-    page.evaluate(RUN_CELL, GRID)
+    run_cell(page, 0)
+    run_cell(page, GRID)
     expect(_card(page, GRID)).to_have_attribute("data-status", "finished", timeout=JOB_TIMEOUT)
     page.wait_for_function(f"() => ({COPY_IMAGES})({GRID}) === 4", timeout=JOB_TIMEOUT)
     sim.job_seconds(SLOW_SECONDS)
     try:
-        page.evaluate(RUN_CELL, SLOW)
+        run_cell(page, SLOW)
         expect(_card(page, SLOW).locator(".yc-jobid")).to_have_count(1, timeout=JOB_TIMEOUT)
     finally:
         sim.job_seconds(1.0)

@@ -99,3 +99,33 @@ def test_a_chinese_sweep_shows_its_labels_and_thumbnails(page):
         "一座红色的灯塔", timeout=JOB_TIMEOUT
     )
     assert not page.errors, page.errors
+
+
+def test_load_ext_brings_the_saved_sheets_back_to_life(page, lab, sim, helpers, shots):
+    """Saved, the kernel shut down, the notebook reopened: every sheet shows its saved copy;
+    after only ``%load_ext`` in the new kernel they are live sheets again (a click opens that
+    job's live card, its buttons enabled), and nothing was submitted for it."""
+    nb = helpers.save_notebook(page, lab.root / "sweeps.ipynb")
+    facts = [o.get("metadata", {}).get("youchuan_nb", {}) for o in nb["cells"][1]["outputs"]]
+    assert any(f.get("values") == [["0"], ["250"], ["750"]] for f in facts), facts
+    helpers.shutdown_kernel(page)
+    helpers.open_notebook(page, f"{lab.url}/lab/tree/sweeps.ipynb")
+    copies = page.locator('.yc-saved-widget[data-yc-mode="copy"]')
+    expect(copies).to_have_count(3, timeout=JOB_TIMEOUT)
+    before = len(sim.created())
+    helpers.run_cell(page, 0)
+    live = page.locator('.yc-saved-widget[data-yc-mode="live"] .yc-sweep')
+    expect(live).to_have_count(3, timeout=JOB_TIMEOUT)
+    expect(copies).to_have_count(0)
+    sheet = cell(page, 1).locator(".yc-sweep")
+    expect(sheet.locator(".yc-sweep-col")).to_have_text(["0", "250", "750"])
+    page.wait_for_function(
+        LOADED, arg=[sel(1, ".yc-sweep img.yc-sweep-thumb"), 3], timeout=JOB_TIMEOUT
+    )
+    job_id = sheet.locator(".yc-sweep-id").nth(1).text_content()
+    sheet.locator(".yc-sweep-open").nth(1).click()
+    card = cell(page, 1).locator(".yc-card").first
+    expect(card).to_contain_text(job_id, timeout=JOB_TIMEOUT)
+    expect(card.locator('> .yc-body [data-action="upscale_standard"]').first).to_be_enabled()
+    cell(page, 1).screenshot(path=str(shots / "sweep-revived.png"))
+    assert len(sim.created()) == before, sim.created()[before:]

@@ -274,3 +274,53 @@ def test_a_terminal_is_not_sent_an_update_that_says_nothing_new(sim, tmp_path, m
     card.wait(30)
     assert printed and "Finished" in printed[-1]
     assert len(printed) == len(set(printed))  # nothing printed twice
+
+
+def test_a_saved_sweep_sheet_comes_back_with_a_live_card_per_job(sim, tmp_path, monkeypatch):
+    """A sweep's sheet saved in one kernel, brought back in another from what its output names
+    (jobs, prompts, options): the same labels and jobs, thumbnails, every cell's live card, and
+    nothing submitted."""
+    from youchuan_nb.notebook._sweep import SweepSheet
+
+    monkeypatch.setenv("YOUCHUAN_NB_WAIT", "never")  # as in a live notebook
+    first = new_session(sim, tmp_path)
+    prompts = [f"a paper lantern --stylize {v} --seed 3 --v 7" for v in (0, 250)]
+    cards = [JobCard.imagine(p, first) for p in prompts]
+    for card in cards:
+        card.wait(30)
+    _, metadata = SweepSheet(cards, prompts, [("0",), ("250",)])._repr_mimebundle_()
+    facts = metadata["youchuan_nb"]
+    ids = [card.root.job.id for card in cards]
+    assert facts == {"sweep": ids, "prompts": prompts, "values": [["0"], ["250"]]}
+    made = len(sim.created)
+    session = new_session(sim, tmp_path)  # a new kernel
+    monkeypatch.setattr("youchuan_nb.notebook._session.get_session", lambda: session)
+    comm = FakeComm()
+    revive_mod._on_open(comm, {"content": {"data": facts}})
+    assert comm.sent and comm.sent[0]["type"] == "output" and not comm.closed
+    until(lambda: comm.sent[-1]["data"]["text/html"].count("<img ") == 2, 30, "both thumbnails")
+    answer = comm.sent[-1]
+    assert answer["metadata"]["youchuan_nb"]["sweep"] == ids
+    assert answer["data"]["text/plain"].splitlines()[1:] == [
+        f"  {v} {i}: Finished" for v, i in zip(("0", "250"), ids, strict=True)
+    ]
+    revived = [c for c in session.cards if c.root and c.root.job]
+    assert sorted(c.root.job.id for c in revived) == sorted(ids)
+    assert all(c.cards[0]["actions"]["upscale_standard"] == "" for c in revived)  # live
+    assert len(sim.created) == made
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"sweep": [], "prompts": [], "values": []},
+        {"sweep": ["a", ""], "prompts": ["x", "y"], "values": [["1"], ["2"]]},  # never made
+        {"sweep": ["a", "b"], "prompts": ["x"], "values": [["1"], ["2"]]},
+        {"sweep": ["a", "b"], "prompts": ["x", "y"], "values": [["1"], ["2", "3"]]},
+        {"sweep": ["a"], "prompts": ["x"]},  # saved before the options were kept
+    ],
+)
+def test_a_sheet_that_cannot_come_back_stays_its_copy(data):
+    comm = FakeComm()
+    revive_mod._on_open(comm, {"content": {"data": data}})
+    assert comm.sent[0]["type"] == "error" and comm.closed

@@ -21,6 +21,10 @@ module, on a comm to the target ``youchuan_nb.revive``, for a live card of those
 4. The comm stays open: each time the card settles (a follow-up clicked on it finished), it
    sends the new bundle, so the saved copy keeps up. ``{"type": "error", "message"}`` says why
    a card cannot come back (the saved copy stays).
+
+A sweep's comparison sheet (``_sweep.py``) comes back the same way: its output names its jobs
+under ``sweep``, with ``prompts`` and ``values``; the front end sends those three, and the
+kernel builds the sheet over a live card of each job.
 """
 
 from __future__ import annotations
@@ -94,10 +98,47 @@ def _job_ids(data: Any) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
+def _sweep_request(data: dict) -> tuple[list[str], list[str], list[tuple[str, ...]]]:
+    """The jobs, prompts and option values of a saved sheet, checked."""
+    ids, prompts, values = data.get("sweep"), data.get("prompts"), data.get("values")
+    if not isinstance(ids, list) or not 0 < len(ids) <= MAX_JOBS:
+        raise ValueError(f"a saved sheet names 1 to {MAX_JOBS} jobs, not {ids!r:.80}")
+    if not all(isinstance(i, str) and 0 < len(i) <= 200 for i in ids):
+        raise ValueError("a job of the saved sheet was never made: run its cell again")
+    if not isinstance(prompts, list) or len(prompts) != len(ids):
+        raise ValueError("the saved sheet has no prompt for each job: run its cell again")
+    if not isinstance(values, list) or len(values) != len(ids):
+        raise ValueError("the saved sheet has no options for each job: run its cell again")
+    if not all(isinstance(p, str) for p in prompts) or not all(
+        isinstance(v, list) and all(isinstance(x, str) for x in v) for v in values
+    ):
+        raise ValueError("the saved sheet's prompts and options are not text")
+    if len({len(v) for v in values}) != 1:
+        raise ValueError("the saved sheet's jobs vary different numbers of options")
+    return ids, prompts, [tuple(v) for v in values]
+
+
+def revive_sweep(
+    job_ids: list[str],
+    prompts: list[str],
+    values: list[tuple[str, ...]],
+    session: Session | None = None,
+) -> Any:
+    """A live comparison sheet of ``job_ids`` (one cell per job, labelled from ``values``),
+    each job with its live card (this kernel's, else one from the store). Submits nothing."""
+    from ._sweep import SweepSheet
+
+    cards = [revive([job_id], session) for job_id in job_ids]
+    return SweepSheet(cards, prompts, values)
+
+
 def _on_open(comm: Any, msg: dict) -> None:
     try:
-        ids = _job_ids((msg.get("content") or {}).get("data"))
-        card = revive(ids)
+        data = (msg.get("content") or {}).get("data")
+        if isinstance(data, dict) and "sweep" in data:
+            card: Any = revive_sweep(*_sweep_request(data))
+        else:
+            card = revive(_job_ids(data))
     except Exception as exc:  # the saved copy stays; say why to the front end and the log
         log.warning("youchuan_nb: a saved card cannot come back: %s", exc)
         comm.send({"type": "error", "message": str(exc)})

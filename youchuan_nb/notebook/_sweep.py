@@ -5,9 +5,9 @@ the option as its label (a table for two groups, see ``_sweep_layout``), each ce
 as a live thumbnail, updated as the job runs and finishes. Clicking a cell opens that job's full
 card under the sheet. Each job still has its own :class:`JobCard` (actions, follow-ups, re-runs
 from the store); the sheet only watches them. Its static copy is a table of small thumbnails.
-Its output metadata names the jobs under ``youchuan_nb.sweep`` (not ``job_ids``), so the lab
-extension's revive (``_revive``) does not turn a saved sheet into one card of all its jobs; a
-saved sheet stays its static copy until the cell is run again.
+Its output metadata names the jobs under ``youchuan_nb.sweep`` (not ``job_ids``, which would make
+one card of all its jobs), with the prompts and option values: from these a new kernel brings a
+saved sheet back to life (``_revive``), each cell's job with its own live card.
 """
 
 from __future__ import annotations
@@ -80,6 +80,8 @@ class SweepSheet(ipywidgets.VBox):
         super().__init__(children=[self.grid], **kwargs)
         self._cards = list(cards)
         self._prompts = list(prompts)
+        self._values = [list(v) for v in values]
+        self._mirrors: list[Any] = []  # revived outputs of this sheet (_revive.CommMirror)
         self._lock = threading.RLock()  # held while the sheet reads the cards (never by them)
         self._flag = threading.Lock()  # held only to set or read the two fields below
         self._dirty, self._updating = False, False
@@ -205,7 +207,8 @@ class SweepSheet(ipywidgets.VBox):
         data["text/html"] = _sweep_layout.html(sheet, cells, thumbs)
         data["text/plain"] = _sweep_layout.text(sheet, cells)
         ids = [c["job_id"] for c in cells]
-        return saved_output(data), {**metadata, "youchuan_nb": {"sweep": ids}}
+        facts = {"sweep": ids, "prompts": list(self._prompts), "values": self._values}
+        return saved_output(data), {**metadata, "youchuan_nb": facts}
 
     def show(self) -> SweepSheet:
         from IPython.display import display
@@ -214,11 +217,24 @@ class SweepSheet(ipywidgets.VBox):
         return self
 
     def refresh_output(self) -> None:
-        if self._handle is not None:
+        for target in [self._handle] if self._handle is not None else []:
             try:
-                self._handle.update(self)
+                target.update(self)
             except Exception:  # a closed front end: the live sheet is all there is
                 pass
+        for mirror in list(self._mirrors):
+            try:
+                mirror.update(self)
+            except Exception:
+                pass
+
+    def add_mirror(self, mirror: Any) -> None:
+        """Keep ``mirror`` (a revived output of this sheet) refreshed from now on."""
+        self._mirrors.append(mirror)
+
+    def remove_mirror(self, mirror: Any) -> None:
+        if mirror in self._mirrors:
+            self._mirrors.remove(mirror)
 
 
 def _labels(layout: dict[str, Any], count: int) -> list[str]:
