@@ -93,7 +93,8 @@ class StudioPictures(w.VBox):
                 layout=w.Layout(height="48px"),
             )
             label = w.Label(f"{t(f'uploads.studio.{role}')}: {picture.name}")
-            boxes.append(w.VBox([image, label]))
+            # not stretched to the label's width: the picture keeps its shape
+            boxes.append(w.VBox([image, label], layout=w.Layout(align_items="flex-start")))
         self.thumbs.children = boxes
 
     def names(self) -> str:
