@@ -140,3 +140,49 @@ def test_the_archive_speaks_chinese(page, shots):
     page.evaluate("""() => window.jupyterapp.shell.currentWidget.sessionContext.session.kernel
       .requestExecute({ code: '%config ImagineMagics.language = ""' })""")
     assert not page.errors
+
+
+NB7_CELLS = [
+    "%load_ext youchuan_nb",
+    """from pathlib import Path
+from youchuan_nb import Archive, Client
+from youchuan_nb.notebook import Session
+here = Path.cwd()  # the store the JupyterLab notebook filled
+client = Client(store=here / "archive-store.sqlite3", cache_dir=here / "archive-media")
+archive = Archive(session=Session(client=client))
+archive""",
+]
+
+
+def test_notebook7_shows_searches_and_opens_the_archive(
+    page, lab, browser, browser_context_args, helpers, shots
+):
+    """The same archive in Notebook 7 (a second kernel on the same job store): its newest rows
+    with their thumbnails, a search, and a job's card opened from it."""
+    helpers.write_notebook(lab.root / "archive-nb7.ipynb", NB7_CELLS)
+    context = browser.new_context(**browser_context_args)
+    nb7 = context.new_page()
+    errors: list[str] = []
+    nb7.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
+    try:
+        helpers.open_notebook(nb7, f"{lab.url}/notebooks/archive-nb7.ipynb")
+        assert nb7.evaluate("window.jupyterapp.name") == "Jupyter Notebook"
+        helpers.run_all(nb7)
+        expect(nb7.locator(".yc-archive")).to_be_visible(timeout=120_000)
+        rows = nb7.locator(".yc-ar-row")
+        expect(rows).to_have_count(60, timeout=60_000)
+        nb7.wait_for_function(LOADED, arg=12, timeout=60_000)
+        nb7.locator(".yc-ar-search").fill("red fox")
+        expect(rows).to_have_count(1, timeout=30_000)
+        expect(rows.first.locator(".yc-ar-prompt")).to_have_text("a red fox in snow")
+        expect(rows.first.locator(".yc-ar-tile img")).to_have_count(4)
+        rows.first.locator(".yc-ar-open").click()
+        card = nb7.locator(".yc-archive-box .yc-card").first
+        expect(card).to_contain_text("a red fox in snow", timeout=30_000)
+        expect(card.locator('> .yc-body [data-action="vary_subtle"]').first).to_be_enabled()
+        nb7.screenshot(path=str(shots / "archive-nb7.png"))
+        # Notebook 7 itself throws a couple at start-up (a settings schema, a file-browser command)
+        ours = [e for e in errors if any(s in e for s in ("youchuan", "yc-", "blob:"))]
+        assert not ours, ours
+    finally:
+        context.close()

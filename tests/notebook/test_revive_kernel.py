@@ -298,7 +298,12 @@ def test_a_saved_sweep_sheet_comes_back_with_a_live_card_per_job(sim, tmp_path, 
     comm = FakeComm()
     revive_mod._on_open(comm, {"content": {"data": facts}})
     assert comm.sent and comm.sent[0]["type"] == "output" and not comm.closed
-    until(lambda: comm.sent[-1]["data"]["text/html"].count("<img ") == 2, 30, "both thumbnails")
+
+    def settled():
+        data = comm.sent[-1]["data"]
+        return data["text/html"].count("<img ") == 2 and "Finishing" not in data["text/plain"]
+
+    until(settled, 30, "both cells finished with their thumbnails")
     answer = comm.sent[-1]
     assert answer["metadata"]["youchuan_nb"]["sweep"] == ids
     assert answer["data"]["text/plain"].splitlines()[1:] == [

@@ -96,15 +96,14 @@ class JobLookup:
             known.apply(raw)
             return known
         action, params, parent_id, image_no = "unknown", {}, None, None
-        if self.store is not None:
-            rec = self.store.get(job_id)
-            if rec is not None:
-                action, params, parent_id, image_no = (
-                    rec.endpoint,
-                    rec.params,
-                    rec.parent_id,
-                    rec.image_no,
-                )
+        rec = self.store.get(job_id) if self.store is not None else None
+        if rec is not None:
+            action, params, parent_id, image_no = (
+                rec.endpoint,
+                rec.params,
+                rec.parent_id,
+                rec.image_no,
+            )
         job = Job(
             cast("Client", self),
             raw,
@@ -114,6 +113,8 @@ class JobLookup:
             parent_id=parent_id,
             image_no=image_no,
         )
+        if rec is not None:
+            _keep_times(job, rec)
         self._register(job)
         return job
 
@@ -146,6 +147,7 @@ class JobLookup:
             image_no=rec.image_no,
             local_id=rec.local_id,
         )
+        _keep_times(job, rec)
         self._remember(job)
         return job
 
@@ -282,3 +284,12 @@ def _check_request_key(endpoint: Any, params: Any, where: str) -> None:
         )
     if not isinstance(params, dict):
         raise InvalidRequest("params", params, "a dict of the request's fields", endpoint=where)
+
+
+def _keep_times(job: Job, rec: JobRecord) -> None:
+    """A job rebuilt in a later session keeps when it was submitted and when it ended (not when
+    it was looked up), so its card's elapsed time and the archive's dates are right."""
+    if rec.created_at:
+        job.submitted_at = rec.created_at
+    if job.done and rec.finished_at:
+        job.finished_at = rec.finished_at
