@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import csv
 import random
-import time
 
 import pytest
+from _waiting import until
 
 from youchuan_nb import Archive, i18n
 from youchuan_nb.client import Client, JobStore
@@ -28,16 +28,6 @@ def english():
         i18n.set_language("en")
         yield
         i18n.set_language(None)
-
-
-def until(cond, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def fill(store: JobStore, n: int) -> list[str]:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
+from _waiting import until
 
 from youchuan_nb.client import Client
 from youchuan_nb.notebook import JobCard, mask_from_shapes
@@ -23,16 +22,6 @@ def english():
         i18n.set_language("en")
         yield
         i18n.set_language(None)
-
-
-def until(cond, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 class RecordingCard(JobCard):

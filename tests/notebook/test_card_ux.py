@@ -7,9 +7,9 @@ made (in English and in Chinese) in the harness of test_card_js.py, in Debian's 
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
+from _waiting import until
 
 from youchuan_nb import i18n
 from youchuan_nb.client import Client
@@ -20,15 +20,6 @@ from youchuan_nb.sim import Faults, Simulator
 
 ROOT_DOCS = __import__("pathlib").Path(__file__).resolve().parents[2] / "docs"
 ZH_PROMPT = "黄昏时海边的灯塔 --ar 3:2 --v 7"
-
-
-def until(cond, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if cond():
-            return
-        time.sleep(0.02)  # condition polling, not a synchronisation sleep
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -4,23 +4,14 @@ the client's own message, in the catalogue's language, with no English words of 
 from __future__ import annotations
 
 import re
-import time
+
+from _waiting import until
 
 from youchuan_nb.client import Client
 from youchuan_nb.notebook import JobCard
 from youchuan_nb.notebook._card_state import message_of
 from youchuan_nb.notebook._session import Session, Settings
 from youchuan_nb.sim import Faults, Simulator
-
-
-def until(cond, timeout=30.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError("timed out")
 
 
 def test_a_dropped_poll_is_said_in_chinese_on_the_card(tmp_path, monkeypatch):

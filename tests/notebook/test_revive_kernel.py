@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from _waiting import until
 
 from youchuan_nb.client import Client
 from youchuan_nb.notebook import JobCard
@@ -20,16 +21,6 @@ PROMPT = "a paper lantern over a river --ar 1:1 --v 7"
 
 def prompt(words):
     return f"a paper lantern over a river, {words} --ar 1:1 --v 7"
-
-
-def until(cond, timeout=30.0, what="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = cond()
-        if value:
-            return value
-        time.sleep(0.02)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
