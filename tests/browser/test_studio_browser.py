@@ -31,6 +31,28 @@ DROP = """async ({role, name, png}) => {
 }"""
 
 
+# a dropped file over the websocket's 10 MiB: a 3000 x 2400 noise PNG (about 28 MB) made in the
+# page, or as many bytes of text
+DROP_BIG = """async ({role, name, png}) => {
+  let file;
+  if (png) {
+    const c = document.createElement('canvas'); c.width = 3000; c.height = 2400;
+    const g = c.getContext('2d'); const img = g.createImageData(3000, 2400);
+    for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 2654435761) >>> 24;
+    g.putImageData(img, 0, 0);
+    const blob = await new Promise((done) => c.toBlob(done, 'image/png'));
+    file = new File([blob], name, {type: 'image/png'});
+  } else {
+    file = new File([new Uint8Array(11 * 1024 * 1024)], name, {type: 'text/plain'});
+  }
+  const dt = new DataTransfer(); dt.items.add(file);
+  const zone = document.querySelector(`.yc-drop-zone[data-role="${role}"]`);
+  for (const type of ['dragenter', 'dragover', 'drop'])
+    zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
+  return file.size;
+}"""
+
+
 @pytest.fixture(params=["lab", "nb7"])
 def page(request, lab, browser, browser_context_args, helpers):
     name = f"studio-{request.param}.ipynb"
@@ -76,3 +98,35 @@ def test_a_dropped_picture_is_the_image_prompt_of_the_next_grid(page, sim, shots
     # Notebook 7 itself throws a couple at start-up (a settings schema, a file-browser command)
     ours = [e for e in page.errors if any(s in e for s in ("youchuan", "yc-", "DropView", "blob:"))]
     assert not ours, ours
+
+
+def test_a_dropped_picture_over_10_mb_is_made_smaller_first(page, sim):
+    """A picture too big for the Jupyter websocket is shrunk in the browser to the kernel's
+    bound (2048 px) and taken; a file that big that is not a picture is refused there, in words.
+    """
+    import io
+
+    import requests
+    from PIL import Image
+
+    studio = page.locator(".yc-studio")
+    expect(studio.locator(".yc-drop-zone")).to_have_count(3, timeout=JOB_TIMEOUT)
+    size = page.evaluate(DROP_BIG, {"role": "oref", "name": "notes.bin", "png": False})
+    assert size > 10 * 1024 * 1024
+    expect(studio.locator(".yc-drop-note")).to_contain_text("too large", timeout=30_000)
+    size = page.evaluate(DROP_BIG, {"role": "sref", "name": "huge scan.png", "png": True})
+    assert size > 10 * 1024 * 1024, size  # the file as dropped would not fit the websocket
+    zone = studio.locator('.yc-drop-zone[data-role="sref"] .yc-drop-name')
+    expect(zone).to_have_text("huge scan.png", timeout=60_000)
+    before = len(sim.created())
+    studio.locator("textarea").fill("a poster in this style")
+    studio.get_by_role("button", name="Imagine").click()
+    card = studio.locator(".yc-list > .yc-card").first
+    expect(card).to_have_attribute("data-status", "finished", timeout=JOB_TIMEOUT)
+    made = sim.created()[before:]
+    assert [m["endpoint"] for m in made] == ["diffusion"], made
+    words = made[0]["body"]["text"].split()
+    url = words[words.index("--sref") + 1]
+    assert "/_sim/uploads/" in url, words
+    picture = Image.open(io.BytesIO(requests.get(url, timeout=30).content))
+    assert max(picture.size) == 2048 and picture.size == (2048, 1638), picture.size

@@ -30,7 +30,7 @@ _EXPORTS = {
     "JobStore": "_store",
     "default_home": "_store",
     "mask_from_shapes": "_masks",
-    **dict.fromkeys(("Picture", "PictureError", "normalise"), "_pictures"),
+    **dict.fromkeys(("Picture", "PictureError", "normalise", "DEFAULT_MAX_SIDE"), "_pictures"),
     **dict.fromkeys(
         ("ImageHost", "SimulatorHost", "S3Host", "CallableHost", "UploadError"), "_image_hosts"
     ),

@@ -90,10 +90,11 @@ EN: dict[str, str] = {
     "drop.js.oref.tooltip": "Drop a picture here: it is the object reference (models 7, 8.1)",
     "drop.js.no_file": "Nothing to take: drop a picture file from your computer",
     "drop.js.too_big": (
-        "{name} is {mb} MB, too large to send to the kernel (10 MB at most): make it smaller, "
-        "or give its path in an %%imagine cell"
+        "{name} is {mb} MB, too large to send to the kernel (10 MB at most) and not a picture "
+        "this browser can make smaller: give its path in an %%imagine cell"
     ),
     "drop.js.sending": "Sending {name}…",
+    "drop.js.shrunk": "{name} is over 10 MB: sending it made smaller…",
 }
 
 ZH: dict[str, str] = {
@@ -172,8 +173,9 @@ ZH: dict[str, str] = {
     "drop.js.oref.tooltip": "把图片拖放到这里：作为对象参考（模型 7、8.1）",
     "drop.js.no_file": "没有可用的文件：请从电脑拖放一个图片文件",
     "drop.js.too_big": (
-        "{name} 有 {mb} MB，太大，无法发送给内核（最多 10 MB）：请先缩小，"
-        "或在 %%imagine 单元格里写它的路径"
+        "{name} 有 {mb} MB，太大，无法发送给内核（最多 10 MB），浏览器也无法把它缩小："
+        "请在 %%imagine 单元格里写它的路径"
     ),
     "drop.js.sending": "正在发送 {name}…",
+    "drop.js.shrunk": "{name} 超过 10 MB：缩小后发送…",
 }

@@ -3,7 +3,9 @@
 ipywidgets' ``FileUpload`` (the Studio's pickers) takes no drops, so this small anywidget
 (``static/drop.js``) adds them: the browser sends a dropped file's bytes in one custom message
 with one buffer, and ``on_drop(role, name, data)`` takes them as a picked file would be taken.
-What the file is, is decided here (``StudioPictures.pick``), never by the browser.
+What the file is, is decided here (``StudioPictures.pick``), never by the browser. A file over
+the Jupyter websocket's 10 MiB is shrunk in the browser first (to ``max_side``, as the kernel
+would), or refused there with a message if it is not a picture the browser can read.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any
 import anywidget
 import traitlets
 
+from ..client import DEFAULT_MAX_SIDE
 from ..i18n import strings
 
 STATIC = Path(__file__).parent / "static"
@@ -30,6 +33,8 @@ class PictureDrop(anywidget.AnyWidget):
     roles = traitlets.List(traitlets.Unicode()).tag(sync=True)
     strings = traitlets.Dict().tag(sync=True)
     accepted = traitlets.Dict().tag(sync=True)  # role -> the name of the picture taken
+    # a picture too big for the websocket is shrunk in the browser to the kernel's own bound
+    max_side = traitlets.Int(DEFAULT_MAX_SIDE).tag(sync=True)
 
     def __init__(self, roles: Sequence[str], on_drop: Callable[[str, str, bytes], bool]) -> None:
         super().__init__(roles=list(roles), strings=strings("drop.js."))

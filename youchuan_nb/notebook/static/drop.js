@@ -1,7 +1,9 @@
 // The Studio's drop targets (youchuan_nb/notebook/_picture_drop.py owns the state):
 //   `roles`    the targets, in order ("image", "sref", "oref"),
 //   `strings`  fixed texts: "drop.js.<role>", "drop.js.hint", "drop.js.too_big", ...
-//   `accepted` {role: file name} of what the kernel took (shown on the target).
+//   `accepted` {role: file name} of what the kernel took (shown on the target),
+//   `max_side` the long side the kernel shrinks pictures to (a picture too big to send is
+//              shrunk to it here first).
 // A picture dropped on a target is sent to the kernel as its bytes (one custom message with
 // one buffer); the kernel checks it and says in the Studio if it is not a picture. Names and
 // every other text go in with textContent, never as HTML.
@@ -83,13 +85,36 @@ class DropView {
       return;
     }
     const file = files[0];
+    /** @type {Blob} */
+    let data = file;
     if (file.size > MAX_BYTES) {
-      this.note.textContent = this.tr("too_big", { name: file.name, mb: (file.size / 1048576).toFixed(1) });
-      return;
+      // A picture the kernel would shrink anyway is shrunk here, so it fits the websocket.
+      const smaller = await this.shrink(file).catch(() => null);
+      if (!smaller || smaller.size > MAX_BYTES) {
+        this.note.textContent = this.tr("too_big", { name: file.name, mb: (file.size / 1048576).toFixed(1) });
+        return;
+      }
+      data = smaller;
+      this.note.textContent = this.tr("shrunk", { name: file.name });
+    } else {
+      this.note.textContent = this.tr("sending", { name: file.name });
     }
-    this.note.textContent = this.tr("sending", { name: file.name });
-    const bytes = await file.arrayBuffer();
+    const bytes = await data.arrayBuffer();
     this.model.send({ type: "drop", role, name: file.name }, undefined, [bytes]);
+  }
+
+  /** ``file`` as a JPEG whose long side is at most ``max_side`` (its EXIF orientation applied,
+   * its metadata gone, as the kernel would make it); rejects if it is not a picture. */
+  async shrink(file) {
+    const side = this.model.get("max_side") || 2048;
+    const bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    const scale = Math.min(1, side / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement("canvas");
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return await new Promise((done) => canvas.toBlob(done, "image/jpeg", 0.92));
   }
 }
 
