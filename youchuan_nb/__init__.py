@@ -29,6 +29,7 @@ _EXPORTS = {
     "JobRecord": "client",
     "MediaCache": "client",
     "YouchuanError": "client",
+    "InsecureURLWarning": "client",
     "APIError": "client",
     "APIConnectionError": "client",
     "APITimeoutError": "client",

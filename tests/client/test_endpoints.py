@@ -48,8 +48,8 @@ CASES = {
         "/v1/tob/reroll",
         lambda c: c.reroll(JID),
         {"jobId": JID},
-        lambda c: c.reroll(JID, callback=CB),
-        {"jobId": JID, "callback": CB},
+        lambda c: c.reroll(JID, callback=CB, image_no=2),
+        {"jobId": JID, "imageNo": 2, "callback": CB},
     ),
     "pan": (
         "POST",

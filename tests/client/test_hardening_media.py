@@ -226,3 +226,24 @@ def test_download_folder_must_be_a_path(recorder):
     job = recorder.client().diffusion("a fox")
     with pytest.raises(ValueError):
         job.download(123)
+
+
+def test_a_thumbnail_that_cannot_be_written_leaves_no_part_file(tmp_path, monkeypatch):
+    import errno
+
+    from PIL import Image
+
+    picture = tmp_path / "j" / "0.png"
+    picture.parent.mkdir()
+    Image.new("RGB", (64, 48), (10, 120, 200)).save(picture)
+    cache = MediaCache(tmp_path)
+
+    def full_disk(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(_media.os, "replace", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        cache.thumbnail(picture, 32)
+    assert sorted(p.name for p in picture.parent.iterdir()) == ["0.png"]
+    monkeypatch.undo()
+    assert cache.thumbnail(picture, 32)[:2] == b"\xff\xd8"  # and it works once there is room

@@ -107,3 +107,23 @@ def test_a_warning_from_a_broken_store_does_not_show_the_secret(sim, tmp_path, c
     assert job.wait(10).ok  # the store must never break polling
     assert "could not update the job store" in caplog.text
     assert sim.secret not in caplog.text
+
+
+def test_plain_http_to_another_machine_is_warned_about(monkeypatch):
+    """The secret goes in a header with every request: over plain http:// to another machine
+    anyone on the way can read it. Said once at construction (never with the secret); https and
+    a loopback address (the simulator) are quiet."""
+    from youchuan_nb import InsecureURLWarning
+
+    secret = "s3cr3t-never-shown"
+    with pytest.warns(InsecureURLWarning, match="plain http://") as caught:
+        Client(app_id="a", secret=secret, base_url="http://api.example.com", store=False)
+    assert all(secret not in str(w.message) for w in caught)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InsecureURLWarning)
+        Client(app_id="a", secret=secret, base_url="https://api.example.com", store=False)
+        Client(app_id="a", secret=secret, base_url="http://127.0.0.1:9", store=False)
+        Client(app_id="a", secret=secret, base_url="http://localhost:9", store=False)
+    monkeypatch.setenv("YOUCHUAN_NB_LANG", "zh")
+    with pytest.warns(InsecureURLWarning, match="明文"):
+        Client(app_id="a", secret=secret, base_url="http://10.0.0.5:8080", store=False)

@@ -15,7 +15,8 @@ DIGEST = {  # name: (method, path, required body/query fields, optional fields)
         {"callback", "remixPrompt"},
     ),
     "upscale": ("POST", "/v1/tob/upscale", {"jobId", "imageNo", "type"}, {"callback"}),
-    "reroll": ("POST", "/v1/tob/reroll", {"jobId"}, {"callback"}),
+    # imageNo: an assumption (no reroll section; its class of calls takes one), never required
+    "reroll": ("POST", "/v1/tob/reroll", {"jobId"}, {"imageNo", "callback"}),
     "pan": (
         "POST",
         "/v1/tob/pan",

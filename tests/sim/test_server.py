@@ -263,8 +263,9 @@ def test_unknown_field_and_wrong_types_are_400(sim, api, h):
         api.post("/v1/tob/diffusion", {"text": "a fox", "colour": "red"}), 400, "Invalid_Argument"
     )
     assert "colour" in body["message"]
-    h.assert_error(api.post("/v1/tob/diffusion", {"text": 5}), 400, "Invalid_Argument")
-    h.assert_error(api.post("/v1/tob/diffusion", {}), 400, "Invalid_Argument")
+    # a bad or missing text: the document's diffusion 400, "无效Prompt参数"
+    h.assert_error(api.post("/v1/tob/diffusion", {"text": 5}), 400, "Invalid_Prompt_Parameter")
+    h.assert_error(api.post("/v1/tob/diffusion", {}), 400, "Invalid_Prompt_Parameter")
     h.assert_error(
         api.post("/v1/tob/upscale", {"jobId": "x", "imageNo": True, "type": 0}),
         400,

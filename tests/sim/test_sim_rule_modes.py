@@ -47,7 +47,8 @@ def test_doc_rules_refuse_in_both_modes(api, h, sim):
             400,
             "Invalid_Argument",
         )
-        h.assert_error(api.post("/v1/tob/diffusion", {"text": "x" * 8193}), 400, "Invalid_Argument")
+        too_long = api.post("/v1/tob/diffusion", {"text": "x" * 8193})
+        h.assert_error(too_long, 400, "Invalid_Prompt_Parameter")  # the document's "无效Prompt参数"
         h.assert_error(
             api.post("/v1/tob/enhance", {"jobId": grid["id"], "imageNo": 0}), 405, "Not_Support"
         )

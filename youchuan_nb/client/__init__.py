@@ -13,6 +13,7 @@ _EXPORTS = {
     "DEFAULT_BASE_URL": "_client",
     "Client": "_client",
     "mask_app_id": "_client",
+    "InsecureURLWarning": "_options",
     "Batch": "_batch",
     "BatchItem": "_batch",
     "BatchProgress": "_batch",

@@ -65,9 +65,12 @@ class GenerationMethods:
             "upscale", {"jobId": job_id, "imageNo": image_no, "type": type, "callback": callback}
         )
 
-    def reroll(self, job_id: str, callback: str | None = None) -> Job:
-        """POST /v1/tob/reroll: the same prompt again, new images."""
-        return self._submit("reroll", {"jobId": job_id, "callback": callback})
+    def reroll(
+        self, job_id: str, callback: str | None = None, *, image_no: int | None = None
+    ) -> Job:
+        """POST /v1/tob/reroll: the same prompt again, new images. ``image_no`` is sent only
+        when given (the document has no reroll section; its class of calls takes one)."""
+        return self._submit("reroll", {"jobId": job_id, "imageNo": image_no, "callback": callback})
 
     def pan(
         self,

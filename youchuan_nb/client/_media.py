@@ -260,8 +260,12 @@ class MediaCache:
         im.save(buf, "JPEG", quality=quality)
         data = buf.getvalue()
         tmp = thumb.with_suffix(f".{threading.get_ident()}.part")
-        tmp.write_bytes(data)
-        os.replace(tmp, thumb)
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, thumb)
+        except OSError:  # a full disk: no half-written file left behind
+            tmp.unlink(missing_ok=True)
+            raise
         return data, dims
 
 

@@ -104,6 +104,7 @@ def _text(name: str = "text", required: bool = True) -> Field:
 
 JOB_ID = Field("jobId", "id", True)
 IMAGE_NO = Field("imageNo", "index", True, 0, 3)
+IMAGE_NO_OPT = Field("imageNo", "index", False, 0, 3)
 VIDEO_NO = Field("videoNo", "index", True, 0, 3)
 CALLBACK = Field("callback", "callback", False)  # no length given for image endpoints
 CALLBACK_VIDEO = Field("callback", "callback", False, max_len=CALLBACK_MAX)  # "[1-2048]"
@@ -150,7 +151,9 @@ _ALL = [
         Field("type", "enum", True, 0, 3, UPSCALE_TYPES),
         CALLBACK,
     ),
-    _ep("reroll", "POST", "/v1/tob/reroll", JOB_ID, CALLBACK),
+    # An assumption: the reroll section is missing from the document; its class (二次编辑) takes
+    # "前一个任务ID和图片编号", so an image number may be sent, never required (it rerolls a grid).
+    _ep("reroll", "POST", "/v1/tob/reroll", JOB_ID, IMAGE_NO_OPT, CALLBACK),
     _ep(
         "pan",
         "POST",

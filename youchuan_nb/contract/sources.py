@@ -6,7 +6,7 @@ a source kind and a citation:
 * ``doc``: the official document (``youchuan-open-api.zh.txt``); ``quote`` is a passage that
   appears in it word for word (a test checks), ``cite`` names the section.
 * ``secondary``: copies of the service's help pages and what public clients observe, as listed
-  in ``response-side-research.md`` (``cite`` names the item and its confidence).
+  in ``docs/reference/response-side-research.md`` (``cite`` names the item and its confidence).
 * ``assumption``: nothing found. These rules are **not checked**; they are listed so that the
   audit is visible (docs/sources.md) and a test keeps them from refusing.
 
@@ -47,7 +47,8 @@ def _assumed(rule_id: str, cite: str) -> Rule:
     return Rule(rule_id, "assumption", cite, checked=False)
 
 
-_R = "response-side-research.md"
+# shipped with the project, so a warning's citation can be looked up
+_R = "docs/reference/response-side-research.md"
 # the ranges of numeric prompt flags (contract.prompt.RANGES), each its own rule
 RANGE_FLAGS = ("chaos", "seed", "stop", "weird", "stylize", "sw", "ow", "exp", "iw", "cw")
 

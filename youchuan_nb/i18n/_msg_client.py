@@ -70,6 +70,10 @@ EN: dict[str, str] = {
         "%youchuan login in a notebook)"
     ),
     "client.err.and": " and ",
+    "client.warn.cleartext": (
+        "youchuan_nb: {url} is plain http:// to another machine, so your secret travels "
+        "unencrypted with every request: use the service's https:// address"
+    ),
     "client.err.no_simulator": "no built-in simulator is available in this process",
     "client.err.unreadable": (
         "the service answered in a shape youchuan_nb cannot read ({why}): {answer}"
@@ -202,6 +206,10 @@ ZH: dict[str, str] = {
         "或在笔记本中运行 %youchuan login）"
     ),
     "client.err.and": " 和 ",
+    "client.warn.cleartext": (
+        "youchuan_nb：{url} 是发往另一台机器的明文 http:// 地址，每次请求都会未加密地发送你的密钥："
+        "请使用服务的 https:// 地址"
+    ),
     "client.err.no_simulator": "此进程中没有可用的内置模拟器",
     "client.err.unreadable": "服务的应答格式 youchuan_nb 无法读取（{why}）：{answer}",
     "client.why.not_object": "不是 JSON 对象",

@@ -256,8 +256,10 @@ class Service:
             body = {k: v for k, v in body.items() if k != "callback"}
         try:
             validate(ep_name, body, query, path, rules=self.rules, service=True)
-        except InvalidRequest as exc:
-            raise ApiError(400, "Invalid_Argument", str(exc)) from None
+        except InvalidRequest as exc:  # a bad prompt: the document's "400: 无效Prompt参数"
+            prompt = exc.param in ("text", "prompt", "remix_prompt")  # (Python names)
+            bad = "Invalid_Prompt_Parameter" if prompt else "Invalid_Argument"
+            raise ApiError(400, bad, str(exc)) from None
         body = coerce_numbers(ep_name, body)  # the document's samples send "imageNo": "0"
         if ENDPOINTS[ep_name].creates_job:
             return self._submit(ep_name, account, body, fate)
