@@ -16,8 +16,9 @@ Knobs (constructor arguments, also settable while running): ``job_seconds``, ``q
 ("flat", "wrapped", "string_status", "named_status" or "aliases": see ``_shapes``), ``rules``
 ("documented": refuse on the official document's rules and on the secondary rules public
 clients saw the service fail on; "strict": on every secondary rule too, see
-``contract.sources``),
-``video_seconds``, ``extend_seconds``, ``clock``.
+``contract.sources``), ``plan`` ("fast+relax", "fast", "relax_used_up" or "none": the
+document's plan errors, so code handling them can be tried offline), ``video_seconds``,
+``extend_seconds``, ``clock``.
 
 State: in memory by default (gone when the simulator stops). With ``state_dir=PATH`` the jobs,
 media, apps (the same app id and secret after a restart), balances, moodboards and cost records
@@ -40,10 +41,11 @@ from ..contract import check_mode
 from ._disk import credentials
 from ._faults import AUDIT_REJECTION, Faults
 from ._media_store import DEFAULT_MAX_MEDIA_BYTES
+from ._rules import PLANS
 from ._service import DEFAULT_PRICES, Service
 from ._shapes import ANSWER_SHAPES, check_shape
 
-__all__ = ["ANSWER_SHAPES", "AUDIT_REJECTION", "DEFAULT_PRICES", "Faults", "Simulator"]
+__all__ = ["ANSWER_SHAPES", "AUDIT_REJECTION", "DEFAULT_PRICES", "PLANS", "Faults", "Simulator"]
 
 _KNOBS = (
     "processes",
@@ -57,11 +59,17 @@ _KNOBS = (
     "comment_style",
     "answer_shape",
     "rules",
+    "plan",
     "video_seconds",
     "extend_seconds",
     "clock",
 )
 _LOOPBACK = ("127.0.0.1", "localhost")
+
+
+def _check_plan(plan: str) -> None:
+    if plan not in PLANS:
+        raise ValueError(f"plan {plan!r}: use one of {', '.join(PLANS)}")
 
 
 class Simulator:
@@ -85,6 +93,7 @@ class Simulator:
         comment_style: str = "enum",
         answer_shape: str = "flat",
         rules: str = "documented",
+        plan: str = "fast+relax",
         seed: int = 0,
         workers: int = 6,
         video_seconds: float = 5.0,
@@ -100,6 +109,7 @@ class Simulator:
             raise ValueError("comment_style is 'enum' or 'zh'")
         check_shape(answer_shape)
         check_mode(rules)
+        _check_plan(plan)
         if not isinstance(port, int) or not (0 <= port <= 65535):
             raise ValueError(f"port must be 0 (any free port) or 1-65535, got {port!r}")
         folder = Path(state_dir).expanduser() if state_dir is not None else None
@@ -140,6 +150,8 @@ class Simulator:
             ),
         )
 
+        self._service.plan = plan
+
     def __repr__(self) -> str:  # never shows the secret
         state = self.url or "stopped"
         return f"<youchuan_nb.sim.Simulator {state} app_id={self.app_id!r}>"
@@ -165,6 +177,8 @@ class Simulator:
                 check_shape(value)
             if name == "rules":
                 check_mode(value)
+            if name == "plan":
+                _check_plan(value)
             if name == "prices":
                 value = dict(DEFAULT_PRICES, **(value or {}))
             if name == "sensitive_words":

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from collections.abc import Iterator
 
-from . import ANSWER_SHAPES, Simulator
+from . import ANSWER_SHAPES, PLANS, Simulator
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -42,6 +42,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         choices=("documented", "strict"),
         default="documented",
         help="refuse on the document's rules only (default), or on secondary sources' too",
+    )
+    ap.add_argument(
+        "--plan",
+        choices=PLANS,
+        default="fast+relax",
+        help="the plan it plays: both speeds (default), fast only (--relax refused), relax "
+        "credit used up, or no plan at all (every job refused)",
     )
     ap.add_argument("--url-ttl", type=float, default=None, help="seconds media URLs stay valid")
     ap.add_argument("--seed", type=int, default=0)
@@ -92,6 +99,7 @@ def _run(args: argparse.Namespace, folder: str | None) -> int:
         comment_style=args.comment_style,
         answer_shape=args.answer_shape,
         rules=args.rules,
+        plan=args.plan,
         url_ttl=args.url_ttl,
         seed=args.seed,
         state_dir=folder,

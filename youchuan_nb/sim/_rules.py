@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 from ..contract import (
     PROMPT_FIELDS,
+    InvalidRequest,
     JobFacts,
     Prompt,
     PromptError,
@@ -30,11 +31,30 @@ DEFAULT_PRICES: dict[str, float] = {
 }  # fmt: skip
 
 
+#: The plans the simulator can play (``Simulator(plan=...)``), so code that handles the
+#: document's plan errors can be tried offline: "fast+relax" (the default: both speeds),
+#: "fast" (403 Relax_Not_Allow for --relax), "relax_used_up" (402 No_More_Relax_Credit for
+#: --relax) and "none" (403 No_Avaliable_Plan for every job).
+PLANS = ("fast+relax", "fast", "relax_used_up", "none")
+
+
+def check_plan(plan: str, prompts: dict[str, Prompt]) -> None:
+    """Refuse a job as the document says a plan does (its error table's 402/403)."""
+    if plan == "none":
+        raise ApiError(403, "No_Avaliable_Plan", "this account has no valid plan")
+    if any(p.has("relax") for p in prompts.values()):
+        if plan == "fast":
+            raise ApiError(403, "Relax_Not_Allow", "this plan has no relax mode")
+        if plan == "relax_used_up":
+            raise ApiError(402, "No_More_Relax_Credit", "the plan's relax credit is used up")
+
+
 def check_prompts(
-    ep_name: str, body: dict, parent_model: str | None, rules: str = "documented"
-) -> dict[str, Prompt]:
+    ep_name: str, body: dict, parent_model: str | None, rules: str = "documented",
+    plan: str = "fast+relax",
+) -> dict[str, Prompt]:  # fmt: skip
     """The request's prompts, parsed; 400 Invalid_Prompt_Parameter for one that breaks a rule
-    the simulator refuses on in mode ``rules``."""
+    the simulator refuses on in mode ``rules``; the errors of ``plan`` (:func:`check_plan`)."""
     kind = "video" if is_video_endpoint(ep_name) else "image"
     prompts: dict[str, Prompt] = {}
     for name in PROMPT_FIELDS:
@@ -52,7 +72,15 @@ def check_prompts(
                 )
             except PromptError as exc:
                 raise ApiError(400, "Invalid_Prompt_Parameter", str(exc)) from None
+    check_plan(plan, prompts)
     return prompts
+
+
+def refused(exc: InvalidRequest) -> ApiError:
+    """The answer to a request that breaks a field's rule: 400, and for a prompt field the
+    document's reason for a bad prompt (文生图: "400: 无效Prompt参数")."""
+    prompt = exc.param in ("text", "prompt", "remix_prompt")  # (Python names)
+    return ApiError(400, "Invalid_Prompt_Parameter" if prompt else "Invalid_Argument", str(exc))
 
 
 def check_words(body: dict, sensitive_words: Iterable[str]) -> None:

@@ -52,13 +52,15 @@ from ._faults import AUDIT_REJECTION, Faults, JobFate
 from ._media_store import DEFAULT_MAX_MEDIA_BYTES, DiskMediaStore, Media, MediaStore
 from ._model import GRID_OUTPUTS, PLANNED_ENDPOINTS, Account, SimJob, job_record, state_at
 from ._render import MEDIA_WAIT, Painter
-from ._rules import DEFAULT_PRICES, check_follow_up, check_prompts, check_words, price_for
+from ._rules import DEFAULT_PRICES, check_follow_up, check_prompts, check_words, price_for, refused
 from ._shapes import shape_answer
 from ._state import MemoryState
 from ._workers import start_process_pool
 
 
 class Service:
+    plan = "fast+relax"  # a knob (Simulator(plan=...)): the plan errors it plays (_rules.PLANS)
+
     def __init__(self, *, app_id: str, secret: str, job_seconds: float, queue_seconds: float,
                  concurrency: int, balance: float, prices: dict | None,
                  sensitive_words, faults: Faults | None, url_ttl: float | None,
@@ -256,10 +258,8 @@ class Service:
             body = {k: v for k, v in body.items() if k != "callback"}
         try:
             validate(ep_name, body, query, path, rules=self.rules, service=True)
-        except InvalidRequest as exc:  # a bad prompt: the document's "400: 无效Prompt参数"
-            prompt = exc.param in ("text", "prompt", "remix_prompt")  # (Python names)
-            bad = "Invalid_Prompt_Parameter" if prompt else "Invalid_Argument"
-            raise ApiError(400, bad, str(exc)) from None
+        except InvalidRequest as exc:
+            raise refused(exc) from None
         body = coerce_numbers(ep_name, body)  # the document's samples send "imageNo": "0"
         if ENDPOINTS[ep_name].creates_job:
             return self._submit(ep_name, account, body, fate)
@@ -268,7 +268,7 @@ class Service:
     def _submit(self, ep_name: str, account: Account, body: dict, fate) -> dict:
         parent = self.own_job(account, body["jobId"]) if body.get("jobId") else None
         model = parent.facts.model if parent else None
-        prompts = check_prompts(ep_name, body, model, self.rules)
+        prompts = check_prompts(ep_name, body, model, self.rules, self.plan)
         check_words(body, self.sensitive_words)
         index = body.get("imageNo", body.get("videoNo"))
         if parent is not None:
