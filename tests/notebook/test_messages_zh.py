@@ -186,6 +186,9 @@ def test_config_lists_the_settings_in_the_chosen_language(ip, monkeypatch):
     text = _printed(lambda: ip.run_line_magic("config", "ImagineMagics"))
     for name in names:
         assert CATALOGUES["zh"][f"settings.{name}"].split("（")[0][:8] in text, name
+    # traitlets' own labels too: no "Current:" or "Choices:" left in the Chinese listing
+    assert "当前值: " in text and "可选值: " in text, text[:400]
+    assert not re.search(r"(?m)^\s+(Choices|Current|Default): ", text), text[:400]
     monkeypatch.setenv("YOUCHUAN_NB_LANG", "en")
     text = _printed(lambda: ip.run_line_magic("config", "ImagineMagics"))
     assert "Seconds a blocking cell waits for its jobs." in text

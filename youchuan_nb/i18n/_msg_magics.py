@@ -158,6 +158,9 @@ EN: dict[str, str] = {
         "no credentials: set YOUCHUAN_APP_ID and YOUCHUAN_SECRET or run %youchuan login"
     ),
     # -- %config ImagineMagics: each setting's line (the English is the trait's own help) --------
+    "config.word.choices": "Choices",
+    "config.word.current": "Current",
+    "config.word.default": "Default",
     "settings.cache_dir": "Folder for downloaded results (default: the user data folder).",
     "settings.confirm_above": (
         "A permutation cell (a {red, blue} car) making more jobs than this sends nothing until "
@@ -344,6 +347,9 @@ ZH: dict[str, str] = {
     "magics.use.no_credentials": (
         "没有凭据：请设置 YOUCHUAN_APP_ID 和 YOUCHUAN_SECRET，或运行 %youchuan login"
     ),
+    "config.word.choices": "可选值",
+    "config.word.current": "当前值",
+    "config.word.default": "默认值",
     "settings.cache_dir": "下载结果的文件夹（默认：用户数据文件夹）。",
     "settings.confirm_above": (
         "排列组合单元格（如 a {red, blue} car）生成的任务数超过此值时，不发送任何任务，"

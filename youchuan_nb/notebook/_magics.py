@@ -42,7 +42,10 @@ class ImagineMagics(Magics, Settings):
         key = f"settings.{trait.name}"
         if helptext is None and has(key):
             helptext = t(key)
-        return str(super().class_get_trait_help(trait, inst, helptext))
+        text = str(super().class_get_trait_help(trait, inst, helptext))
+        # traitlets' own labels of the choices and values, in that language too
+        return re.sub(r"(?m)^(\s+)(Choices|Current|Default): ",
+                      lambda m: f"{m[1]}{t('config.word.' + m[2].lower())}: ", text)  # fmt: skip
 
     # -- what the subcommands use ------------------------------------------------------------
     @property
