@@ -109,6 +109,9 @@ def test_data_uri_is_refused_with_advice():
         ("a fox --chaos 101", "--chaos"),
         ("a fox --ar 16x9", "--ar"),
         ("a fox --v 9", "--v"),
+        ("a fox --v 5.2", "use 6, 6.1, 7 or 8.1"),  # the models the sources list (§5.2)
+        ("a fox --v 8", "use 6, 6.1, 7 or 8.1"),
+        ("a fox --niji 7 --q 2", "none (leave --q out)"),  # the matrix: no --q on niji 7
         ("a fox --seed 1.5", "whole number"),
         ("a fox --hd", "--hd works only"),
         ("a fox --q 4", "--q 4"),
@@ -142,3 +145,10 @@ def test_video_prompts():
 def test_unknown_flags_only_warn():
     p = check_prompt("a fox --mystery 3")
     assert p.warnings and "--mystery" in p.warnings[0]
+
+
+def test_source_listed_models_and_qualities_pass():
+    listed = ("a fox --v 6", "a fox --v 6.1 --q 0.5", "a fox --v 7 --q 4", "a fox --v 8.1 --q 4")
+    for text in listed:
+        assert check_prompt(text).raw == text
+    assert check_prompt("a fox --niji 7").model == "niji 7"

@@ -85,14 +85,16 @@ RANGES = {
 }
 INTEGER_FLAGS = {"seed", "chaos", "stop", "weird", "stylize", "sw", "ow", "exp", "cw", "sv", "bs"}
 V81_REJECTS = ("stop", "weird", "tile", "cref", "cw", "bs", "draft", "turbo")
+# secondary sources (response-side-research.md §5.2, §5.3): warned about, sent by default
 QUALITY: dict[str, set[float]] = {
     "6": {0.25, 0.5, 1, 2},
     "6.1": {0.25, 0.5, 1, 2},
     "niji 6": {0.25, 0.5, 1, 2},
+    "niji 7": set(),  # the matrix: no --q on niji 7
     "7": {1, 2, 4},
     "8.1": {1, 4},
 }
-VERSIONS = ("5", "5.1", "5.2", "6", "6.1", "7", "8", "8.1")  # --v values the service accepts
+VERSIONS = ("6", "6.1", "7", "8.1")  # the models §5.2 lists (and the message names)
 NIJI_VERSIONS = ("5", "6", "7")  # --niji values ("" is --niji alone)
 MOTIONS = ("low", "high")  # --motion values of video prompts
 VIDEO_FLAGS = {"motion", "end", "loop", "bs", "video", "raw", "ar"}
@@ -295,8 +297,8 @@ def _check_flag(c: _PromptCheck, kind: str, model: str, name: str, value: str) -
             q: float | None = float(value)
         except ValueError:
             q = None
-        if allowed and q not in allowed:
-            shown = ", ".join(f"{q:g}" for q in sorted(allowed))
+        if allowed is not None and q not in allowed:
+            shown = ", ".join(f"{q:g}" for q in sorted(allowed)) or t("rules.prompt.no_quality")
             c.fail(
                 "prompt.quality",
                 "rules.prompt.quality",

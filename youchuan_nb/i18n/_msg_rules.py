@@ -82,6 +82,7 @@ EN: dict[str, str] = {
     ),
     "rules.prompt.niji": "--niji {value!r} is not offered: use --niji 6 or --niji 7",
     "rules.prompt.quality": "--q {value} is not allowed for model {model}: use {allowed}",
+    "rules.prompt.no_quality": "none (leave --q out)",
     "rules.prompt.bs": "--bs {value!r} is not allowed: use 1, 2 or 4 videos",
     "rules.prompt.motion": "--motion {value!r} is not allowed: use low or high",
     "rules.prompt.repeat": (
@@ -213,6 +214,7 @@ ZH: dict[str, str] = {
     "rules.prompt.version": "--v {value!r} 不是服务提供的模型：请用 6、6.1、7 或 8.1",
     "rules.prompt.niji": "--niji {value!r} 不可用：请用 --niji 6 或 --niji 7",
     "rules.prompt.quality": "模型 {model} 不允许 --q {value}：请用 {allowed}",
+    "rules.prompt.no_quality": "无（请去掉 --q）",
     "rules.prompt.bs": "--bs {value!r} 不可用：请用 1、2 或 4 个视频",
     "rules.prompt.motion": "--motion {value!r} 不可用：请用 low 或 high",
     "rules.prompt.repeat": "API 不支持 --repeat：请多次提交这个提示词（例如用循环或 client.batch）",
