@@ -47,7 +47,7 @@ def test_aliases_and_defaults():
 
 @pytest.mark.parametrize(
     "flag",
-    ["--stop 50", "--weird 10", "--tile", "--cref " + U.format(1), "--bs 1", "--draft", "--turbo"],
+    ["--stop 50", "--weird 10", "--tile", "--cref " + U.format(1), "--draft", "--turbo"],
 )
 def test_v81_rejects_flags(flag):
     name = flag.split()[0]
@@ -112,6 +112,8 @@ def test_data_uri_is_refused_with_advice():
         ("a fox --v 5.2", "use 6, 6.1, 7 or 8.1"),  # the models the sources list (§5.2)
         ("a fox --v 8", "use 6, 6.1, 7 or 8.1"),
         ("a fox --niji 7 --q 2", "none (leave --q out)"),  # the matrix: no --q on niji 7
+        ("a fox --bs 2", "--bs applies to video only"),  # (on v8.1 too: D7 lists it)
+        ("a fox --motion high --v 7", "--motion applies to video only"),
         ("a fox --seed 1.5", "whole number"),
         ("a fox --hd", "--hd works only"),
         ("a fox --q 4", "--q 4"),

@@ -98,6 +98,7 @@ VERSIONS = ("6", "6.1", "7", "8.1")  # the models §5.2 lists (and the message n
 NIJI_VERSIONS = ("5", "6", "7")  # --niji values ("" is --niji alone)
 MOTIONS = ("low", "high")  # --motion values of video prompts
 VIDEO_FLAGS = {"motion", "end", "loop", "bs", "video", "raw", "ar"}
+VIDEO_ONLY_FLAGS = {"motion", "end", "loop", "bs", "video"}  # the matrix's last row (§5.3)
 MAX_IMAGE_PROMPTS = 20
 MAX_SREF = 20
 
@@ -279,6 +280,8 @@ def _check_flag(c: _PromptCheck, kind: str, model: str, name: str, value: str) -
     if kind == "video" and name not in VIDEO_FLAGS:
         flags = ", ".join("--" + f for f in sorted(VIDEO_FLAGS))
         return c.fail("prompt.video_flags", "rules.prompt.video_flag", name, flags=flags)
+    if kind == "image" and name in VIDEO_ONLY_FLAGS:
+        return c.fail("prompt.video_only", "rules.prompt.video_only", name)
     if name in RANGES:
         low, high = RANGES[name]
         number = c.number(name, value)

@@ -199,6 +199,7 @@ _TABLE = [
         sim_refuses=True,
     ),
     _sec("prompt.video_flags", f"{_R} §5.3 video column; D3 note 3 (model overview)"),
+    _sec("prompt.video_only", f"{_R} §5.3 last row: --video, --motion, --end, --loop, --bs"),
     *(
         _sec(f"prompt.range.{f}", f"{_R} §5.3: D2 (parameter details) range of --{f}")
         for f in RANGE_FLAGS

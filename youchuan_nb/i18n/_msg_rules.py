@@ -75,6 +75,9 @@ EN: dict[str, str] = {
     "rules.prompt.video_flag": (
         "--{flag} does not apply to video: remove it; video prompts take {flags}"
     ),
+    "rules.prompt.video_only": (
+        "--{flag} applies to video only: remove it, or make a video (%%animate, animate())"
+    ),
     "rules.prompt.range": "--{flag} {value} is out of range: allowed {low}-{high}",
     "rules.prompt.ar": "--ar needs whole numbers W:H such as 16:9, got {value!r}",
     "rules.prompt.version": (
@@ -209,6 +212,9 @@ ZH: dict[str, str] = {
     "rules.prompt.number": "--{flag} 需要一个数，现为 {value!r}",
     "rules.prompt.whole": "--{flag} 需要一个整数，现为 {value!r}",
     "rules.prompt.video_flag": "--{flag} 不适用于视频：请删除它；视频提示词可用 {flags}",
+    "rules.prompt.video_only": (
+        "--{flag} 只适用于视频：请删除它，或生成视频（%%animate、animate()）"
+    ),
     "rules.prompt.range": "--{flag} {value} 超出范围：允许 {low}-{high}",
     "rules.prompt.ar": "--ar 需要整数 W:H，例如 16:9，现为 {value!r}",
     "rules.prompt.version": "--v {value!r} 不是服务提供的模型：请用 6、6.1、7 或 8.1",
