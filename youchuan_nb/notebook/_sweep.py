@@ -153,17 +153,22 @@ class SweepSheet(ipywidgets.VBox):
     def update(self) -> None:
         """Read every card now and show what they hold (labels, status, thumbnails)."""
         with self._lock:
+            # settled first: the cells read after it are at least as new (a card that settles
+            # in between is read settled), so the copy published is never an older state
+            settled = self.settled
             cells = [self._cell(i) for i in range(len(self._cards))]
             thumbs = dict(self.grid.thumbs)
             for i in range(len(self._cards)):
                 thumb = self._thumb(i)
                 if thumb is not None:
                     thumbs[str(i)] = thumb
+            changed = thumbs != self.grid.thumbs or cells != self.grid.cells
             if thumbs != self.grid.thumbs:
                 self.grid.thumbs = thumbs
             if cells != self.grid.cells:
                 self.grid.cells = cells
-            publish = self.settled and not self._published_settled
+            # once settled, and again whenever a settled sheet still changes (a late thumbnail)
+            publish = settled and (changed or not self._published_settled)
             self._published_settled = self._published_settled or publish
         if publish:
             self.refresh_output()  # a saved notebook keeps the finished sheet
@@ -217,9 +222,9 @@ class SweepSheet(ipywidgets.VBox):
         return self
 
     def refresh_output(self) -> None:
-        for target in [self._handle] if self._handle is not None else []:
+        if self._handle is not None:
             try:
-                target.update(self)
+                self._handle.update(self)
             except Exception:  # a closed front end: the live sheet is all there is
                 pass
         for mirror in list(self._mirrors):
