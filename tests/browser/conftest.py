@@ -212,12 +212,23 @@ def run_all(page) -> None:
     page.evaluate("window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
 
+def new_page(browser, context_args: dict):
+    """A page in a fresh browser context; ``page.errors`` collects its uncaught errors (with
+    their stacks). Close it with ``page.context.close()``."""
+    page = browser.new_context(**context_args).new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
+    page.errors = errors
+    return page
+
+
 @pytest.fixture(scope="session")
 def helpers():
     class H:
         write_notebook = staticmethod(write_notebook)
         open_notebook = staticmethod(open_notebook)
         run_all = staticmethod(run_all)
+        new_page = staticmethod(new_page)
         run_cell = staticmethod(run_cell)
         save_notebook = staticmethod(save_notebook)
         shutdown_kernel = staticmethod(shutdown_kernel)

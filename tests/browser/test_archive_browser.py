@@ -44,15 +44,11 @@ LOADED = """(n) => { const imgs = [...document.querySelectorAll('.yc-archive .yc
 @pytest.fixture(scope="module")
 def page(lab, browser, browser_context_args, helpers):
     helpers.write_notebook(lab.root / "archive.ipynb", CELLS)
-    context = browser.new_context(**browser_context_args)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    pg.errors = errors
+    pg = helpers.new_page(browser, browser_context_args)
     helpers.open_notebook(pg, f"{lab.url}/lab/tree/archive.ipynb")
     helpers.run_all(pg)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def test_the_archive_shows_the_newest_jobs_with_their_thumbnails(page, shots):
@@ -160,10 +156,7 @@ def test_notebook7_shows_searches_and_opens_the_archive(
     """The same archive in Notebook 7 (a second kernel on the same job store): its newest rows
     with their thumbnails, a search, and a job's card opened from it."""
     helpers.write_notebook(lab.root / "archive-nb7.ipynb", NB7_CELLS)
-    context = browser.new_context(**browser_context_args)
-    nb7 = context.new_page()
-    errors: list[str] = []
-    nb7.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
+    nb7 = helpers.new_page(browser, browser_context_args)
     try:
         helpers.open_notebook(nb7, f"{lab.url}/notebooks/archive-nb7.ipynb")
         assert nb7.evaluate("window.jupyterapp.name") == "Jupyter Notebook"
@@ -182,7 +175,7 @@ def test_notebook7_shows_searches_and_opens_the_archive(
         expect(card.locator('> .yc-body [data-action="vary_subtle"]').first).to_be_enabled()
         nb7.screenshot(path=str(shots / "archive-nb7.png"))
         # Notebook 7 itself throws a couple at start-up (a settings schema, a file-browser command)
-        ours = [e for e in errors if any(s in e for s in ("youchuan", "yc-", "blob:"))]
+        ours = [e for e in nb7.errors if any(s in e for s in ("youchuan", "yc-", "blob:"))]
         assert not ours, ours
     finally:
-        context.close()
+        nb7.context.close()

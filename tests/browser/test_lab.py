@@ -39,16 +39,12 @@ LOADED = """([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];
 @pytest.fixture(scope="module")
 def nb_page(lab, sim, browser, browser_context_args, helpers):
     helpers.write_notebook(lab.root / "quickstart.ipynb", CELLS)
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors
+    page = helpers.new_page(browser, browser_context_args)
     helpers.open_notebook(page, f"{lab.url}/lab/tree/quickstart.ipynb")
     page.jobs_before = len(sim.created())  # other modules share the simulator
     helpers.run_all(page)
     yield page
-    context.close()
+    page.context.close()
 
 
 def cell(page, i):

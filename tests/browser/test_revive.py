@@ -99,14 +99,10 @@ def _shot(page, shots, name):
 @pytest.fixture(scope="module")
 def page(lab, browser, browser_context_args, helpers):
     helpers.write_notebook(lab.root / NB, CELLS)
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
-    page.errors = errors
+    page = helpers.new_page(browser, browser_context_args)
     _open(page, f"{lab.url}/lab/tree/{NB}", helpers)
     yield page
-    context.close()
+    page.context.close()
 
 
 def _revive_and_click(page, sim, shots, name, button, children):

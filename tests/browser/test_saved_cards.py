@@ -16,14 +16,14 @@ module's ``page`` fixture stands in for pytest-playwright's).
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 from playwright.sync_api import expect
+
+from bench._lab import save_notebook, shutdown_kernel
 
 pytestmark = pytest.mark.browser
 
@@ -69,9 +69,6 @@ WIDGET_ERRORS = """() => [...document.querySelectorAll('.jp-OutputArea-output')]
     return { cell: cells.indexOf(cell), classes: el.className,
       html: el.innerHTML.slice(0, 300) }; })"""
 
-SAVED = """() => { const w = window.jupyterapp.shell.currentWidget;
-  return !!w && !!w.context && !w.context.model.dirty; }"""
-
 
 # -- helpers ------------------------------------------------------------------------------------
 
@@ -110,21 +107,7 @@ def _wait_cards_shown(page, shots, name, copy=True):
 
 
 def _save(page, lab):
-    path = lab.root / NB
-    before = path.stat().st_mtime_ns
-    page.evaluate("window.jupyterapp.commands.execute('docmanager:save')")
-    page.wait_for_function(SAVED, timeout=30_000)
-    deadline = time.monotonic() + 30
-    while path.stat().st_mtime_ns == before:
-        assert time.monotonic() < deadline, "the notebook was not written"
-        time.sleep(0.1)
-    time.sleep(0.2)  # let the write finish
-    return json.loads(path.read_text())
-
-
-def _shutdown_kernel(page):
-    page.evaluate("""async () => { const w = window.jupyterapp.shell.currentWidget;
-      if (w.sessionContext.session) await w.sessionContext.shutdown(); }""")
+    return save_notebook(page, lab.root / NB)
 
 
 def _text(value):
@@ -242,14 +225,10 @@ def _open_offline(browser, browser_context_args, path, shots, name):
 @pytest.fixture(scope="module")
 def page(lab, browser, browser_context_args, helpers):
     helpers.write_notebook(lab.root / NB, CELLS)
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
-    page.errors = errors
+    page = helpers.new_page(browser, browser_context_args)
     helpers.open_notebook(page, f"{lab.url}/lab/tree/{NB}?reset")  # see _reopen
     yield page
-    context.close()
+    page.context.close()
 
 
 # -- the tests ----------------------------------------------------------------------------------
@@ -290,7 +269,7 @@ def test_reload_with_the_kernel_running_gives_live_cards(page, lab):
 
 
 def test_kernel_shutdown_keeps_the_cards(page, shots):
-    _shutdown_kernel(page)
+    shutdown_kernel(page)
     _wait_cards_shown(page, shots, "saved-00-kernel-gone", copy=False)
 
 
@@ -313,7 +292,7 @@ def test_jupyterlab_reopen_cycle(page, lab, shots, cycle):
         _reopen(page, url)
         _wait_cards_shown(page, shots, f"saved-lab-{cycle}")
         nb = _save(page, lab)
-        _shutdown_kernel(page)
+        shutdown_kernel(page)
     _check_file(nb)
 
 
@@ -323,7 +302,7 @@ def test_notebook7_reopen_cycle(page, lab, shots, cycle):
     assert page.evaluate("window.jupyterapp.name") == "Jupyter Notebook"
     _wait_cards_shown(page, shots, f"saved-nb7-{cycle}")
     nb = _save(page, lab)
-    _shutdown_kernel(page)
+    shutdown_kernel(page)
     _check_file(nb)
 
 
@@ -377,7 +356,7 @@ def test_with_save_widget_state_on(page, lab, helpers, browser, browser_context_
         )
         for step in ("saved", "reopened"):
             if step == "reopened":
-                _shutdown_kernel(page)
+                shutdown_kernel(page)
                 _reopen(page, f"{lab.url}/lab/tree/{NB}")
                 _wait_cards_shown(page, shots, "saved-lab-save-state")
                 # the slider's state came back with the file. (Whether the widget manager then
@@ -403,7 +382,7 @@ def test_with_save_widget_state_on(page, lab, helpers, browser, browser_context_
     finally:
         if page.evaluate(f"window.jupyterapp.commands.isToggled('{toggle}')"):
             page.evaluate(f"window.jupyterapp.commands.execute('{toggle}')")
-        _shutdown_kernel(page)
+        shutdown_kernel(page)
 
 
 def test_no_uncaught_errors_from_the_extension(page):

@@ -13,37 +13,27 @@ pytestmark = pytest.mark.browser
 JOB_TIMEOUT = 60_000
 CELLS = ["%load_ext youchuan_nb", "from youchuan_nb import Studio\nstudio = Studio()\nstudio"]
 
-# a drag of one file from the desktop onto the target of ``role``, as Chromium delivers it
-DROP = """async ({role, name, png}) => {
+# a drag of one file from the desktop onto the target of ``role``, as Chromium delivers it: a
+# small PNG, or with ``big`` one over the websocket's 10 MiB (a 3000 x 2400 noise PNG, about
+# 28 MB, made in the page); or text (11 MB of it with ``big``). Returns the file's size.
+DROP = """async ({role, name, png, big}) => {
   let file;
   if (png) {
-    const c = document.createElement('canvas'); c.width = 64; c.height = 48;
-    const g = c.getContext('2d'); g.fillStyle = '#1fa050'; g.fillRect(0, 0, 64, 48);
+    const [w, h] = big ? [3000, 2400] : [64, 48];
+    const c = document.createElement('canvas'); c.width = w; c.height = h;
+    const g = c.getContext('2d');
+    if (big) {
+      const img = g.createImageData(w, h);
+      for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 2654435761) >>> 24;
+      g.putImageData(img, 0, 0);
+    } else {
+      g.fillStyle = '#1fa050'; g.fillRect(0, 0, w, h);
+    }
     const blob = await new Promise((done) => c.toBlob(done, 'image/png'));
     file = new File([blob], name, {type: 'image/png'});
   } else {
-    file = new File(['just some notes'], name, {type: 'text/plain'});
-  }
-  const dt = new DataTransfer(); dt.items.add(file);
-  const zone = document.querySelector(`.yc-drop-zone[data-role="${role}"]`);
-  for (const type of ['dragenter', 'dragover', 'drop'])
-    zone.dispatchEvent(new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: dt}));
-}"""
-
-
-# a dropped file over the websocket's 10 MiB: a 3000 x 2400 noise PNG (about 28 MB) made in the
-# page, or as many bytes of text
-DROP_BIG = """async ({role, name, png}) => {
-  let file;
-  if (png) {
-    const c = document.createElement('canvas'); c.width = 3000; c.height = 2400;
-    const g = c.getContext('2d'); const img = g.createImageData(3000, 2400);
-    for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 2654435761) >>> 24;
-    g.putImageData(img, 0, 0);
-    const blob = await new Promise((done) => c.toBlob(done, 'image/png'));
-    file = new File([blob], name, {type: 'image/png'});
-  } else {
-    file = new File([new Uint8Array(11 * 1024 * 1024)], name, {type: 'text/plain'});
+    const text = big ? new Uint8Array(11 * 1024 * 1024) : 'just some notes';
+    file = new File([text], name, {type: 'text/plain'});
   }
   const dt = new DataTransfer(); dt.items.add(file);
   const zone = document.querySelector(`.yc-drop-zone[data-role="${role}"]`);
@@ -57,29 +47,25 @@ DROP_BIG = """async ({role, name, png}) => {
 def page(request, lab, browser, browser_context_args, helpers):
     name = f"studio-{request.param}.ipynb"
     helpers.write_notebook(lab.root / name, CELLS)
-    context = browser.new_context(**browser_context_args)
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack or ''}"))
-    pg.errors = errors
+    pg = helpers.new_page(browser, browser_context_args)
     path = "lab/tree" if request.param == "lab" else "notebooks"
     helpers.open_notebook(pg, f"{lab.url}/{path}/{name}")
     helpers.run_all(pg)
     pg.flavour = request.param
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def test_a_dropped_picture_is_the_image_prompt_of_the_next_grid(page, sim, shots):
     studio = page.locator(".yc-studio")
     expect(studio.locator(".yc-drop-zone")).to_have_count(3, timeout=JOB_TIMEOUT)
     # a file that is not a picture: one line in the Studio, nothing taken
-    page.evaluate(DROP, {"role": "sref", "name": "notes.txt", "png": False})
+    page.evaluate(DROP, {"role": "sref", "name": "notes.txt", "png": False, "big": False})
     expect(studio).to_contain_text("notes.txt is not a picture", timeout=30_000)
     expect(studio.locator('.yc-drop-zone[data-role="sref"] .yc-drop-name')).to_have_count(0)
     expect(studio.locator(".yc-drop-note")).to_have_text("")
     # a picture: the target names it, the Studio shows its thumbnail
-    page.evaluate(DROP, {"role": "image", "name": "my sketch.png", "png": True})
+    page.evaluate(DROP, {"role": "image", "name": "my sketch.png", "png": True, "big": False})
     zone = studio.locator('.yc-drop-zone[data-role="image"] .yc-drop-name')
     expect(zone).to_have_text("my sketch.png", timeout=30_000)
     expect(studio).to_contain_text("Image prompt: my sketch.png")
@@ -111,10 +97,10 @@ def test_a_dropped_picture_over_10_mb_is_made_smaller_first(page, sim):
 
     studio = page.locator(".yc-studio")
     expect(studio.locator(".yc-drop-zone")).to_have_count(3, timeout=JOB_TIMEOUT)
-    size = page.evaluate(DROP_BIG, {"role": "oref", "name": "notes.bin", "png": False})
+    size = page.evaluate(DROP, {"role": "oref", "name": "notes.bin", "png": False, "big": True})
     assert size > 10 * 1024 * 1024
     expect(studio.locator(".yc-drop-note")).to_contain_text("too large", timeout=30_000)
-    size = page.evaluate(DROP_BIG, {"role": "sref", "name": "huge scan.png", "png": True})
+    size = page.evaluate(DROP, {"role": "sref", "name": "huge scan.png", "png": True, "big": True})
     assert size > 10 * 1024 * 1024, size  # the file as dropped would not fit the websocket
     zone = studio.locator('.yc-drop-zone[data-role="sref"] .yc-drop-name')
     expect(zone).to_have_text("huge scan.png", timeout=60_000)

@@ -24,15 +24,11 @@ LOADED = """([sel, n]) => { const imgs = [...document.querySelectorAll(sel)];
 @pytest.fixture(scope="module")
 def page(lab, browser, browser_context_args, helpers):
     helpers.write_notebook(lab.root / "sweeps.ipynb", CELLS)
-    context = browser.new_context(**browser_context_args)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors
+    page = helpers.new_page(browser, browser_context_args)
     helpers.open_notebook(page, f"{lab.url}/lab/tree/sweeps.ipynb")
     helpers.run_all(page)
     yield page
-    context.close()
+    page.context.close()
 
 
 def cell(page, i):

@@ -113,8 +113,7 @@ class JobLookup:
             parent_id=parent_id,
             image_no=image_no,
         )
-        if rec is not None:
-            _keep_times(job, rec)
+        _keep_times(job, rec)
         self._register(job)
         return job
 
@@ -286,9 +285,11 @@ def _check_request_key(endpoint: Any, params: Any, where: str) -> None:
         raise InvalidRequest("params", params, "a dict of the request's fields", endpoint=where)
 
 
-def _keep_times(job: Job, rec: JobRecord) -> None:
+def _keep_times(job: Job, rec: JobRecord | None) -> None:
     """A job rebuilt in a later session keeps when it was submitted and when it ended (not when
     it was looked up), so its card's elapsed time and the archive's dates are right."""
+    if rec is None:
+        return
     if rec.created_at:
         job.submitted_at = rec.created_at
     if job.done and rec.finished_at:

@@ -56,20 +56,14 @@ def check_credentials(auth: Credentials, base_url: Any) -> None:
         raise InvalidRequest(
             "base_url", base_url, "an http:// or https:// URL of the service", endpoint="Client"
         )
-    if isinstance(base_url, str) and _cleartext(base_url):
+    plain = isinstance(base_url, str) and base_url[:7].lower() == "http://"
+    if plain and not is_loopback_url(base_url):
         # every request carries the secret in a header: over plain http anyone on the way reads it
         warnings.warn(t("client.warn.cleartext", url=base_url), InsecureURLWarning, stacklevel=4)
 
 
 class InsecureURLWarning(UserWarning):
     """The service's address is plain http:// to another machine: the secret travels unencrypted."""
-
-
-def _cleartext(base_url: str) -> bool:
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(base_url)
-    return parts.scheme.lower() == "http" and not is_loopback_url(base_url)
 
 
 def check_options(

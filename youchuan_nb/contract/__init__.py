@@ -16,6 +16,7 @@ from .endpoints import (
     enum_name,
     enum_names,
     enum_value,
+    snake_case,
 )
 from .errors import (
     COMMENTS,
@@ -122,6 +123,7 @@ __all__ = [
     "refusals",
     "refuses",
     "reset_warnings",
+    "snake_case",
     "suffix_for",
     "validate",
     "warn_once",

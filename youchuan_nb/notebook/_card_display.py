@@ -125,8 +125,12 @@ class CardDisplay:
             if not self._display_dirty or not (new_job or self.settled):
                 return
             self._display_dirty = False
-        for update in (self._update_handle, *(lambda m=m: m.update(self) for m in mirrors)):
+        try:
+            self._update_handle()
+        except Exception:
+            pass
+        for mirror in mirrors:
             try:
-                update()
+                mirror.update(self)
             except Exception:
                 pass

@@ -18,6 +18,7 @@ from ..contract import (
     enum_name,
     is_video_endpoint,
     refusal,
+    snake_case,
 )
 from ._bodies import ApiError
 
@@ -50,11 +51,10 @@ def check_plan(plan: str, prompts: dict[str, Prompt]) -> None:
 
 
 def check_prompts(
-    ep_name: str, body: dict, parent_model: str | None, rules: str = "documented",
-    plan: str = "fast+relax",
-) -> dict[str, Prompt]:  # fmt: skip
+    ep_name: str, body: dict, parent_model: str | None, rules: str = "documented"
+) -> dict[str, Prompt]:
     """The request's prompts, parsed; 400 Invalid_Prompt_Parameter for one that breaks a rule
-    the simulator refuses on in mode ``rules``; the errors of ``plan`` (:func:`check_plan`)."""
+    the simulator refuses on in mode ``rules``."""
     kind = "video" if is_video_endpoint(ep_name) else "image"
     prompts: dict[str, Prompt] = {}
     for name in PROMPT_FIELDS:
@@ -72,14 +72,16 @@ def check_prompts(
                 )
             except PromptError as exc:
                 raise ApiError(400, "Invalid_Prompt_Parameter", str(exc)) from None
-    check_plan(plan, prompts)
     return prompts
+
+
+_PROMPT_PARAMS = frozenset(snake_case(f) for f in PROMPT_FIELDS)  # as InvalidRequest names them
 
 
 def refused(exc: InvalidRequest) -> ApiError:
     """The answer to a request that breaks a field's rule: 400, and for a prompt field the
     document's reason for a bad prompt (文生图: "400: 无效Prompt参数")."""
-    prompt = exc.param in ("text", "prompt", "remix_prompt")  # (Python names)
+    prompt = exc.param in _PROMPT_PARAMS
     return ApiError(400, "Invalid_Prompt_Parameter" if prompt else "Invalid_Argument", str(exc))
 
 

@@ -6,11 +6,9 @@ cannot disagree (a job's facts are ``contract.child_facts`` of its parent's). Re
 only do cheap bookkeeping: images and videos are made by a worker pool (:mod:`._render`), and a
 job's status is computed from timestamps each time it is read.
 
-A grid (diffusion, reroll) always has four outputs, so its URLs are known when it is created and
-it completes on time however busy the media workers are: its images are drawn in the background
-when the workers have room, else on first use (a media request, or a follow-up that needs
-them), and a media request for an image still being drawn waits for it. Other jobs complete
-once their media exist.
+A grid (diffusion, reroll) has four outputs, so its URLs are known when it is made and it ends
+on time however busy the workers are: its images are drawn in the background when there is
+room, else on first use (a media request waits for one being drawn); other jobs end with media.
 
 State lives in memory (:class:`._state.MemoryState`) or, with a state folder, in SQLite and
 media files there (:mod:`._disk`), shared by every process using that folder.
@@ -44,6 +42,7 @@ from ..contract import (
     is_charged,
     validate,
 )
+from . import _rules
 from ._account import AccountEndpoints, check_identity
 from ._bodies import ZH_COMMENTS, ApiError, DropConnection, iso, utcnow
 from ._completion import Scheduler, post_json
@@ -52,7 +51,7 @@ from ._faults import AUDIT_REJECTION, Faults, JobFate
 from ._media_store import DEFAULT_MAX_MEDIA_BYTES, DiskMediaStore, Media, MediaStore
 from ._model import GRID_OUTPUTS, PLANNED_ENDPOINTS, Account, SimJob, job_record, state_at
 from ._render import MEDIA_WAIT, Painter
-from ._rules import DEFAULT_PRICES, check_follow_up, check_prompts, check_words, price_for, refused
+from ._rules import DEFAULT_PRICES, check_follow_up, check_prompts, check_words, price_for
 from ._shapes import shape_answer
 from ._state import MemoryState
 from ._workers import start_process_pool
@@ -259,7 +258,7 @@ class Service:
         try:
             validate(ep_name, body, query, path, rules=self.rules, service=True)
         except InvalidRequest as exc:
-            raise refused(exc) from None
+            raise _rules.refused(exc) from None
         body = coerce_numbers(ep_name, body)  # the document's samples send "imageNo": "0"
         if ENDPOINTS[ep_name].creates_job:
             return self._submit(ep_name, account, body, fate)
@@ -268,7 +267,8 @@ class Service:
     def _submit(self, ep_name: str, account: Account, body: dict, fate) -> dict:
         parent = self.own_job(account, body["jobId"]) if body.get("jobId") else None
         model = parent.facts.model if parent else None
-        prompts = check_prompts(ep_name, body, model, self.rules, self.plan)
+        prompts = check_prompts(ep_name, body, model, self.rules)
+        _rules.check_plan(self.plan, prompts)  # the account's plan (after a bad prompt's 400)
         check_words(body, self.sensitive_words)
         index = body.get("imageNo", body.get("videoNo"))
         if parent is not None:
