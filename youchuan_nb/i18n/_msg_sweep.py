@@ -2,7 +2,10 @@
 
 EN: dict[str, str] = {
     "sweep.title": "Sweep of {n} jobs",
-    "sweep.saved_copy": "Saved copy of a sweep: run the cell to open each job's card.",
+    "sweep.saved_copy": (
+        "Saved copy of a sweep: run %load_ext youchuan_nb to bring it back to life (or re-run "
+        "the cell) and open each job's card."
+    ),
     "sweep.thumb_alt": "{label}: the grid of job {job}",
     "sweep.submitting": "Submitting",
     "sweep.js.title": "Sweep",
@@ -13,7 +16,10 @@ EN: dict[str, str] = {
 
 ZH: dict[str, str] = {
     "sweep.title": "对比表：{n} 个任务",
-    "sweep.saved_copy": "对比表的保存副本：运行该单元格即可打开每个任务的卡片。",
+    "sweep.saved_copy": (
+        "对比表的保存副本：运行 %load_ext youchuan_nb 即可恢复（或重新运行该单元格），"
+        "并打开每个任务的卡片。"
+    ),
     "sweep.thumb_alt": "{label}：任务 {job} 的四宫格",
     "sweep.submitting": "正在提交",
     "sweep.js.title": "对比表",

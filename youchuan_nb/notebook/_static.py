@@ -89,6 +89,9 @@ def html(
                     f'<div style="color:#6e7781;font-size:11px">{escape(card["detail"])}</div>'
                 )
         images = []
+        per_row = 4 if card["kind"] != "single" else 1
+        # four to a row, as the live card: they shrink with the output's width (else they wrap)
+        size = "width:calc(25% - 4px);max-width:256px" if per_row == 4 else "max-width:256px"
         for out in card["outputs"]:
             i = out["index"]
             if out["rejected"]:
@@ -105,10 +108,9 @@ def html(
                 alt = escape(t(key, n=i + 1, job=card["job_id"]))
                 images.append(
                     f'<img src="{_thumb(data)}" alt="{alt}" title="{alt}" '
-                    'style="max-width:256px;margin:2px;border-radius:4px">'
+                    f'style="{size};margin:2px;border-radius:4px">'
                 )
         if images:
-            per_row = 4 if card["kind"] != "single" else 1
             rows = ["".join(images[i : i + per_row]) for i in range(0, len(images), per_row)]
             parts.append("<div>" + "<br>".join(rows) + "</div>")
         parts.append("</div>")

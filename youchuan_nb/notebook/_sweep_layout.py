@@ -107,7 +107,7 @@ def html(
         f'background:#fff8c5;color:#24292f;border:1px solid #d4a72c">'
         f"{escape(t('sweep.saved_copy'))}</div>",
         f'<div style="font-weight:600;margin:4px 0">{escape(title)}</div>',
-        '<table style="border-collapse:collapse">',
+        '<table style="border-collapse:collapse;margin-left:0">',  # (JupyterLab centres tables)
     ]
     has_row_labels = sheet["kind"] != "row"
     if sheet["kind"] != "list":
